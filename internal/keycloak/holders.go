@@ -1,0 +1,310 @@
+package keycloak
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+
+	"github.com/Nerzal/gocloak/v13"
+)
+
+// Holders is a snapshot of who holds one client role of the roles client,
+// and how: a direct mapping, a group (members of its sub-groups inherit), or a
+// composite role that contains it.
+type Holders struct {
+	Role string
+	// Direct holds users with a direct mapping, by user ID.
+	Direct map[string]User
+	// Via lists, per user ID, the other ways the user holds the role, sorted:
+	// "group:/Parent/child" and "composite:<client>/<role>" ("composite:<role>" for realm roles).
+	Via map[string][]string
+	// Users holds every user seen while building the snapshot, by user ID.
+	Users map[string]User
+	// Groups lists the paths of groups that hold the role themselves.
+	Groups []string
+}
+
+// Effective reports whether the user holds the role in any way.
+func (h *Holders) Effective(userID string) bool {
+	_, direct := h.Direct[userID]
+	return direct || len(h.Via[userID]) > 0
+}
+
+// EffectiveCount is the number of distinct users who hold the role in any way.
+func (h *Holders) EffectiveCount() int {
+	n := 0
+	for id := range h.Users {
+		if h.Effective(id) {
+			n++
+		}
+	}
+	return n
+}
+
+// DirectByUsername finds a direct holder by username.
+func (h *Holders) DirectByUsername(username string) (User, bool) {
+	for _, u := range h.Direct {
+		if u.Username == username {
+			return u, true
+		}
+	}
+	return User{}, false
+}
+
+// UserByUsername finds any user seen in the snapshot.
+func (h *Holders) UserByUsername(username string) (User, bool) {
+	for _, u := range h.Users {
+		if u.Username == username {
+			return u, true
+		}
+	}
+	return User{}, false
+}
+
+func (h *Holders) clone() *Holders {
+	c := &Holders{Role: h.Role, Direct: map[string]User{}, Via: map[string][]string{}, Users: map[string]User{}, Groups: append([]string(nil), h.Groups...)}
+	for k, v := range h.Direct {
+		c.Direct[k] = v
+	}
+	for k, v := range h.Via {
+		c.Via[k] = append([]string(nil), v...)
+	}
+	for k, v := range h.Users {
+		c.Users[k] = v
+	}
+	return c
+}
+
+func (h *Holders) addVia(u User, grant string) {
+	h.Users[u.ID] = u
+	for _, g := range h.Via[u.ID] {
+		if g == grant {
+			return
+		}
+	}
+	h.Via[u.ID] = append(h.Via[u.ID], grant)
+	sort.Strings(h.Via[u.ID])
+}
+
+// RoleHolders returns the run-scoped snapshot of the holders of roleName,
+// built once per Client (concurrent callers share one build). Writes made
+// through this Client update the snapshot, so it stays exact for them.
+func (c *Client) RoleHolders(ctx context.Context, roleName string) (*Holders, error) {
+	c.mu.Lock()
+	h, ok := c.holders[roleName]
+	c.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	v, err, _ := c.sf.Do("holders:"+roleName, func() (any, error) {
+		h, err := c.buildHolders(ctx, roleName)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		c.holders[roleName] = h
+		c.mu.Unlock()
+		return h, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Holders), nil
+}
+
+// Refresh drops all snapshots so the next read lists Keycloak again.
+func (c *Client) Refresh() {
+	c.mu.Lock()
+	c.holders = map[string]*Holders{}
+	c.mu.Unlock()
+}
+
+// noteDirect records a write in the cached snapshot (copy-on-write, so
+// readers holding the old snapshot are not disturbed).
+func (c *Client) noteDirect(roleName string, u User, direct bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h, ok := c.holders[roleName]
+	if !ok {
+		return
+	}
+	h = h.clone()
+	h.Users[u.ID] = u
+	if direct {
+		h.Direct[u.ID] = u
+	} else {
+		delete(h.Direct, u.ID)
+	}
+	c.holders[roleName] = h
+}
+
+type roleRef struct {
+	ID          string
+	Name        string
+	ClientID    string // clientId, "" for realm roles
+	ClientUUID  string
+	ContainerID string
+	Composite   bool
+}
+
+func (r roleRef) label() string {
+	if r.ClientID == "" {
+		return "composite:" + r.Name
+	}
+	return "composite:" + r.ClientID + "/" + r.Name
+}
+
+func (c *Client) buildHolders(ctx context.Context, roleName string) (*Holders, error) {
+	role, err := c.ClientRole(ctx, roleName)
+	if err != nil {
+		return nil, err
+	}
+	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
+	if err != nil {
+		return nil, err
+	}
+	h := &Holders{Role: roleName, Direct: map[string]User{}, Via: map[string][]string{}, Users: map[string]User{}}
+
+	direct, err := pagedGet[User](ctx, c, c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName), "users"), map[string]string{"briefRepresentation": "true"})
+	if err != nil {
+		return nil, fmt.Errorf("listing holders of %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
+	}
+	for _, u := range direct {
+		h.Direct[u.ID] = u
+		h.Users[u.ID] = u
+	}
+
+	forest, err := c.GroupTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*Group{}
+	for _, g := range Flatten(forest) {
+		byID[g.ID] = g
+	}
+	groupHolders := func(rolesURL string, grant func(g *Group) string) error {
+		groups, err := pagedGet[Group](ctx, c, rolesURL+"/groups", map[string]string{"briefRepresentation": "true"})
+		if err != nil {
+			return fmt.Errorf("listing groups holding a role (%s): %w", rolesURL, c.describe(err))
+		}
+		for _, listed := range groups {
+			g := byID[listed.ID]
+			if g == nil {
+				g = &listed
+			}
+			if rolesURL == c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName)) {
+				h.Groups = append(h.Groups, g.Path)
+			}
+			members, err := c.MembersWithDescendants(ctx, g)
+			if err != nil {
+				return err
+			}
+			for _, u := range members {
+				h.addVia(u, grant(g))
+			}
+		}
+		return nil
+	}
+	if err := groupHolders(c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName)), func(g *Group) string { return "group:" + g.Path }); err != nil {
+		return nil, err
+	}
+
+	composites, err := c.compositesContaining(ctx, *role.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, comp := range composites {
+		var rolesURL string
+		if comp.ClientID == "" {
+			rolesURL = c.realmURL("roles", url.PathEscape(comp.Name))
+		} else {
+			rolesURL = c.realmURL("clients", comp.ClientUUID, "roles", url.PathEscape(comp.Name))
+		}
+		users, err := pagedGet[User](ctx, c, rolesURL+"/users", map[string]string{"briefRepresentation": "true"})
+		if err != nil {
+			return nil, fmt.Errorf("listing holders of composite role %s: %w", comp.label(), c.describe(err))
+		}
+		for _, u := range users {
+			h.addVia(u, comp.label())
+		}
+		label := comp.label()
+		if err := groupHolders(rolesURL, func(*Group) string { return label }); err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(h.Groups)
+	return h, nil
+}
+
+// compositesContaining scans every composite role of the realm (realm roles and
+// every client's roles) once and returns those that contain targetID, directly
+// or through other composites. Keycloak has no reverse lookup for this.
+func (c *Client) compositesContaining(ctx context.Context, targetID string) ([]roleRef, error) {
+	var all []roleRef
+	realmRoles, err := pagedGet[gocloak.Role](ctx, c, c.realmURL("roles"), map[string]string{"briefRepresentation": "true"})
+	if err != nil {
+		return nil, fmt.Errorf("listing realm roles: %w", c.describe(err))
+	}
+	for _, r := range realmRoles {
+		all = append(all, roleRef{ID: deref(r.ID), Name: deref(r.Name), Composite: r.Composite != nil && *r.Composite})
+	}
+	clients, err := pagedGet[gocloak.Client](ctx, c, c.realmURL("clients"), nil)
+	if err != nil {
+		return nil, fmt.Errorf("listing clients: %w", c.describe(err))
+	}
+	for _, cl := range clients {
+		roles, err := pagedGet[gocloak.Role](ctx, c, c.realmURL("clients", deref(cl.ID), "roles"), map[string]string{"briefRepresentation": "true"})
+		if err != nil {
+			return nil, fmt.Errorf("listing roles of client %q: %w", deref(cl.ClientID), c.describe(err))
+		}
+		for _, r := range roles {
+			all = append(all, roleRef{ID: deref(r.ID), Name: deref(r.Name), ClientID: deref(cl.ClientID), ClientUUID: deref(cl.ID), Composite: r.Composite != nil && *r.Composite})
+		}
+	}
+	// children[composite] = IDs it contains directly.
+	children := map[string][]string{}
+	for _, r := range all {
+		if !r.Composite {
+			continue
+		}
+		var comps []gocloak.Role
+		if err := c.getJSON(ctx, c.realmURL("roles-by-id", r.ID, "composites"), nil, &comps); err != nil {
+			return nil, fmt.Errorf("reading composites of %s: %w", r.label(), c.describe(err))
+		}
+		for _, cr := range comps {
+			children[r.ID] = append(children[r.ID], deref(cr.ID))
+		}
+	}
+	contains := map[string]bool{}
+	var visit func(id string, seen map[string]bool) bool
+	visit = func(id string, seen map[string]bool) bool {
+		if seen[id] {
+			return false
+		}
+		seen[id] = true
+		for _, ch := range children[id] {
+			if ch == targetID || visit(ch, seen) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []roleRef
+	for _, r := range all {
+		if r.Composite && !contains[r.ID] && visit(r.ID, map[string]bool{}) {
+			contains[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func pathEscape(s string) string { return url.PathEscape(s) }

@@ -1,0 +1,40 @@
+package keycloak
+
+import (
+	"context"
+	"strconv"
+)
+
+// PageSize is the page size of every listing; Keycloak's own default is 100.
+var PageSize = 100
+
+// pageAll calls fetch with first/max until a page comes back short, so no
+// listing is ever cut at Keycloak's default page size.
+func pageAll[T any](ctx context.Context, fetch func(ctx context.Context, first, max int) ([]T, error)) ([]T, error) {
+	var all []T
+	for first := 0; ; first += PageSize {
+		page, err := fetch(ctx, first, PageSize)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < PageSize {
+			return all, nil
+		}
+	}
+}
+
+// pagedGet lists a raw admin endpoint page by page.
+func pagedGet[T any](ctx context.Context, c *Client, url string, extra map[string]string) ([]T, error) {
+	return pageAll(ctx, func(ctx context.Context, first, max int) ([]T, error) {
+		q := map[string]string{"first": strconv.Itoa(first), "max": strconv.Itoa(max)}
+		for k, v := range extra {
+			q[k] = v
+		}
+		var page []T
+		if err := c.getJSON(ctx, url, q, &page); err != nil {
+			return nil, err
+		}
+		return page, nil
+	})
+}

@@ -1,0 +1,66 @@
+package keycloak
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/Nerzal/gocloak/v13"
+)
+
+// TokenSource caches an access token and refreshes it before it expires. It is
+// safe for concurrent use; concurrent callers share one refresh.
+type TokenSource struct {
+	fetch func(ctx context.Context) (*gocloak.JWT, error)
+	now   func() time.Time
+
+	mu     sync.Mutex
+	token  string
+	expiry time.Time
+	// Fetches counts token requests (for tests and benchmarks).
+	fetches int
+}
+
+// NewTokenSource returns a TokenSource that obtains tokens with fetch.
+func NewTokenSource(fetch func(ctx context.Context) (*gocloak.JWT, error)) *TokenSource {
+	return &TokenSource{fetch: fetch, now: time.Now}
+}
+
+// Token returns a valid access token, fetching a new one when the cached one
+// is missing or close to expiry.
+func (t *TokenSource) Token(ctx context.Context) (string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.token != "" && t.now().Before(t.expiry) {
+		return t.token, nil
+	}
+	jwt, err := t.fetch(ctx)
+	if err != nil {
+		return "", err
+	}
+	t.fetches++
+	lifetime := time.Duration(jwt.ExpiresIn) * time.Second
+	t.token = jwt.AccessToken
+	t.expiry = t.now().Add(lifetime - refreshMargin(lifetime))
+	return t.token, nil
+}
+
+// Invalidate drops the cached token, e.g. after the server rejected it.
+func (t *TokenSource) Invalidate() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.token = ""
+}
+
+// Fetches reports how many tokens have been requested.
+func (t *TokenSource) Fetches() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.fetches
+}
+
+// refreshMargin renews a token a third of its lifetime early, at most 30 s,
+// so a request never leaves with a token about to expire.
+func refreshMargin(lifetime time.Duration) time.Duration {
+	return min(lifetime/3, 30*time.Second)
+}

@@ -1,0 +1,197 @@
+// Package transport builds the retrying HTTP client shared by the Keycloak and
+// platform API clients: TLS from the system roots plus an optional CA file,
+// bounded retries with backoff that honours Retry-After, and tflog request logs.
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Options configures the shared HTTP client.
+type Options struct {
+	// CACertFile is a PEM file whose certificates are added to the system roots.
+	CACertFile string
+	// InsecureSkipVerify disables TLS verification (for test installations only).
+	InsecureSkipVerify bool
+	// Timeout bounds each attempt of a request.
+	Timeout time.Duration
+	// MaxRetries is how many times a failed request is retried.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// Subsystem names the tflog subsystem requests are logged to.
+	Subsystem string
+}
+
+// maxRetryAfter caps a server's Retry-After so a bad header cannot stall an apply.
+const maxRetryAfter = 60 * time.Second
+
+// TLSConfig returns the TLS configuration for opts: system roots plus CACertFile.
+func TLSConfig(opts Options) (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: opts.InsecureSkipVerify} //nolint:gosec // opt-in, warned about by the provider
+	if opts.CACertFile == "" {
+		return cfg, nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	pem, err := os.ReadFile(opts.CACertFile)
+	if err != nil {
+		return nil, fmt.Errorf("reading ca_cert_file %q: %w", opts.CACertFile, err)
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("ca_cert_file %q contains no PEM certificate", opts.CACertFile)
+	}
+	cfg.RootCAs = pool
+	return cfg, nil
+}
+
+// New returns a retrying client for opts. Its StandardClient() and
+// RoundTripper keep the retries, so hand those to libraries that want an
+// *http.Client or http.RoundTripper.
+func New(opts Options) (*retryablehttp.Client, error) {
+	tlsCfg, err := TLSConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.TLSClientConfig = tlsCfg
+	base.MaxIdleConnsPerHost = 16
+
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &http.Client{Transport: base, Timeout: opts.Timeout}
+	rc.RetryMax = opts.MaxRetries
+	rc.RetryWaitMin = opts.RetryWaitMin
+	rc.RetryWaitMax = opts.RetryWaitMax
+	if rc.RetryWaitMin == 0 {
+		rc.RetryWaitMin = 250 * time.Millisecond
+	}
+	if rc.RetryWaitMax == 0 {
+		rc.RetryWaitMax = 5 * time.Second
+	}
+	rc.Logger = nil
+	rc.CheckRetry = CheckRetry
+	rc.Backoff = Backoff
+	rc.ErrorHandler = giveUp
+	sub := opts.Subsystem
+	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+		if attempt > 0 {
+			tflog.SubsystemWarn(req.Context(), sub, "retrying request", map[string]any{
+				"method": req.Method, "path": req.URL.Path, "attempt": attempt + 1,
+			})
+		}
+	}
+	rc.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
+		tflog.SubsystemDebug(resp.Request.Context(), sub, "response", map[string]any{
+			"method": resp.Request.Method, "path": resp.Request.URL.Path, "status": resp.StatusCode,
+		})
+	}
+	return rc, nil
+}
+
+// Retryable reports whether a status code means the request was not processed
+// and may be sent again.
+func Retryable(status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// CheckRetry retries connection errors and 429/502/503/504, never a cancelled
+// context, TLS verification failures or malformed URLs.
+func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		if permanent(err) {
+			return false, err
+		}
+		return true, nil
+	}
+	return Retryable(resp.StatusCode), nil
+}
+
+func permanent(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var dnsErr *net.DNSError
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+		return true
+	}
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return true
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) && urlErr.Err != nil && urlErr.Op == "parse" {
+		return true
+	}
+	return false
+}
+
+// Backoff waits for Retry-After when the server sends one (capped), and
+// otherwise backs off exponentially between min and max.
+func Backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, maxRetryAfter)
+		}
+	}
+	wait := minWait << attempt
+	if wait <= 0 || wait > maxWait {
+		wait = maxWait
+	}
+	return wait
+}
+
+// RetryAfter parses a Retry-After header given in seconds or as an HTTP date.
+func RetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// giveUp turns the last failed attempt into an error that names the endpoint.
+func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
+	if resp != nil {
+		_ = resp.Body.Close()
+		return nil, fmt.Errorf("%s %s: server answered %s after %d attempt(s); the server is overloaded or unavailable, try again later",
+			resp.Request.Method, redact(resp.Request.URL), resp.Status, attempts)
+	}
+	return nil, fmt.Errorf("request failed after %d attempt(s): %w", attempts, err)
+}
+
+func redact(u *url.URL) string {
+	c := *u
+	c.User = nil
+	c.RawQuery = ""
+	return c.String()
+}
