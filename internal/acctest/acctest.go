@@ -1,0 +1,239 @@
+// Package acctest is shared by the acceptance tests: environment for the real
+// terraform CLI and the local Keycloak, fixtures created through the Keycloak
+// admin API, and a harness that runs terraform and returns its diagnostics.
+package acctest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Nerzal/gocloak/v13"
+)
+
+// Local test servers started by scripts/keycloak.sh.
+const (
+	KeycloakURL   = "http://127.0.0.1:18080"
+	AdminUsername = "admin"
+	AdminPassword = "admin"
+	Realm         = "dash"
+	// PlatformClientID and PlatformClientSecret are the confidential client of the test realm whose service account holds admin.
+	PlatformClientID     = "dash-platform"
+	PlatformClientSecret = "dash-platform-secret"
+)
+
+// Setup prepares the process environment for acceptance tests: the real
+// terraform CLI, a CLI configuration of our own (the machine's points at a
+// missing file) and provider settings for the local Keycloak. Call it from TestMain.
+func Setup() (cleanup func(), err error) {
+	dir, err := os.MkdirTemp("", "dashenterprise-acc-")
+	if err != nil {
+		return nil, err
+	}
+	cli := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(cli, []byte("# acceptance tests: no provider installation overrides\n"), 0o600); err != nil {
+		return nil, err
+	}
+	os.Setenv("TF_CLI_CONFIG_FILE", cli)
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		if p, err := exec.LookPath(terraformBinary()); err == nil {
+			os.Setenv("TF_ACC_TERRAFORM_PATH", p)
+		}
+	}
+	setDefault("DASHENTERPRISE_KEYCLOAK_URL", KeycloakURL)
+	setDefault("DASHENTERPRISE_ADMIN_USERNAME", AdminUsername)
+	setDefault("DASHENTERPRISE_ADMIN_PASSWORD", AdminPassword)
+	setDefault("DASHENTERPRISE_MAX_RETRIES", "2")
+	return func() { os.RemoveAll(dir) }, nil
+}
+
+// terraformBinary is terraform, or tofu when TF_ACC_PROVIDER_HOST is set to run under OpenTofu.
+func terraformBinary() string {
+	if b := os.Getenv("ACC_TERRAFORM_BINARY"); b != "" {
+		return b
+	}
+	return "terraform"
+}
+
+func setDefault(k, v string) {
+	if os.Getenv(k) == "" {
+		os.Setenv(k, v)
+	}
+}
+
+// PreCheck skips unless TF_ACC is set and fails if Keycloak is not reachable.
+func PreCheck(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make testacc starts Keycloak)")
+	}
+	if _, err := Admin(t).GetServerInfo(context.Background(), token(t)); err != nil {
+		t.Fatalf("keycloak at %s is not usable (%v); start it with `make keycloak-up`", KeycloakURL, err)
+	}
+}
+
+var adminClient *gocloak.GoCloak
+
+// Admin returns a gocloak client for fixtures and out-of-band changes.
+func Admin(t *testing.T) *gocloak.GoCloak {
+	t.Helper()
+	if adminClient == nil {
+		adminClient = gocloak.NewClient(KeycloakURL)
+	}
+	return adminClient
+}
+
+func token(t *testing.T) string {
+	t.Helper()
+	jwt, err := Admin(t).LoginAdmin(context.Background(), AdminUsername, AdminPassword, "master")
+	if err != nil {
+		t.Fatalf("admin login to %s: %v", KeycloakURL, err)
+	}
+	return jwt.AccessToken
+}
+
+// Token returns a fresh admin token of the master realm.
+func Token(t *testing.T) string { return token(t) }
+
+// RandomName returns a lower-case unique name with the given prefix.
+func RandomName(prefix string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("acc-%s-%s", prefix, hex.EncodeToString(b))
+}
+
+// UserOptions describes a fixture user.
+type UserOptions struct {
+	// Roles are client roles of the dash client mapped directly.
+	Roles []string
+	// Groups are group paths the user joins.
+	Groups []string
+	// Password, if set, lets the user log in.
+	Password string
+}
+
+// CreateUser creates a user in realm dash and deletes it when the test ends.
+func CreateUser(t *testing.T, prefix string, opts UserOptions) (username, id string) {
+	t.Helper()
+	username = RandomName(prefix)
+	return username, CreateNamedUser(t, username, opts)
+}
+
+// CreateNamedUser creates a user with an exact username and deletes it when the test ends.
+func CreateNamedUser(t *testing.T, username string, opts UserOptions) (id string) {
+	t.Helper()
+	ctx := context.Background()
+	gc, tok := Admin(t), token(t)
+	prefix := "user"
+	u := gocloak.User{Username: gocloak.StringP(username), Enabled: gocloak.BoolP(true), Email: gocloak.StringP(username + "@example.com"),
+		FirstName: gocloak.StringP(strings.ToUpper(prefix[:1]) + prefix[1:]), LastName: gocloak.StringP("Test"), EmailVerified: gocloak.BoolP(true)}
+	id, err := gc.CreateUser(ctx, tok, Realm, u)
+	if err != nil {
+		t.Fatalf("creating user %s: %v", username, err)
+	}
+	t.Cleanup(func() { DeleteUser(t, id) })
+	if opts.Password != "" {
+		if err := gc.SetPassword(ctx, tok, id, Realm, opts.Password, false); err != nil {
+			t.Fatalf("setting password of %s: %v", username, err)
+		}
+	}
+	for _, r := range opts.Roles {
+		GrantRole(t, id, r)
+	}
+	for _, p := range opts.Groups {
+		if err := gc.AddUserToGroup(ctx, tok, Realm, id, GroupID(t, p)); err != nil {
+			t.Fatalf("adding %s to %s: %v", username, p, err)
+		}
+	}
+	return id
+}
+
+// DeleteUser deletes a user; a user already gone is fine.
+func DeleteUser(t *testing.T, id string) {
+	_ = Admin(t).DeleteUser(context.Background(), token(t), Realm, id)
+}
+
+func dashClientUUID(t *testing.T) string {
+	t.Helper()
+	clients, err := Admin(t).GetClients(context.Background(), token(t), Realm, gocloak.GetClientsParams{ClientID: gocloak.StringP("dash")})
+	if err != nil || len(clients) == 0 {
+		t.Fatalf("dash client: %v", err)
+	}
+	return *clients[0].ID
+}
+
+func dashRole(t *testing.T, name string) gocloak.Role {
+	t.Helper()
+	r, err := Admin(t).GetClientRole(context.Background(), token(t), Realm, dashClientUUID(t), name)
+	if err != nil {
+		t.Fatalf("role %s: %v", name, err)
+	}
+	return *r
+}
+
+// GrantRole maps a dash client role directly to a user (an out-of-band change).
+func GrantRole(t *testing.T, userID, role string) {
+	t.Helper()
+	if err := Admin(t).AddClientRolesToUser(context.Background(), token(t), Realm, dashClientUUID(t), userID, []gocloak.Role{dashRole(t, role)}); err != nil {
+		t.Fatalf("granting %s: %v", role, err)
+	}
+}
+
+// RevokeRole removes a direct dash client role mapping (an out-of-band change).
+func RevokeRole(t *testing.T, userID, role string) {
+	t.Helper()
+	if err := Admin(t).DeleteClientRolesFromUser(context.Background(), token(t), Realm, dashClientUUID(t), userID, []gocloak.Role{dashRole(t, role)}); err != nil {
+		t.Fatalf("revoking %s: %v", role, err)
+	}
+}
+
+// DirectRoles returns the names of the dash client roles mapped directly to a user.
+func DirectRoles(t *testing.T, userID string) map[string]bool {
+	t.Helper()
+	roles, err := Admin(t).GetClientRolesByUserID(context.Background(), token(t), Realm, dashClientUUID(t), userID)
+	if err != nil {
+		t.Fatalf("roles of %s: %v", userID, err)
+	}
+	out := map[string]bool{}
+	for _, r := range roles {
+		out[*r.Name] = true
+	}
+	return out
+}
+
+// Eventually retries check until it returns nil or the timeout passes.
+func Eventually(timeout time.Duration, check func() error) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		err := check()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// GroupID returns the ID of a group by path (/Parent/child).
+func GroupID(t *testing.T, path string) string {
+	t.Helper()
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	var g gocloak.Group
+	resp, err := Admin(t).GetRequestWithBearerAuth(context.Background(), token(t)).SetResult(&g).
+		Get(KeycloakURL + "/admin/realms/" + Realm + "/group-by-path/" + strings.Join(segs, "/"))
+	if err != nil || resp.IsError() || g.ID == nil {
+		t.Fatalf("group %s: %v %v", path, err, resp)
+	}
+	return *g.ID
+}

@@ -1,0 +1,222 @@
+package acctest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// ProviderSource is the registry address the harness configurations use.
+const ProviderSource = "plotly-community/dashenterprise"
+
+// Diagnostic is one diagnostic from terraform's -json output.
+type Diagnostic struct {
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail"`
+}
+
+func (d Diagnostic) String() string { return d.Severity + ": " + d.Summary + ": " + d.Detail }
+
+// Result is the outcome of one terraform command.
+type Result struct {
+	Diagnostics []Diagnostic
+	// Changes maps resource address to planned action (create, delete, update, replace, ...).
+	Changes map[string]string
+	// Outputs holds values printed by apply (-json "outputs" message).
+	Outputs map[string]json.RawMessage
+	Err     error
+	Log     string
+}
+
+// Warnings returns the warning diagnostics.
+func (r Result) Warnings() []Diagnostic { return r.bySeverity("warning") }
+
+// Errors returns the error diagnostics.
+func (r Result) Errors() []Diagnostic { return r.bySeverity("error") }
+
+func (r Result) bySeverity(s string) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range r.Diagnostics {
+		if d.Severity == s {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Find returns the diagnostics of a severity whose summary or detail contains every substring.
+func (r Result) Find(severity string, substrings ...string) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range r.bySeverity(severity) {
+		text := d.Summary + "\n" + d.Detail
+		ok := true
+		for _, s := range substrings {
+			if !strings.Contains(text, s) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// providerDir builds the provider binary once per test process.
+func providerDir(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "dashenterprise-provider-")
+		if buildErr != nil {
+			return
+		}
+		root := repoRoot()
+		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-dashenterprise"), ".")
+		cmd.Dir = root
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return buildDir
+}
+
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// Workspace is a terraform working directory using the provider built from
+// this repository through dev_overrides, for tests that need terraform's
+// diagnostics (terraform-plugin-testing cannot assert warnings).
+type Workspace struct {
+	t   *testing.T
+	Dir string
+	Env []string
+}
+
+// NewWorkspace returns an empty working directory; env adds variables for terraform and the provider.
+func NewWorkspace(t *testing.T, env ...string) *Workspace {
+	t.Helper()
+	dir := t.TempDir()
+	rc := filepath.Join(dir, ".terraformrc")
+	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", ProviderSource, providerDir(t))
+	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	return &Workspace{t: t, Dir: dir, Env: append(base, env...)}
+}
+
+// Write replaces the configuration with main.tf = config (a required_providers block is added).
+func (w *Workspace) Write(config string) {
+	w.t.Helper()
+	header := fmt.Sprintf("terraform {\n  required_providers {\n    dashenterprise = { source = %q }\n  }\n}\n\n", ProviderSource)
+	if err := os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(header+config), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// Plan runs terraform plan -json and returns diagnostics and planned changes.
+func (w *Workspace) Plan(extra ...string) Result {
+	return w.run(append([]string{"plan", "-json", "-input=false", "-lock=false"}, extra...)...)
+}
+
+// Apply runs terraform apply -auto-approve -json.
+func (w *Workspace) Apply(extra ...string) Result {
+	return w.run(append([]string{"apply", "-json", "-input=false", "-auto-approve", "-lock=false"}, extra...)...)
+}
+
+// Destroy runs terraform destroy -auto-approve -json.
+func (w *Workspace) Destroy(extra ...string) Result {
+	return w.run(append([]string{"destroy", "-json", "-input=false", "-auto-approve", "-lock=false"}, extra...)...)
+}
+
+// MustApply applies and fails the test on any error.
+func (w *Workspace) MustApply(extra ...string) Result {
+	w.t.Helper()
+	r := w.Apply(extra...)
+	if r.Err != nil || len(r.Errors()) > 0 {
+		w.t.Fatalf("terraform apply failed: %v %v\n%s", r.Err, r.Errors(), r.Log)
+	}
+	return r
+}
+
+// Cleanup destroys everything at the end of the test.
+func (w *Workspace) Cleanup() {
+	w.t.Cleanup(func() { w.Destroy() })
+}
+
+// Run runs any terraform command and returns its combined output.
+func (w *Workspace) Run(args ...string) (string, error) {
+	cmd := exec.Command(terraformPath(), args...)
+	cmd.Dir, cmd.Env = w.Dir, w.Env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func terraformPath() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return terraformBinary()
+}
+
+func (w *Workspace) run(args ...string) Result {
+	cmd := exec.Command(terraformPath(), args...)
+	cmd.Dir, cmd.Env = w.Dir, w.Env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	res := Result{Changes: map[string]string{}, Outputs: map[string]json.RawMessage{}, Err: err, Log: stdout.String() + stderr.String()}
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for sc.Scan() {
+		var msg struct {
+			Type       string      `json:"type"`
+			Diagnostic *Diagnostic `json:"diagnostic"`
+			Change     *struct {
+				Resource struct {
+					Addr string `json:"addr"`
+				} `json:"resource"`
+				Action string `json:"action"`
+			} `json:"change"`
+			Outputs map[string]struct {
+				Value json.RawMessage `json:"value"`
+			} `json:"outputs"`
+		}
+		if json.Unmarshal(sc.Bytes(), &msg) != nil {
+			continue
+		}
+		switch msg.Type {
+		case "diagnostic":
+			res.Diagnostics = append(res.Diagnostics, *msg.Diagnostic)
+		case "planned_change":
+			res.Changes[msg.Change.Resource.Addr] = msg.Change.Action
+		case "outputs":
+			for k, v := range msg.Outputs {
+				res.Outputs[k] = v.Value
+			}
+		}
+	}
+	return res
+}

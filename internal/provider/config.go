@@ -1,0 +1,269 @@
+package provider
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// envPrefix prefixes every environment variable: DASHENTERPRISE_ + attribute name in upper case.
+const envPrefix = "DASHENTERPRISE_"
+
+// EnvVar returns the environment variable that sets a provider attribute.
+func EnvVar(attr string) string { return envPrefix + strings.ToUpper(attr) }
+
+// Defaults of provider settings.
+const (
+	DefaultRealm           = "dash"
+	DefaultRolesClientID   = "dash"
+	DefaultAdminRealm      = "master"
+	DefaultAdminClientID   = "admin-cli"
+	DefaultPlatformAPIPath = "/Manager/graphql"
+	DefaultPlatformClient  = "dash"
+	DefaultRequestTimeout  = 30 * time.Second
+	DefaultMaxRetries      = 4
+	OrphanProtectionWarn   = "warn"
+	OrphanProtectionError  = "error"
+)
+
+// providerModel is the provider block.
+type providerModel struct {
+	URL                  types.String `tfsdk:"url"`
+	KeycloakURL          types.String `tfsdk:"keycloak_url"`
+	KeycloakBasePath     types.String `tfsdk:"keycloak_base_path"`
+	Realm                types.String `tfsdk:"realm"`
+	RolesClientID        types.String `tfsdk:"roles_client_id"`
+	AdminRealm           types.String `tfsdk:"admin_realm"`
+	AdminClientID        types.String `tfsdk:"admin_client_id"`
+	AdminUsername        types.String `tfsdk:"admin_username"`
+	AdminPassword        types.String `tfsdk:"admin_password"`
+	AdminClientSecret    types.String `tfsdk:"admin_client_secret"`
+	PlatformAPIPath      types.String `tfsdk:"platform_api_path"`
+	PlatformClientID     types.String `tfsdk:"platform_client_id"`
+	PlatformClientSecret types.String `tfsdk:"platform_client_secret"`
+	PlatformUsername     types.String `tfsdk:"platform_username"`
+	PlatformPassword     types.String `tfsdk:"platform_password"`
+	CACertFile           types.String `tfsdk:"ca_cert_file"`
+	InsecureSkipVerify   types.Bool   `tfsdk:"insecure_skip_verify"`
+	RequestTimeout       types.String `tfsdk:"request_timeout"`
+	MaxRetries           types.Int64  `tfsdk:"max_retries"`
+	OrphanProtection     types.String `tfsdk:"orphan_protection"`
+}
+
+// settings are the resolved provider settings: configuration, then environment, then defaults.
+type settings struct {
+	URL                  string
+	KeycloakURL          string // including base path
+	Realm                string
+	RolesClientID        string
+	AdminRealm           string
+	AdminClientID        string
+	AdminUsername        string
+	AdminPassword        string
+	AdminClientSecret    string
+	PlatformURL          string
+	PlatformClientID     string
+	PlatformClientSecret string
+	PlatformUsername     string
+	PlatformPassword     string
+	CACertFile           string
+	InsecureSkipVerify   bool
+	RequestTimeout       time.Duration
+	MaxRetries           int
+	OrphanProtection     string
+}
+
+// resolver reads attributes with their environment fallbacks and collects
+// diagnostics that name both the attribute and its variable.
+type resolver struct {
+	diags diag.Diagnostics
+	// unknown is set when a value is not known yet (planning with values from other resources).
+	unknown bool
+}
+
+func (r *resolver) str(attr string, v types.String, def string) string {
+	if v.IsUnknown() {
+		r.unknown = true
+		return ""
+	}
+	if !v.IsNull() {
+		return strings.TrimSpace(v.ValueString())
+	}
+	if e, ok := os.LookupEnv(EnvVar(attr)); ok && e != "" {
+		return strings.TrimSpace(e)
+	}
+	return def
+}
+
+func (r *resolver) boolean(attr string, v types.Bool) bool {
+	if v.IsUnknown() {
+		r.unknown = true
+		return false
+	}
+	if !v.IsNull() {
+		return v.ValueBool()
+	}
+	if e, ok := os.LookupEnv(EnvVar(attr)); ok && e != "" {
+		b, err := strconv.ParseBool(e)
+		if err != nil {
+			r.errorf(attr, "%s must be true or false, got %q.", EnvVar(attr), e)
+		}
+		return b
+	}
+	return false
+}
+
+func (r *resolver) integer(attr string, v types.Int64, def int) int {
+	if v.IsUnknown() {
+		r.unknown = true
+		return def
+	}
+	if !v.IsNull() {
+		return int(v.ValueInt64())
+	}
+	if e, ok := os.LookupEnv(EnvVar(attr)); ok && e != "" {
+		n, err := strconv.Atoi(e)
+		if err != nil {
+			r.errorf(attr, "%s must be a whole number, got %q.", EnvVar(attr), e)
+		}
+		return n
+	}
+	return def
+}
+
+func (r *resolver) errorf(attr, format string, args ...any) {
+	r.diags.AddAttributeError(path.Root(attr), "Invalid provider setting "+attr,
+		fmt.Sprintf(format, args...)+fmt.Sprintf(" (attribute %q, environment variable %s)", attr, EnvVar(attr)))
+}
+
+// resolve turns the provider block into settings. With requireComplete false
+// (ValidateConfig) it skips checks that need values which may come from the
+// environment or be unknown until apply.
+func resolve(m providerModel) (settings, bool, diag.Diagnostics) {
+	r := &resolver{}
+	s := settings{
+		URL:                  r.str("url", m.URL, ""),
+		Realm:                r.str("realm", m.Realm, DefaultRealm),
+		RolesClientID:        r.str("roles_client_id", m.RolesClientID, DefaultRolesClientID),
+		AdminRealm:           r.str("admin_realm", m.AdminRealm, DefaultAdminRealm),
+		AdminClientID:        r.str("admin_client_id", m.AdminClientID, DefaultAdminClientID),
+		AdminUsername:        r.str("admin_username", m.AdminUsername, ""),
+		AdminPassword:        r.str("admin_password", m.AdminPassword, ""),
+		AdminClientSecret:    r.str("admin_client_secret", m.AdminClientSecret, ""),
+		PlatformClientID:     r.str("platform_client_id", m.PlatformClientID, ""),
+		PlatformClientSecret: r.str("platform_client_secret", m.PlatformClientSecret, ""),
+		PlatformUsername:     r.str("platform_username", m.PlatformUsername, ""),
+		PlatformPassword:     r.str("platform_password", m.PlatformPassword, ""),
+		CACertFile:           r.str("ca_cert_file", m.CACertFile, ""),
+		InsecureSkipVerify:   r.boolean("insecure_skip_verify", m.InsecureSkipVerify),
+		MaxRetries:           r.integer("max_retries", m.MaxRetries, DefaultMaxRetries),
+		OrphanProtection:     r.str("orphan_protection", m.OrphanProtection, OrphanProtectionWarn),
+	}
+	keycloakURL := r.str("keycloak_url", m.KeycloakURL, "")
+	basePath := r.str("keycloak_base_path", m.KeycloakBasePath, "")
+	apiPath := r.str("platform_api_path", m.PlatformAPIPath, DefaultPlatformAPIPath)
+	timeout := r.str("request_timeout", m.RequestTimeout, DefaultRequestTimeout.String())
+	if r.unknown {
+		return s, true, r.diags
+	}
+
+	s.RequestTimeout = DefaultRequestTimeout
+	if d, err := time.ParseDuration(timeout); err != nil || d <= 0 {
+		r.errorf("request_timeout", "Use a positive Go duration such as \"30s\" or \"2m\", got %q.", timeout)
+	} else {
+		s.RequestTimeout = d
+	}
+	if s.MaxRetries < 0 || s.MaxRetries > 20 {
+		r.errorf("max_retries", "Use a number from 0 to 20, got %d.", s.MaxRetries)
+	}
+	if s.OrphanProtection != OrphanProtectionWarn && s.OrphanProtection != OrphanProtectionError {
+		r.errorf("orphan_protection", "Use %q (plan warnings only) or %q (refuse to revoke a seat that would orphan apps), got %q.", OrphanProtectionWarn, OrphanProtectionError, s.OrphanProtection)
+	}
+	for attr, v := range map[string]string{"realm": s.Realm, "roles_client_id": s.RolesClientID, "admin_realm": s.AdminRealm, "admin_client_id": s.AdminClientID} {
+		if v == "" {
+			r.errorf(attr, "The value must not be empty.")
+		}
+	}
+
+	var dashURL *url.URL
+	if s.URL != "" {
+		u, err := parseHTTPURL(s.URL)
+		if err != nil {
+			r.errorf("url", "%s", err)
+		} else {
+			dashURL = u
+			s.URL = strings.TrimRight(u.String(), "/")
+		}
+	}
+	switch {
+	case keycloakURL != "":
+		u, err := parseHTTPURL(keycloakURL)
+		if err != nil {
+			r.errorf("keycloak_url", "%s", err)
+			break
+		}
+		keycloakURL = strings.TrimRight(u.String(), "/")
+	case dashURL != nil:
+		// Dash Enterprise 5 serves Keycloak at https://auth-<dash host>.
+		keycloakURL = dashURL.Scheme + "://auth-" + dashURL.Host
+	default:
+		r.errorf("url", "Set url to the Dash Enterprise address (e.g. https://dash.example.com), or set keycloak_url directly.")
+	}
+	if basePath != "" {
+		basePath = "/" + strings.Trim(basePath, "/")
+		if strings.HasSuffix(keycloakURL, basePath) {
+			r.errorf("keycloak_base_path", "keycloak_url %q already ends with %q; remove the path from keycloak_url or leave keycloak_base_path unset.", keycloakURL, basePath)
+		}
+	}
+	s.KeycloakURL = keycloakURL + basePath
+
+	if dashURL != nil {
+		s.PlatformURL = s.URL + "/" + strings.TrimLeft(apiPath, "/")
+	}
+
+	switch {
+	case s.AdminClientSecret != "" && (s.AdminUsername != "" || s.AdminPassword != ""):
+		r.errorf("admin_client_secret", "Choose one admin login: admin_username/admin_password (password grant) or admin_client_id/admin_client_secret (client credentials), not both.")
+	case s.AdminClientSecret != "" && s.AdminClientID == DefaultAdminClientID:
+		r.errorf("admin_client_id", "admin_client_secret needs admin_client_id set to a confidential client whose service account has the realm-management roles; admin-cli is a public client.")
+	case s.AdminClientSecret == "" && s.AdminUsername == "":
+		r.errorf("admin_username", "Set admin_username and admin_password (a Keycloak admin in realm %q), or admin_client_id and admin_client_secret.", s.AdminRealm)
+	case s.AdminClientSecret == "" && s.AdminPassword == "":
+		r.errorf("admin_password", "admin_username %q is set but admin_password is not.", s.AdminUsername)
+	}
+	if s.AdminUsername != "" && strings.ToLower(s.AdminUsername) != s.AdminUsername {
+		r.errorf("admin_username", "Keycloak stores usernames in lower case; use %q.", strings.ToLower(s.AdminUsername))
+	}
+	switch {
+	case s.PlatformUsername != "" && s.PlatformPassword == "":
+		r.errorf("platform_password", "platform_username %q is set but platform_password is not.", s.PlatformUsername)
+	case s.PlatformUsername == "" && s.PlatformPassword != "":
+		r.errorf("platform_username", "platform_password is set but platform_username is not.")
+	case s.PlatformUsername == "" && s.PlatformClientSecret != "" && s.PlatformClientID == "":
+		r.errorf("platform_client_id", "platform_client_secret is set; also set platform_client_id, the confidential client in realm %q whose service account holds the admin role.", s.Realm)
+	}
+	if s.PlatformClientID == "" {
+		s.PlatformClientID = DefaultPlatformClient
+	}
+	return s, false, r.diags
+}
+
+func parseHTTPURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, fmt.Errorf("%q is not an absolute http(s) URL; write it with its scheme, e.g. https://%s", raw, strings.TrimPrefix(strings.TrimPrefix(raw, "//"), "/"))
+	}
+	return u, nil
+}
+
+// platformConfigured reports whether credentials for the platform API are set.
+func (s settings) platformConfigured() bool {
+	return s.PlatformUsername != "" || s.PlatformClientSecret != ""
+}

@@ -1,0 +1,260 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+)
+
+// SeatRole is the client role that is a Dash Enterprise license seat.
+const SeatRole = "licensed_user"
+
+var (
+	_ resource.ResourceWithConfigure   = (*licenseSeatResource)(nil)
+	_ resource.ResourceWithImportState = (*licenseSeatResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*licenseSeatResource)(nil)
+)
+
+type licenseSeatResource struct {
+	clients *Clients
+}
+
+// NewLicenseSeatResource returns the dashenterprise_license_seat resource.
+func NewLicenseSeatResource() resource.Resource { return &licenseSeatResource{} }
+
+type licenseSeatModel struct {
+	ID         types.String `tfsdk:"id"`
+	Username   types.String `tfsdk:"username"`
+	UserID     types.String `tfsdk:"user_id"`
+	GrantedVia types.List   `tfsdk:"granted_via"`
+	Effective  types.Bool   `tfsdk:"effective"`
+}
+
+func (r *licenseSeatResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_license_seat"
+}
+
+func (r *licenseSeatResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Dash Enterprise license seat: the `licensed_user` client role mapped **directly** to one user. " +
+			"Destroying it removes only that direct mapping; other roles and seats held through groups or composite roles are never touched.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The username.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"username": schema.StringAttribute{Required: true,
+				MarkdownDescription: "Keycloak username (lower case) of the user who gets the seat. Changing it replaces the seat.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{usernameValidator{}}},
+			"user_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Keycloak user ID.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"granted_via": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Other ways the user holds `licensed_user`, sorted: `group:/Parent/child` for a group (or parent group) holding the role, `composite:<client>/<role>` (or `composite:<realm role>`) for a composite role containing it, such as the realm's default roles. Empty when the direct assignment is the only one."},
+			"effective": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user effectively holds a seat."},
+		},
+	}
+}
+
+func (r *licenseSeatResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *licenseSeatResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	username := req.ID
+	if msg := CheckUsername(username); msg != "" {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import a license seat by the username of its holder, e.g. `terraform import dashenterprise_license_seat.alice alice`. %s", msg))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), username)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), username)...)
+}
+
+func (r *licenseSeatResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan licenseSeatModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.clients.ready(&resp.Diagnostics) {
+		return
+	}
+	kc := r.clients.Keycloak
+	username := plan.Username.ValueString()
+	user, err := kc.UserByUsername(ctx, username)
+	if err != nil {
+		addUserLookupError(&resp.Diagnostics, kc, username, err)
+		return
+	}
+	if err := kc.AddClientRole(ctx, *user, SeatRole); err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot grant a license seat to %q", username), err.Error())
+		return
+	}
+	state, diags := r.seatState(ctx, username, user.ID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state licenseSeatModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.clients.ready(&resp.Diagnostics) {
+		return
+	}
+	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
+		return
+	}
+	username := state.Username.ValueString()
+	user, ok := holders.DirectByUsername(username)
+	if !ok {
+		// The direct mapping is gone (or the user was deleted): plan to grant it again.
+		r.warnOrphanedNow(ctx, username, holders, &resp.Diagnostics)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	newState, diags := r.seatState(ctx, username, user.ID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
+}
+
+// seatState builds the state of a seat that is held directly.
+func (r *licenseSeatResource) seatState(ctx context.Context, username, userID string) (*licenseSeatModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		diags.AddError("Cannot read license seats", err.Error())
+		return nil, diags
+	}
+	via, d := types.ListValueFrom(ctx, types.StringType, nonNil(holders.Via[userID]))
+	diags.Append(d...)
+	return &licenseSeatModel{
+		ID: types.StringValue(username), Username: types.StringValue(username), UserID: types.StringValue(userID),
+		GrantedVia: via, Effective: types.BoolValue(true),
+	}, diags
+}
+
+func (r *licenseSeatResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	// Every configurable attribute forces replacement; nothing to update in place.
+	var plan licenseSeatModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *licenseSeatResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state licenseSeatModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.clients.ready(&resp.Diagnostics) {
+		return
+	}
+	kc := r.clients.Keycloak
+	username := state.Username.ValueString()
+	user, err := kc.UserByUsername(ctx, username)
+	if keycloak.IsNotFound(err) {
+		return // The user is gone, and with them the seat.
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot revoke the license seat of %q", username), err.Error())
+		return
+	}
+	if !r.allowRevoke(ctx, *user, &resp.Diagnostics) {
+		return
+	}
+	if err := kc.RemoveClientRole(ctx, *user, SeatRole); err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot revoke the license seat of %q", username), err.Error())
+	}
+}
+
+func (r *licenseSeatResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.clients == nil || r.clients.unknownConfig {
+		return
+	}
+	switch {
+	case req.Plan.Raw.IsNull():
+		var state licenseSeatModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		r.planRevoke(ctx, state.Username.ValueString(), &resp.Diagnostics)
+	case req.State.Raw.IsNull():
+		var plan licenseSeatModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if plan.Username.IsUnknown() || plan.Username.IsNull() {
+			return
+		}
+		r.planGrant(ctx, plan.Username.ValueString(), &resp.Diagnostics)
+	default:
+		var plan, state licenseSeatModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !plan.Username.IsUnknown() && plan.Username.ValueString() != state.Username.ValueString() {
+			r.planRevoke(ctx, state.Username.ValueString(), &resp.Diagnostics)
+			r.planGrant(ctx, plan.Username.ValueString(), &resp.Diagnostics)
+		}
+	}
+}
+
+// planGrant warns about a seat that cannot be granted yet or is already held another way.
+func (r *licenseSeatResource) planGrant(ctx context.Context, username string, diags *diag.Diagnostics) {
+	kc := r.clients.Keycloak
+	user, err := kc.UserByUsername(ctx, username)
+	if keycloak.IsNotFound(err) {
+		diags.AddAttributeWarning(path.Root("username"), fmt.Sprintf("User %q does not exist yet", username),
+			fmt.Sprintf("Realm %q has no user %q. The apply will fail unless the user is created first (by another resource of the same apply, ordered with depends_on, or by hand).", kc.Realm(), username))
+		return
+	}
+	if err != nil {
+		diags.AddWarning("Cannot check the planned license seat", err.Error())
+		return
+	}
+	holders, err := kc.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		diags.AddWarning("Cannot check the planned license seat", err.Error())
+		return
+	}
+	if via := holders.Via[user.ID]; len(via) > 0 {
+		diags.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s already holds a seat through %s", username, describeVia(via)),
+			fmt.Sprintf("%s already holds licensed_user through %s. This resource adds a direct assignment, which Dash Enterprise recommends: the seat then no longer depends on group membership.", username, strings.Join(via, ", ")))
+	}
+	r.planCapacity(ctx, username, holders, diags)
+}
+
+func describeVia(via []string) string {
+	out := make([]string, len(via))
+	for i, v := range via {
+		out[i] = strings.TrimPrefix(strings.TrimPrefix(v, "group:"), "composite:")
+	}
+	return strings.Join(out, ", ")
+}
+
+func addUserLookupError(diags *diag.Diagnostics, kc *keycloak.Client, username string, err error) {
+	if keycloak.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("username"), fmt.Sprintf("User %q not found", username),
+			fmt.Sprintf("Realm %q has no user %q. Check the spelling (usernames are lower case) or create the user in Keycloak first; if another resource creates it, add depends_on.", kc.Realm(), username))
+		return
+	}
+	diags.AddError(fmt.Sprintf("Cannot look up user %q", username), err.Error())
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+var _ = errors.New
+var _ attr.Value = types.String{}

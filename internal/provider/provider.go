@@ -1,0 +1,140 @@
+// Package provider is the Terraform glue: schemas, CRUD, plan checks. The
+// Keycloak and platform API clients live in their own packages.
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
+)
+
+// Address is the provider's registry address (see DESIGN.md, "Namespace").
+const Address = "registry.terraform.io/plotly-community/dashenterprise"
+
+var _ provider.ProviderWithValidateConfig = (*dashProvider)(nil)
+
+type dashProvider struct {
+	version string
+}
+
+// New returns a provider factory for providerserver.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &dashProvider{version: version} }
+}
+
+func (p *dashProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "dashenterprise"
+	resp.Version = p.version
+}
+
+func envDoc(attr, text string) string {
+	return fmt.Sprintf("%s Environment variable: `%s`.", text, EnvVar(attr))
+}
+
+func (p *dashProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	str := func(attr, text string, sensitive bool) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, Sensitive: sensitive, MarkdownDescription: envDoc(attr, text)}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Dash Enterprise 5 license seats, app co-owners and app transfers through Keycloak and the platform API, with plan-time warnings when a change would orphan apps.",
+		Attributes: map[string]schema.Attribute{
+			"url":                    str("url", "Dash Enterprise address, e.g. `https://dash.example.com`.", false),
+			"keycloak_url":           str("keycloak_url", "Keycloak address. Defaults to `https://auth-<host of url>`, where Dash Enterprise 5 serves it.", false),
+			"keycloak_base_path":     str("keycloak_base_path", "Path prefix of Keycloak, `/auth` on installations that keep the legacy prefix. Default: none.", false),
+			"realm":                  str("realm", "Keycloak realm of Dash Enterprise users, groups and roles. Default: `dash`.", false),
+			"roles_client_id":        str("roles_client_id", "Client whose client roles are `viewer`, `licensed_user` and `admin`. Default: `dash`.", false),
+			"admin_realm":            str("admin_realm", "Realm the admin login happens in. Default: `master`.", false),
+			"admin_client_id":        str("admin_client_id", "Client for the admin login: `admin-cli` (default) with a username and password, or a confidential client with `admin_client_secret`.", false),
+			"admin_username":         str("admin_username", "Keycloak admin username (password grant).", false),
+			"admin_password":         str("admin_password", "Keycloak admin password.", true),
+			"admin_client_secret":    str("admin_client_secret", "Secret of `admin_client_id` for the client-credentials grant; its service account needs the realm-management roles `manage-users`, `view-users`, `query-groups`, `view-clients` and `view-realm` in `realm`.", true),
+			"platform_api_path":      str("platform_api_path", "Path of the platform GraphQL API under `url`. Default: `/Manager/graphql`.", false),
+			"platform_client_id":     str("platform_client_id", "Client in `realm` used to obtain platform API tokens: a confidential client whose service account holds the `admin` role (with `platform_client_secret`), or the client for `platform_username`. Default: `dash`.", false),
+			"platform_client_secret": str("platform_client_secret", "Secret of `platform_client_id`.", true),
+			"platform_username":      str("platform_username", "Dash Enterprise administrator (holding `admin`) used for the platform API instead of a service account.", false),
+			"platform_password":      str("platform_password", "Password of `platform_username`.", true),
+			"ca_cert_file":           str("ca_cert_file", "PEM file of CA certificates trusted in addition to the system roots.", false),
+			"insecure_skip_verify": schema.BoolAttribute{Optional: true, MarkdownDescription: envDoc("insecure_skip_verify",
+				"Skip TLS certificate verification. Only for throw-away test installations; the provider warns on every run. Default: `false`.")},
+			"request_timeout": str("request_timeout", "Timeout of each HTTP request attempt, as a duration such as `30s`. Default: `30s`.", false),
+			"max_retries": schema.Int64Attribute{Optional: true, MarkdownDescription: envDoc("max_retries",
+				"How often a request is retried after a connection error or a 429/502/503/504 answer (honouring `Retry-After`). Default: `4`.")},
+			"orphan_protection": str("orphan_protection", "`warn` (default): plans warn when revoking a seat would orphan apps. `error`: in addition, destroying a `dashenterprise_license_seat` whose user still owns apps is refused at apply time, before the role is removed.", false),
+		},
+	}
+}
+
+func (p *dashProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	_, _, diags := resolve(m)
+	resp.Diagnostics.Append(diags...)
+}
+
+func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	s, unknown, diags := resolve(m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if unknown {
+		// Values come from resources not yet created: resources skip their
+		// plan checks and report this if they need the server.
+		c := &Clients{unknownConfig: true}
+		resp.ResourceData, resp.DataSourceData = c, c
+		return
+	}
+	if s.InsecureSkipVerify {
+		resp.Diagnostics.AddWarning("TLS verification is disabled",
+			fmt.Sprintf("insecure_skip_verify is true: the provider accepts any certificate from %s and %s, so credentials can be intercepted. Use ca_cert_file to trust a private CA instead.", s.KeycloakURL, s.URL))
+	}
+	c, err := newClients(s)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the Dash Enterprise provider", err.Error())
+		return
+	}
+	resp.ResourceData, resp.DataSourceData = c, c
+}
+
+func newClients(s settings) (*Clients, error) {
+	httpKC, err := transport.New(transport.Options{CACertFile: s.CACertFile, InsecureSkipVerify: s.InsecureSkipVerify,
+		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "keycloak"})
+	if err != nil {
+		return nil, err
+	}
+	kc := keycloak.New(keycloak.Config{
+		BaseURL: s.KeycloakURL, Realm: s.Realm, RolesClientID: s.RolesClientID,
+		AdminRealm: s.AdminRealm, AdminClientID: s.AdminClientID,
+		Username: s.AdminUsername, Password: s.AdminPassword, ClientSecret: s.AdminClientSecret,
+		HTTP: httpKC,
+	})
+	c := &Clients{settings: s, Keycloak: kc}
+	return c, nil
+}
+
+func (p *dashProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewLicenseSeatResource,
+	}
+}
+
+func (p *dashProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewUsersDataSource,
+	}
+}

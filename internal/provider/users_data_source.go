@@ -1,0 +1,189 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+)
+
+// AdminRole is the client role of Dash Enterprise administrators.
+const AdminRole = "admin"
+
+var _ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
+
+type usersDataSource struct {
+	clients *Clients
+}
+
+// NewUsersDataSource returns the dashenterprise_users data source.
+func NewUsersDataSource() datasource.DataSource { return &usersDataSource{} }
+
+type usersModel struct {
+	ID            types.String `tfsdk:"id"`
+	Search        types.String `tfsdk:"search"`
+	LicensedOnly  types.Bool   `tfsdk:"licensed_only"`
+	AdminOnly     types.Bool   `tfsdk:"admin_only"`
+	Group         types.String `tfsdk:"group"`
+	SeatsAssigned types.Int64  `tfsdk:"seats_assigned"`
+	Users         []userModel  `tfsdk:"users"`
+}
+
+type userModel struct {
+	ID             types.String `tfsdk:"id"`
+	Username       types.String `tfsdk:"username"`
+	Email          types.String `tfsdk:"email"`
+	FirstName      types.String `tfsdk:"first_name"`
+	LastName       types.String `tfsdk:"last_name"`
+	Enabled        types.Bool   `tfsdk:"enabled"`
+	Licensed       types.Bool   `tfsdk:"licensed"`
+	LicensedDirect types.Bool   `tfsdk:"licensed_direct"`
+	SeatGrantedVia []string     `tfsdk:"seat_granted_via"`
+	Admin          types.Bool   `tfsdk:"admin"`
+	Groups         []string     `tfsdk:"groups"`
+	CreatedAt      types.String `tfsdk:"created_at"`
+}
+
+func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_users"
+}
+
+func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every user of the Dash Enterprise realm with their seat, admin role and groups. " +
+			"Seat and admin status are effective: held directly, through a group (or a parent group) or through a composite role. " +
+			"They are computed from the roles' member listings, not one request per user.",
+		Attributes: map[string]schema.Attribute{
+			"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "Identifier of this listing."},
+			"search":        schema.StringAttribute{Optional: true, MarkdownDescription: "Keycloak search text matched against username, email, first and last name."},
+			"licensed_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only users who effectively hold a license seat."},
+			"admin_only":    schema.BoolAttribute{Optional: true, MarkdownDescription: "Only users who effectively hold the `admin` role."},
+			"group": schema.StringAttribute{Optional: true, MarkdownDescription: "Only members of this group or of its sub-groups, written `/Parent/child` (the leading slash is optional).",
+				Validators: nil},
+			"seats_assigned": schema.Int64Attribute{Computed: true, MarkdownDescription: "Users of the realm who effectively hold a seat, whatever the filters."},
+			"users": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Matching users, sorted by username.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":               schema.StringAttribute{Computed: true, MarkdownDescription: "Keycloak user ID."},
+					"username":         schema.StringAttribute{Computed: true, MarkdownDescription: "Username."},
+					"email":            schema.StringAttribute{Computed: true, MarkdownDescription: "Email address."},
+					"first_name":       schema.StringAttribute{Computed: true, MarkdownDescription: "First name."},
+					"last_name":        schema.StringAttribute{Computed: true, MarkdownDescription: "Last name."},
+					"enabled":          schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user can log in."},
+					"licensed":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user effectively holds a license seat."},
+					"licensed_direct":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the seat is assigned directly (as `dashenterprise_license_seat` does)."},
+					"seat_granted_via": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Other ways the user holds the seat: `group:/Parent/child`, `composite:<client>/<role>`."},
+					"admin":            schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user effectively holds the `admin` role."},
+					"groups":           schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Paths (`/Parent/child`) of the groups the user is a direct member of."},
+					"created_at":       schema.StringAttribute{Computed: true, MarkdownDescription: "Creation time (RFC 3339)."},
+				}},
+			},
+		},
+	}
+}
+
+func (d *usersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg usersModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || !d.clients.ready(&resp.Diagnostics) {
+		return
+	}
+	kc := d.clients.Keycloak
+	var groupFilter string
+	if !cfg.Group.IsNull() {
+		p, err := keycloak.NormalizeGroupPath(cfg.Group.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("group"), "Invalid group path", err.Error())
+			return
+		}
+		groupFilter = p
+	}
+	users, err := kc.Users(ctx, cfg.Search.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list users", err.Error())
+		return
+	}
+	seats, err := kc.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list license seats", err.Error())
+		return
+	}
+	admins, err := kc.RoleHolders(ctx, AdminRole)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list administrators", err.Error())
+		return
+	}
+	memberships, inFilter, err := groupMemberships(ctx, kc, groupFilter)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("group"), "Cannot list groups", err.Error())
+		return
+	}
+
+	out := make([]userModel, 0, len(users))
+	for _, u := range users {
+		_, direct := seats.Direct[u.ID]
+		licensed := seats.Effective(u.ID)
+		switch {
+		case cfg.LicensedOnly.ValueBool() && !licensed,
+			cfg.AdminOnly.ValueBool() && !admins.Effective(u.ID),
+			groupFilter != "" && !inFilter[u.ID]:
+			continue
+		}
+		groups := nonNil(memberships[u.ID])
+		sort.Strings(groups)
+		out = append(out, userModel{
+			ID: types.StringValue(u.ID), Username: types.StringValue(u.Username), Email: types.StringValue(u.Email),
+			FirstName: types.StringValue(u.FirstName), LastName: types.StringValue(u.LastName), Enabled: types.BoolValue(u.Enabled),
+			Licensed: types.BoolValue(licensed), LicensedDirect: types.BoolValue(direct), SeatGrantedVia: nonNil(seats.Via[u.ID]),
+			Admin: types.BoolValue(admins.Effective(u.ID)), Groups: groups,
+			CreatedAt: types.StringValue(u.Created().Format(time.RFC3339)),
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Username.ValueString() < out[j].Username.ValueString() })
+	cfg.Users = out
+	cfg.SeatsAssigned = types.Int64Value(int64(seats.EffectiveCount()))
+	cfg.ID = types.StringValue(fmt.Sprintf("%s/users", kc.Realm()))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// groupMemberships maps user ID to the paths of the groups they belong to
+// directly, and returns the members of filterPath and its sub-groups.
+func groupMemberships(ctx context.Context, kc *keycloak.Client, filterPath string) (map[string][]string, map[string]bool, error) {
+	forest, err := kc.GroupTree(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	memberships := map[string][]string{}
+	inFilter := map[string]bool{}
+	found := filterPath == ""
+	for _, g := range keycloak.Flatten(forest) {
+		members, err := kc.GroupMembers(ctx, g.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		under := filterPath != "" && (g.Path == filterPath || len(g.Path) > len(filterPath) && g.Path[:len(filterPath)+1] == filterPath+"/")
+		if g.Path == filterPath {
+			found = true
+		}
+		for _, u := range members {
+			memberships[u.ID] = append(memberships[u.ID], g.Path)
+			if under {
+				inFilter[u.ID] = true
+			}
+		}
+	}
+	if !found {
+		return nil, nil, fmt.Errorf("realm %q has no group %q; group paths are written /Parent/child", kc.Realm(), filterPath)
+	}
+	return memberships, inFilter, nil
+}
