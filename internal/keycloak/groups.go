@@ -118,3 +118,17 @@ func (c *Client) MembersWithDescendants(ctx context.Context, g *Group) ([]User, 
 	}
 	return out, nil
 }
+
+// UserGroupPaths returns the paths of the groups a user is a direct member of.
+func (c *Client) UserGroupPaths(ctx context.Context, userID string) ([]string, error) {
+	groups, err := pagedGet[Group](ctx, c, c.realmURL("users", userID, "groups"), map[string]string{"briefRepresentation": "true"})
+	if err != nil {
+		return nil, fmt.Errorf("listing groups of user %s: %w", userID, c.describe(err))
+	}
+	out := make([]string, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, g.Path)
+	}
+	sort.Strings(out)
+	return out, nil
+}

@@ -308,3 +308,9 @@ func deref(s *string) string {
 }
 
 func pathEscape(s string) string { return url.PathEscape(s) }
+
+// FreshRoleHolders builds a new snapshot without touching the run-scoped cache
+// (the emulator reads seats at call time).
+func (c *Client) FreshRoleHolders(ctx context.Context, roleName string) (*Holders, error) {
+	return c.buildHolders(ctx, roleName)
+}

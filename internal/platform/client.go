@@ -1,0 +1,184 @@
+package platform
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/sync/singleflight"
+)
+
+// TokenSource supplies Bearer tokens for the platform API.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+	Invalidate()
+}
+
+// Client calls the platform API. Methods are safe for concurrent use.
+type Client struct {
+	endpoint string
+	// queries retries like every other request; mutations retry only answers
+	// that mean "not processed" (429, 503) and read back after a lost response.
+	queries, mutations *retryablehttp.Client
+	tokens             TokenSource
+
+	sf      singleflight.Group
+	mu      sync.Mutex
+	apps    []App // run-scoped listing, dropped on every mutation
+	appsSet bool
+}
+
+// New returns a client for the GraphQL endpoint; it makes no network call.
+func New(endpoint string, base *retryablehttp.Client, tokens TokenSource) *Client {
+	m := retryablehttp.NewClient()
+	m.HTTPClient = base.HTTPClient
+	m.RetryMax, m.RetryWaitMin, m.RetryWaitMax = base.RetryMax, base.RetryWaitMin, base.RetryWaitMax
+	m.Backoff, m.ErrorHandler = base.Backoff, base.ErrorHandler
+	m.RequestLogHook, m.ResponseLogHook, m.Logger = base.RequestLogHook, base.ResponseLogHook, nil
+	m.CheckRetry = func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if err != nil {
+			return false, &outcomeUnknownError{err: err}
+		}
+		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
+	}
+	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens}
+}
+
+// Endpoint returns the GraphQL URL.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// Error is a GraphQL error of the platform API.
+type Error struct {
+	Code     string
+	Message  string
+	Username string
+	Group    string
+	App      string
+}
+
+func (e *Error) Error() string {
+	if e.Code == "" {
+		return e.Message
+	}
+	return fmt.Sprintf("%s (%s)", e.Message, e.Code)
+}
+
+// CodeOf returns the platform error code of err, or "".
+func CodeOf(err error) string {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// outcomeUnknownError means a mutation was sent but its answer was lost.
+type outcomeUnknownError struct{ err error }
+
+func (e *outcomeUnknownError) Error() string {
+	return "the platform's answer was lost: " + e.err.Error()
+}
+func (e *outcomeUnknownError) Unwrap() error { return e.err }
+
+// IsOutcomeUnknown reports whether a mutation may or may not have been applied.
+func IsOutcomeUnknown(err error) bool {
+	var ou *outcomeUnknownError
+	return errors.As(err, &ou)
+}
+
+type gqlRequest struct {
+	Query     string         `json:"query"`
+	Variables map[string]any `json:"variables,omitempty"`
+}
+
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string `json:"message"`
+		Extensions struct {
+			Code     string `json:"code"`
+			Username string `json:"username"`
+			Group    string `json:"group"`
+			App      string `json:"app"`
+		} `json:"extensions"`
+	} `json:"errors"`
+}
+
+// do sends one operation; out receives the data object.
+func (c *Client) do(ctx context.Context, mutation bool, query string, vars map[string]any, out any) error {
+	err := c.send(ctx, mutation, query, vars, out)
+	if CodeOf(err) == CodeUnauthenticated {
+		// A token the server no longer accepts (restart, expiry): one fresh try.
+		c.tokens.Invalidate()
+		err = c.send(ctx, mutation, query, vars, out)
+	}
+	return err
+}
+
+func (c *Client) send(ctx context.Context, mutation bool, query string, vars map[string]any, out any) error {
+	token, err := c.tokens.Token(ctx)
+	if err != nil {
+		return fmt.Errorf("obtaining a platform API token: %w", err)
+	}
+	body, err := json.Marshal(gqlRequest{Query: query, Variables: vars})
+	if err != nil {
+		return err
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("platform API URL %q: %w", c.endpoint, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	hc := c.queries
+	if mutation {
+		hc = c.mutations
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		if mutation {
+			var ou *outcomeUnknownError
+			if !errors.As(err, &ou) {
+				err = &outcomeUnknownError{err: err}
+			}
+		}
+		return fmt.Errorf("calling the platform API at %s: %w", c.endpoint, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		if mutation {
+			return fmt.Errorf("reading the platform API answer: %w", &outcomeUnknownError{err: err})
+		}
+		return fmt.Errorf("reading the platform API answer: %w", err)
+	}
+	var gr gqlResponse
+	if err := json.Unmarshal(raw, &gr); err != nil {
+		if resp.StatusCode == http.StatusNotFound {
+			return fmt.Errorf("%s answered 404: check url and platform_api_path", c.endpoint)
+		}
+		return fmt.Errorf("%s answered %s with a body that is not GraphQL JSON; check url and platform_api_path", c.endpoint, resp.Status)
+	}
+	if len(gr.Errors) > 0 {
+		e := gr.Errors[0]
+		return &Error{Code: e.Extensions.Code, Message: e.Message, Username: e.Extensions.Username, Group: e.Extensions.Group, App: e.Extensions.App}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", c.endpoint, resp.Status)
+	}
+	if out != nil {
+		if err := json.Unmarshal(gr.Data, out); err != nil {
+			return fmt.Errorf("decoding the platform API answer: %w", err)
+		}
+	}
+	return nil
+}

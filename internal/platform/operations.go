@@ -1,0 +1,376 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// App is one Dash app as the platform reports it.
+type App struct {
+	Name          string         `json:"name"`
+	Owner         string         `json:"owner"`
+	Orphaned      bool           `json:"orphaned"`
+	CoOwners      []CoOwnerUser  `json:"coOwners"`
+	CoOwnerGroups []CoOwnerGroup `json:"coOwnerGroups"`
+	Services      []Service      `json:"services"`
+	HasWorkspace  bool           `json:"hasWorkspace"`
+	Settings      AppSettings    `json:"settings"`
+}
+
+// CoOwnerUser is a user co-owner; Active is false while they hold no seat.
+type CoOwnerUser struct {
+	Username string `json:"username"`
+	Active   bool   `json:"active"`
+}
+
+// CoOwnerGroup is a group co-owner by full path Parent/child.
+type CoOwnerGroup struct {
+	Path string `json:"path"`
+}
+
+// Service is a database linked to an app.
+type Service struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// AppSettings are the App Info settings a transfer keeps.
+type AppSettings struct {
+	ViewerAccess  string   `json:"viewerAccess"`
+	Viewers       []string `json:"viewers"`
+	ViewerGroups  []string `json:"viewerGroups"`
+	PortalVisible bool     `json:"portalVisible"`
+	EnvVarNames   []string `json:"envVarNames"`
+	ContactName   string   `json:"contactName"`
+	ContactEmail  string   `json:"contactEmail"`
+}
+
+// HasCoOwnerUser reports whether username is a user co-owner.
+func (a App) HasCoOwnerUser(username string) bool {
+	for _, c := range a.CoOwners {
+		if c.Username == username {
+			return true
+		}
+	}
+	return false
+}
+
+// HasCoOwnerGroup reports whether the group (Parent/child) is a co-owner.
+func (a App) HasCoOwnerGroup(path string) bool {
+	for _, g := range a.CoOwnerGroups {
+		if g.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// CurrentUser is the caller of the API.
+type CurrentUser struct {
+	Username   string `json:"username"`
+	IsAdmin    bool   `json:"isAdmin"`
+	IsLicensed bool   `json:"isLicensed"`
+}
+
+// User is a user known to the platform.
+type User struct {
+	Username   string `json:"username"`
+	IsLicensed bool   `json:"isLicensed"`
+	IsAdmin    bool   `json:"isAdmin"`
+}
+
+// License is the installation's license.
+type License struct {
+	SeatsPurchased int    `json:"seatsPurchased"`
+	SeatsAssigned  int    `json:"seatsAssigned"`
+	ExpiresAt      string `json:"expiresAt"`
+}
+
+// TransferResult is the outcome of a transfer.
+type TransferResult struct {
+	SourceUsername string   `json:"sourceUsername"`
+	TargetUsername string   `json:"targetUsername"`
+	MovedApps      []string `json:"movedApps"`
+}
+
+const appFields = `name owner orphaned
+  coOwners { username active }
+  coOwnerGroups { path }
+  services { name type }
+  hasWorkspace
+  settings { viewerAccess viewers viewerGroups portalVisible envVarNames contactName contactEmail }`
+
+// Operations are every query and mutation the client sends; a test validates
+// each against Schema.
+var Operations = map[string]string{
+	"current":        `query { current { username isAdmin isLicensed } }`,
+	"apps":           `query($page: Int!, $pageSize: Int, $owner: String) { apps(page: $page, pageSize: $pageSize, owner: $owner) { page totalPages totalCount apps { ` + appFields + ` } } }`,
+	"app":            `query($name: String!) { app(name: $name) { ` + appFields + ` } }`,
+	"users":          `query($page: Int!, $pageSize: Int) { users(page: $page, pageSize: $pageSize) { page totalPages totalCount users { username isLicensed isAdmin } } }`,
+	"groups":         `query { groups }`,
+	"license":        `query { license { seatsPurchased seatsAssigned expiresAt } }`,
+	"addCoOwners":    `mutation($app: String!, $users: [String!], $groups: [String!]) { addCoOwners(app: $app, users: $users, groups: $groups) { ` + appFields + ` } }`,
+	"removeCoOwners": `mutation($app: String!, $users: [String!], $groups: [String!]) { removeCoOwners(app: $app, users: $users, groups: $groups) { ` + appFields + ` } }`,
+	"transferApps":   `mutation($source: String!, $target: String!) { transferApps(sourceUsername: $source, targetUsername: $target) { sourceUsername targetUsername movedApps } }`,
+	"createApp":      `mutation($name: String!, $services: [ServiceType!], $workspace: Boolean) { createApp(name: $name, services: $services, workspace: $workspace) { ` + appFields + ` } }`,
+}
+
+// PageSize is the page size of app and user listings.
+var PageSize = 500
+
+// Current returns the caller; with a user's token this is their login.
+func (c *Client) Current(ctx context.Context) (*CurrentUser, error) {
+	var out struct{ Current CurrentUser }
+	if err := c.do(ctx, false, Operations["current"], nil, &out); err != nil {
+		return nil, err
+	}
+	return &out.Current, nil
+}
+
+// Apps returns every app, listed once per Client and shared by all callers
+// until a mutation through this Client invalidates it.
+func (c *Client) Apps(ctx context.Context) ([]App, error) {
+	c.mu.Lock()
+	if c.appsSet {
+		apps := c.apps
+		c.mu.Unlock()
+		return apps, nil
+	}
+	c.mu.Unlock()
+	v, err, _ := c.sf.Do("apps", func() (any, error) {
+		apps, err := c.listApps(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		c.apps, c.appsSet = apps, true
+		c.mu.Unlock()
+		return apps, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]App), nil
+}
+
+// OwnedApps lists the apps of one owner straight from the server (no cache).
+func (c *Client) OwnedApps(ctx context.Context, owner string) ([]App, error) {
+	return c.listApps(ctx, owner)
+}
+
+func (c *Client) listApps(ctx context.Context, owner string) ([]App, error) {
+	var all []App
+	for page := 0; ; page++ {
+		vars := map[string]any{"page": page, "pageSize": PageSize}
+		if owner != "" {
+			vars["owner"] = owner
+		}
+		var out struct {
+			Apps struct {
+				Apps       []App `json:"apps"`
+				TotalPages int   `json:"totalPages"`
+			} `json:"apps"`
+		}
+		if err := c.do(ctx, false, Operations["apps"], vars, &out); err != nil {
+			return nil, fmt.Errorf("listing apps: %w", err)
+		}
+		all = append(all, out.Apps.Apps...)
+		if page+1 >= out.Apps.TotalPages || len(out.Apps.Apps) == 0 {
+			return all, nil
+		}
+	}
+}
+
+// App returns one app; it wraps an *Error with CodeAppNotFound when there is none.
+func (c *Client) App(ctx context.Context, name string) (*App, error) {
+	apps, err := c.Apps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range apps {
+		if apps[i].Name == name {
+			return &apps[i], nil
+		}
+	}
+	return nil, &Error{Code: CodeAppNotFound, App: name, Message: fmt.Sprintf("there is no app named %q", name)}
+}
+
+// FetchApp reads one app from the server, bypassing the run-scoped listing.
+func (c *Client) FetchApp(ctx context.Context, name string) (*App, error) {
+	var out struct{ App *App }
+	if err := c.do(ctx, false, Operations["app"], map[string]any{"name": name}, &out); err != nil {
+		return nil, err
+	}
+	if out.App == nil {
+		return nil, &Error{Code: CodeAppNotFound, App: name, Message: fmt.Sprintf("there is no app named %q", name)}
+	}
+	return out.App, nil
+}
+
+// Users lists every user known to the platform.
+func (c *Client) Users(ctx context.Context) ([]User, error) {
+	var all []User
+	for page := 0; ; page++ {
+		var out struct {
+			Users struct {
+				Users      []User `json:"users"`
+				TotalPages int    `json:"totalPages"`
+			} `json:"users"`
+		}
+		if err := c.do(ctx, false, Operations["users"], map[string]any{"page": page, "pageSize": PageSize}, &out); err != nil {
+			return nil, fmt.Errorf("listing platform users: %w", err)
+		}
+		all = append(all, out.Users.Users...)
+		if page+1 >= out.Users.TotalPages || len(out.Users.Users) == 0 {
+			return all, nil
+		}
+	}
+}
+
+// Groups lists the groups known to the platform (Parent/child).
+func (c *Client) Groups(ctx context.Context) ([]string, error) {
+	var out struct{ Groups []string }
+	if err := c.do(ctx, false, Operations["groups"], nil, &out); err != nil {
+		return nil, fmt.Errorf("listing platform groups: %w", err)
+	}
+	return out.Groups, nil
+}
+
+// License returns the license.
+func (c *Client) License(ctx context.Context) (*License, error) {
+	var out struct{ License License }
+	if err := c.do(ctx, false, Operations["license"], nil, &out); err != nil {
+		return nil, fmt.Errorf("reading the license: %w", err)
+	}
+	return &out.License, nil
+}
+
+func (c *Client) invalidate() {
+	c.mu.Lock()
+	c.apps, c.appsSet = nil, false
+	c.mu.Unlock()
+}
+
+// AddCoOwners adds user and group (Parent/child) co-owners. After a lost
+// answer it reads the app back and only sends the mutation again if the
+// co-owners are not there.
+func (c *Client) AddCoOwners(ctx context.Context, app string, users, groups []string) (*App, error) {
+	defer c.invalidate()
+	return c.coOwnerMutation(ctx, "addCoOwners", app, users, groups, func(a *App) bool {
+		for _, u := range users {
+			if !a.HasCoOwnerUser(u) {
+				return false
+			}
+		}
+		for _, g := range groups {
+			if !a.HasCoOwnerGroup(g) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// RemoveCoOwners removes co-owners, with the same read-back rule as AddCoOwners.
+func (c *Client) RemoveCoOwners(ctx context.Context, app string, users, groups []string) (*App, error) {
+	defer c.invalidate()
+	return c.coOwnerMutation(ctx, "removeCoOwners", app, users, groups, func(a *App) bool {
+		for _, u := range users {
+			if a.HasCoOwnerUser(u) {
+				return false
+			}
+		}
+		for _, g := range groups {
+			if a.HasCoOwnerGroup(g) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func (c *Client) coOwnerMutation(ctx context.Context, op, app string, users, groups []string, done func(*App) bool) (*App, error) {
+	vars := map[string]any{"app": app, "users": nonNil(users), "groups": nonNil(groups)}
+	var last error
+	for attempt := 0; attempt < 3; attempt++ {
+		var out map[string]App
+		err := c.do(ctx, true, Operations[op], vars, &out)
+		if err == nil {
+			a := out[op]
+			return &a, nil
+		}
+		if !IsOutcomeUnknown(err) {
+			return nil, err
+		}
+		last = err
+		a, rerr := c.FetchApp(ctx, app)
+		if rerr == nil && done(a) {
+			return a, nil
+		}
+	}
+	return nil, last
+}
+
+// TransferApps moves every app of source to target. After a lost answer it
+// checks whether the apps moved before trying again, so a transfer is never
+// performed twice.
+func (c *Client) TransferApps(ctx context.Context, source, target string, expected []string) (*TransferResult, error) {
+	defer c.invalidate()
+	vars := map[string]any{"source": source, "target": target}
+	var last error
+	for attempt := 0; attempt < 3; attempt++ {
+		var out struct {
+			TransferApps TransferResult `json:"transferApps"`
+		}
+		err := c.do(ctx, true, Operations["transferApps"], vars, &out)
+		if err == nil {
+			sort.Strings(out.TransferApps.MovedApps)
+			return &out.TransferApps, nil
+		}
+		if !IsOutcomeUnknown(err) {
+			return nil, err
+		}
+		last = err
+		left, rerr := c.OwnedApps(ctx, source)
+		if rerr != nil || len(left) > 0 {
+			continue
+		}
+		moved, rerr := c.OwnedApps(ctx, target)
+		if rerr != nil {
+			continue
+		}
+		owned := map[string]bool{}
+		for _, a := range moved {
+			owned[a.Name] = true
+		}
+		all := true
+		for _, name := range expected {
+			all = all && owned[name]
+		}
+		if all {
+			res := &TransferResult{SourceUsername: source, TargetUsername: target, MovedApps: append([]string(nil), expected...)}
+			sort.Strings(res.MovedApps)
+			return res, nil
+		}
+	}
+	return nil, errors.Join(last, fmt.Errorf("could not confirm whether the apps of %q moved to %q; run terraform plan to see what is left", source, target))
+}
+
+// CreateApp creates an app owned by the caller (used by tests and the demo with a user's token).
+func (c *Client) CreateApp(ctx context.Context, name string, services []string, workspace bool) (*App, error) {
+	defer c.invalidate()
+	var out struct{ CreateApp App }
+	if err := c.do(ctx, true, Operations["createApp"], map[string]any{"name": name, "services": nonNil(services), "workspace": workspace}, &out); err != nil {
+		return nil, err
+	}
+	return &out.CreateApp, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
