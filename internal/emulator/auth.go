@@ -55,10 +55,10 @@ func newVerifier(keycloakURL, realm, rolesClientID string, hc *http.Client) *ver
 
 type tokenClaims struct {
 	jwt.RegisteredClaims
-	PreferredUsername string                         `json:"preferred_username"`
+	PreferredUsername string                              `json:"preferred_username"`
 	ResourceAccess    map[string]struct{ Roles []string } `json:"resource_access"`
-	ClientID          string                         `json:"client_id"`
-	Azp               string                         `json:"azp"`
+	ClientID          string                              `json:"client_id"`
+	Azp               string                              `json:"azp"`
 }
 
 func (v *verifier) verify(ctx context.Context, raw string) (*Principal, error) {

@@ -38,8 +38,8 @@ func (d *fakeDirectory) UserGroups(_ context.Context, u string) ([]string, error
 func newTestServer(t *testing.T) (*Server, *fakeDirectory) {
 	t.Helper()
 	dir := &fakeDirectory{
-		users: map[string][]string{"alice": {"Data Science/Forecasting"}, "bob": {"Data Science"}, "carol": nil, "dave": nil, "admin": nil},
-		seats: map[string]bool{"alice": true, "bob": true, "carol": true, "admin": true},
+		users:  map[string][]string{"alice": {"Data Science/Forecasting"}, "bob": {"Data Science"}, "carol": nil, "dave": nil, "admin": nil},
+		seats:  map[string]bool{"alice": true, "bob": true, "carol": true, "admin": true},
 		admins: map[string]bool{"admin": true},
 	}
 	s, err := New(Config{KeycloakURL: "http://127.0.0.1:1", Directory: dir, Initial: &State{

@@ -2,6 +2,7 @@ package keycloak
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -63,4 +64,27 @@ func (t *TokenSource) Fetches() int {
 // so a request never leaves with a token about to expire.
 func refreshMargin(lifetime time.Duration) time.Duration {
 	return min(lifetime/3, 30*time.Second)
+}
+
+// RealmTokenSource returns a token source for the Dash Enterprise realm itself
+// (the platform API accepts tokens of that realm): client credentials when
+// username is empty, otherwise the password grant through clientID.
+func (c *Client) RealmTokenSource(clientID, clientSecret, username, password string) *TokenSource {
+	return NewTokenSource(func(ctx context.Context) (*gocloak.JWT, error) {
+		opts := gocloak.TokenOptions{ClientID: gocloak.StringP(clientID)}
+		if clientSecret != "" {
+			opts.ClientSecret = gocloak.StringP(clientSecret)
+		}
+		if username == "" {
+			opts.GrantType = gocloak.StringP("client_credentials")
+		} else {
+			opts.GrantType = gocloak.StringP("password")
+			opts.Username, opts.Password = gocloak.StringP(username), gocloak.StringP(password)
+		}
+		jwt, err := c.gc.GetToken(ctx, c.cfg.Realm, opts)
+		if err != nil {
+			return nil, fmt.Errorf("obtaining a platform API token from realm %q with client %q: %w (check platform_client_id, platform_client_secret, platform_username and platform_password)", c.cfg.Realm, clientID, err)
+		}
+		return jwt, nil
+	})
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
 // Clients is what Configure hands to every resource and data source.
@@ -13,6 +15,8 @@ type Clients struct {
 	settings settings
 	// Keycloak is the admin client of the Dash Enterprise realm.
 	Keycloak *keycloak.Client
+	// Platform is the platform API client, nil when no platform credentials are set.
+	Platform *platform.Client
 	// unknownConfig is set when the provider block depends on values known only at apply.
 	unknownConfig bool
 }
@@ -39,6 +43,36 @@ func (c *Clients) ready(diags *diag.Diagnostics) bool {
 	if c.unknownConfig {
 		diags.AddError("Provider configuration not known yet",
 			"The dashenterprise provider block uses values that are only known after apply. Apply the resources it depends on first (terraform apply -target=...), then run again.")
+		return false
+	}
+	return true
+}
+
+// configurePlatform creates the platform API client when credentials are set.
+func (c *Clients) configurePlatform() error {
+	s := c.settings
+	if !s.platformConfigured() || s.PlatformURL == "" {
+		return nil
+	}
+	hc, err := transport.New(transport.Options{CACertFile: s.CACertFile, InsecureSkipVerify: s.InsecureSkipVerify,
+		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "platform"})
+	if err != nil {
+		return err
+	}
+	tokens := c.Keycloak.RealmTokenSource(s.PlatformClientID, s.PlatformClientSecret, s.PlatformUsername, s.PlatformPassword)
+	c.Platform = platform.New(s.PlatformURL, hc, tokens)
+	return nil
+}
+
+// platformReady reports whether the platform API can be used, adding an error that says what to set if not.
+func (c *Clients) platformReady(diags *diag.Diagnostics) bool {
+	if !c.ready(diags) {
+		return false
+	}
+	if c.Platform == nil {
+		diags.AddError("Platform API not configured",
+			fmt.Sprintf("This needs the Dash Enterprise platform API. Set url (%s) and either platform_client_id/platform_client_secret (%s, %s) or platform_username/platform_password (%s, %s).",
+				EnvVar("url"), EnvVar("platform_client_id"), EnvVar("platform_client_secret"), EnvVar("platform_username"), EnvVar("platform_password")))
 		return false
 	}
 	return true

@@ -124,17 +124,24 @@ func newClients(s settings) (*Clients, error) {
 		HTTP: httpKC,
 	})
 	c := &Clients{settings: s, Keycloak: kc}
+	if err := c.configurePlatform(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
 func (p *dashProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewLicenseSeatResource,
+		NewAppCoOwnerResource,
+		NewAppTransferResource,
 	}
 }
 
 func (p *dashProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewUsersDataSource,
+		NewAppsDataSource,
+		NewLicenseDataSource,
 	}
 }

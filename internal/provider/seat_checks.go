@@ -2,20 +2,106 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/governance"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
 
-func (r *licenseSeatResource) planRevoke(ctx context.Context, username string, diags *diag.Diagnostics) {}
+// planRevoke warns, by name, about the apps a seat revocation takes from the user.
+func (r *licenseSeatResource) planRevoke(ctx context.Context, username string, diags *diag.Diagnostics) {
+	snap, err := r.clients.snapshot(ctx, username)
+	if err != nil {
+		diags.AddWarning(fmt.Sprintf("Cannot check what revoking the seat of %s would orphan", username), err.Error())
+		return
+	}
+	rev := snap.RevokeDirectSeat(username)
+	if summary, detail, ok := rev.Warning(); ok {
+		if rev.Orphans() && r.clients.settings.OrphanProtection == OrphanProtectionError {
+			detail += "\n\norphan_protection is \"error\": the apply will refuse this revocation while " + username + " still owns apps."
+		}
+		diags.AddWarning(summary, detail)
+	}
+	if r.clients.Platform == nil && rev.LosesSeat() {
+		diags.AddWarning("Seat revocation not checked against apps",
+			fmt.Sprintf("The platform API is not configured, so the plan cannot tell which apps %s owns or co-owns. Configure platform_client_id and platform_client_secret to get orphan warnings.", username))
+	}
+}
 
+// planCapacity warns when a new seat would exceed the purchased seats.
 func (r *licenseSeatResource) planCapacity(ctx context.Context, username string, holders *keycloak.Holders, diags *diag.Diagnostics) {
+	if r.clients.Platform == nil {
+		return
+	}
+	if u, ok := holders.UserByUsername(username); ok && holders.Effective(u.ID) {
+		return // already holds a seat: a direct assignment uses no new seat
+	}
+	lic, err := r.clients.Platform.License(ctx)
+	if err != nil {
+		diags.AddWarning("Cannot check seat capacity", err.Error())
+		return
+	}
+	c := governance.Capacity{Purchased: lic.SeatsPurchased, Assigned: holders.EffectiveCount()}
+	if c.OverAllocated(1) {
+		summary, detail := c.Warning(1, []string{username})
+		diags.AddAttributeWarning(path.Root("username"), summary, detail)
+	}
 }
 
+// warnOrphanedNow reports apps orphaned by a seat that was removed outside Terraform.
 func (r *licenseSeatResource) warnOrphanedNow(ctx context.Context, username string, holders *keycloak.Holders, diags *diag.Diagnostics) {
+	if r.clients.Platform == nil {
+		return
+	}
+	if u, ok := holders.UserByUsername(username); ok && holders.Effective(u.ID) {
+		return
+	}
+	snap, err := r.clients.snapshot(ctx)
+	if err != nil {
+		return
+	}
+	if owned := snap.OwnedApps(username); len(owned) > 0 {
+		diags.AddWarning(fmt.Sprintf("The seat of %s was revoked outside Terraform: %d app(s) are orphaned now", username, len(owned)),
+			fmt.Sprintf("%s no longer holds licensed_user but still owns %s. These apps have no licensed owner. Apply to grant the seat again (the plan does), then transfer the apps with dashenterprise_app_transfer if %s is leaving.",
+				username, strings.Join(owned, ", "), username))
+	}
 }
 
+// allowRevoke enforces orphan_protection = "error" at apply time, before the role is removed.
 func (r *licenseSeatResource) allowRevoke(ctx context.Context, user keycloak.User, diags *diag.Diagnostics) bool {
-	return true
+	if r.clients.settings.OrphanProtection != OrphanProtectionError {
+		return true
+	}
+	if !r.clients.platformReady(diags) {
+		return false
+	}
+	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		diags.AddError("Cannot check orphan protection", err.Error())
+		return false
+	}
+	if via := holders.Via[user.ID]; len(via) > 0 {
+		return true // the seat stays through a group or composite role
+	}
+	// Read the apps fresh: a transfer earlier in this apply may have moved them.
+	owned, err := r.clients.Platform.OwnedApps(ctx, user.Username)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Cannot check which apps %s owns", user.Username), err.Error())
+		return false
+	}
+	if len(owned) == 0 {
+		return true
+	}
+	names := make([]string, len(owned))
+	for i, a := range owned {
+		names[i] = a.Name
+	}
+	diags.AddError(fmt.Sprintf("Refusing to revoke the seat of %s: it would orphan %d app(s)", user.Username, len(owned)),
+		fmt.Sprintf("orphan_protection is \"error\" and %s still owns %s. The licensed_user role was left in place. Transfer the apps first with dashenterprise_app_transfer; if the transfer is in this same configuration, run terraform apply again once it has completed.",
+			user.Username, strings.Join(names, ", ")))
+	return false
 }

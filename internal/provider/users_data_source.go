@@ -37,18 +37,21 @@ type usersModel struct {
 }
 
 type userModel struct {
-	ID             types.String `tfsdk:"id"`
-	Username       types.String `tfsdk:"username"`
-	Email          types.String `tfsdk:"email"`
-	FirstName      types.String `tfsdk:"first_name"`
-	LastName       types.String `tfsdk:"last_name"`
-	Enabled        types.Bool   `tfsdk:"enabled"`
-	Licensed       types.Bool   `tfsdk:"licensed"`
-	LicensedDirect types.Bool   `tfsdk:"licensed_direct"`
-	SeatGrantedVia []string     `tfsdk:"seat_granted_via"`
-	Admin          types.Bool   `tfsdk:"admin"`
-	Groups         []string     `tfsdk:"groups"`
-	CreatedAt      types.String `tfsdk:"created_at"`
+	ID              types.String `tfsdk:"id"`
+	Username        types.String `tfsdk:"username"`
+	Email           types.String `tfsdk:"email"`
+	FirstName       types.String `tfsdk:"first_name"`
+	LastName        types.String `tfsdk:"last_name"`
+	Enabled         types.Bool   `tfsdk:"enabled"`
+	Licensed        types.Bool   `tfsdk:"licensed"`
+	LicensedDirect  types.Bool   `tfsdk:"licensed_direct"`
+	SeatGrantedVia  []string     `tfsdk:"seat_granted_via"`
+	Admin           types.Bool   `tfsdk:"admin"`
+	Groups          []string     `tfsdk:"groups"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+	OwnedApps       types.List   `tfsdk:"owned_apps"`
+	CoOwnedApps     types.List   `tfsdk:"coowned_apps"`
+	KnownToPlatform types.Bool   `tfsdk:"known_to_platform"`
 }
 
 func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -70,18 +73,21 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"seats_assigned": schema.Int64Attribute{Computed: true, MarkdownDescription: "Users of the realm who effectively hold a seat, whatever the filters."},
 			"users": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Matching users, sorted by username.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":               schema.StringAttribute{Computed: true, MarkdownDescription: "Keycloak user ID."},
-					"username":         schema.StringAttribute{Computed: true, MarkdownDescription: "Username."},
-					"email":            schema.StringAttribute{Computed: true, MarkdownDescription: "Email address."},
-					"first_name":       schema.StringAttribute{Computed: true, MarkdownDescription: "First name."},
-					"last_name":        schema.StringAttribute{Computed: true, MarkdownDescription: "Last name."},
-					"enabled":          schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user can log in."},
-					"licensed":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user effectively holds a license seat."},
-					"licensed_direct":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the seat is assigned directly (as `dashenterprise_license_seat` does)."},
-					"seat_granted_via": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Other ways the user holds the seat: `group:/Parent/child`, `composite:<client>/<role>`."},
-					"admin":            schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user effectively holds the `admin` role."},
-					"groups":           schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Paths (`/Parent/child`) of the groups the user is a direct member of."},
-					"created_at":       schema.StringAttribute{Computed: true, MarkdownDescription: "Creation time (RFC 3339)."},
+					"id":                schema.StringAttribute{Computed: true, MarkdownDescription: "Keycloak user ID."},
+					"username":          schema.StringAttribute{Computed: true, MarkdownDescription: "Username."},
+					"email":             schema.StringAttribute{Computed: true, MarkdownDescription: "Email address."},
+					"first_name":        schema.StringAttribute{Computed: true, MarkdownDescription: "First name."},
+					"last_name":         schema.StringAttribute{Computed: true, MarkdownDescription: "Last name."},
+					"enabled":           schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user can log in."},
+					"licensed":          schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user effectively holds a license seat."},
+					"licensed_direct":   schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the seat is assigned directly (as `dashenterprise_license_seat` does)."},
+					"seat_granted_via":  schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Other ways the user holds the seat: `group:/Parent/child`, `composite:<client>/<role>`."},
+					"admin":             schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user effectively holds the `admin` role."},
+					"groups":            schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Paths (`/Parent/child`) of the groups the user is a direct member of."},
+					"created_at":        schema.StringAttribute{Computed: true, MarkdownDescription: "Creation time (RFC 3339)."},
+					"owned_apps":        schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Apps the user owns (null when the platform API is not configured)."},
+					"coowned_apps":      schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Apps the user co-owns as a user co-owner (null when the platform API is not configured)."},
+					"known_to_platform": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user has logged in to Dash Enterprise at least once (null when the platform API is not configured)."},
 				}},
 			},
 		},
@@ -129,6 +135,12 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
+	apps, known, err := platformView(ctx, d.clients)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read apps and platform users", err.Error())
+		return
+	}
+
 	out := make([]userModel, 0, len(users))
 	for _, u := range users {
 		_, direct := seats.Direct[u.ID]
@@ -147,7 +159,14 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			Licensed: types.BoolValue(licensed), LicensedDirect: types.BoolValue(direct), SeatGrantedVia: nonNil(seats.Via[u.ID]),
 			Admin: types.BoolValue(admins.Effective(u.ID)), Groups: groups,
 			CreatedAt: types.StringValue(u.Created().Format(time.RFC3339)),
+			OwnedApps: types.ListNull(types.StringType), CoOwnedApps: types.ListNull(types.StringType), KnownToPlatform: types.BoolNull(),
 		})
+		if known != nil {
+			m := &out[len(out)-1]
+			m.OwnedApps = stringList(ctx, apps.owned[u.Username], &resp.Diagnostics)
+			m.CoOwnedApps = stringList(ctx, apps.coowned[u.Username], &resp.Diagnostics)
+			m.KnownToPlatform = types.BoolValue(known[u.Username])
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Username.ValueString() < out[j].Username.ValueString() })
 	cfg.Users = out
@@ -186,4 +205,36 @@ func groupMemberships(ctx context.Context, kc *keycloak.Client, filterPath strin
 		return nil, nil, fmt.Errorf("realm %q has no group %q; group paths are written /Parent/child", kc.Realm(), filterPath)
 	}
 	return memberships, inFilter, nil
+}
+
+type appIndex struct {
+	owned, coowned map[string][]string
+}
+
+// platformView indexes one paged app listing by owner and co-owner, and the
+// users known to the platform; known is nil when the platform API is not configured.
+func platformView(ctx context.Context, c *Clients) (appIndex, map[string]bool, error) {
+	idx := appIndex{owned: map[string][]string{}, coowned: map[string][]string{}}
+	if c.Platform == nil {
+		return idx, nil, nil
+	}
+	apps, err := c.Platform.Apps(ctx)
+	if err != nil {
+		return idx, nil, err
+	}
+	for _, a := range apps {
+		idx.owned[a.Owner] = append(idx.owned[a.Owner], a.Name)
+		for _, co := range a.CoOwners {
+			idx.coowned[co.Username] = append(idx.coowned[co.Username], a.Name)
+		}
+	}
+	users, err := c.Platform.Users(ctx)
+	if err != nil {
+		return idx, nil, err
+	}
+	known := map[string]bool{}
+	for _, u := range users {
+		known[u.Username] = true
+	}
+	return idx, known, nil
 }

@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
 
 // CheckUsername returns a message when username is not a valid Keycloak username
@@ -44,4 +46,67 @@ func (usernameValidator) ValidateString(_ context.Context, req validator.StringR
 	if msg := CheckUsername(req.ConfigValue.ValueString()); msg != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid username", msg)
 	}
+}
+
+// groupPathValidator rejects group paths that cannot name a group.
+type groupPathValidator struct{}
+
+func (groupPathValidator) Description(context.Context) string {
+	return "must be a group path written /Parent/child (the leading slash is optional)"
+}
+
+func (v groupPathValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (groupPathValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := keycloak.NormalizeGroupPath(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid group path", err.Error())
+	}
+}
+
+// CoOwnerID is the parsed import ID of a dashenterprise_app_coowner.
+type CoOwnerID struct {
+	App string
+	// Username is set for a user co-owner.
+	Username string
+	// Group is set (as /Parent/child) for a group co-owner.
+	Group string
+}
+
+// String formats the ID: <app>:user:<username> or <app>:group:/Parent/child.
+func (id CoOwnerID) String() string {
+	if id.Group != "" {
+		return id.App + ":group:" + id.Group
+	}
+	return id.App + ":user:" + id.Username
+}
+
+// ParseCoOwnerID parses <app>:user:<username> and <app>:group:<path>.
+func ParseCoOwnerID(s string) (CoOwnerID, error) {
+	const format = "expected <app>:user:<username> or <app>:group:<Parent/child>, e.g. sales-dashboard:user:alice or sales-dashboard:group:/Data Science/Forecasting"
+	parts := strings.SplitN(s, ":", 3)
+	if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
+		return CoOwnerID{}, fmt.Errorf("import ID %q is malformed: %s", s, format)
+	}
+	id := CoOwnerID{App: parts[0]}
+	switch parts[1] {
+	case "user":
+		if msg := CheckUsername(parts[2]); msg != "" {
+			return CoOwnerID{}, fmt.Errorf("import ID %q: %s", s, msg)
+		}
+		id.Username = parts[2]
+	case "group":
+		p, err := keycloak.NormalizeGroupPath(parts[2])
+		if err != nil {
+			return CoOwnerID{}, fmt.Errorf("import ID %q: %w", s, err)
+		}
+		id.Group = p
+	default:
+		return CoOwnerID{}, fmt.Errorf("import ID %q: the middle part must be \"user\" or \"group\", got %q; %s", s, parts[1], format)
+	}
+	return id, nil
 }

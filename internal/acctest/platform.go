@@ -1,0 +1,132 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/emulator"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
+)
+
+// Emulator is the in-process platform API emulator started by StartEmulator.
+var Emulator *emulator.Server
+
+// EmulatorURL is its base URL (the provider's url setting).
+var EmulatorURL string
+
+// StartEmulator serves the emulator on a loopback port, backed by the local
+// Keycloak, and points the provider's environment at it.
+func StartEmulator() (stop func(), err error) {
+	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second, MaxRetries: 2, Subsystem: "keycloak"})
+	if err != nil {
+		return nil, err
+	}
+	kc := keycloak.New(keycloak.Config{BaseURL: KeycloakURL, Realm: Realm, RolesClientID: "dash", AdminRealm: "master",
+		AdminClientID: "admin-cli", Username: AdminUsername, Password: AdminPassword, HTTP: hc})
+	Emulator, err = emulator.New(emulator.Config{KeycloakURL: KeycloakURL, Realm: Realm,
+		Directory: emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
+		Initial:   &emulator.State{SeatsPurchased: 100000}})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/Manager/graphql", Emulator)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	EmulatorURL = "http://" + ln.Addr().String()
+	setDefault("DASHENTERPRISE_URL", EmulatorURL)
+	setDefault("DASHENTERPRISE_PLATFORM_CLIENT_ID", PlatformClientID)
+	setDefault("DASHENTERPRISE_PLATFORM_CLIENT_SECRET", PlatformClientSecret)
+	return func() { _ = srv.Close() }, nil
+}
+
+type staticTokens struct{ fetch func(context.Context) (string, error) }
+
+func (s staticTokens) Token(ctx context.Context) (string, error) { return s.fetch(ctx) }
+func (s staticTokens) Invalidate()                               {}
+
+// UserPlatform returns a platform client that calls the emulator as username
+// (password grant through the public client dash), as that user's browser would.
+func UserPlatform(t *testing.T, username, password string) *platform.Client {
+	t.Helper()
+	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := staticTokens{fetch: func(ctx context.Context) (string, error) {
+		jwt, err := Admin(t).Login(ctx, "dash", "", Realm, username, password)
+		if err != nil {
+			return "", fmt.Errorf("login of %s: %w", username, err)
+		}
+		return jwt.AccessToken, nil
+	}}
+	return platform.New(EmulatorURL+"/Manager/graphql", hc, tokens)
+}
+
+// AdminPlatform returns a platform client using the test realm's admin service account.
+func AdminPlatform(t *testing.T) *platform.Client {
+	t.Helper()
+	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := staticTokens{fetch: func(ctx context.Context) (string, error) {
+		jwt, err := Admin(t).LoginClient(ctx, PlatformClientID, PlatformClientSecret, Realm)
+		if err != nil {
+			return "", err
+		}
+		return jwt.AccessToken, nil
+	}}
+	return platform.New(EmulatorURL+"/Manager/graphql", hc, tokens)
+}
+
+// LoggedInUser creates a user who has logged in to Dash Enterprise once (so the
+// platform knows them and their groups) and returns the username and ID.
+func LoggedInUser(t *testing.T, prefix string, opts UserOptions) (username, id string) {
+	t.Helper()
+	username = RandomName(prefix)
+	opts.Password = "pw-" + username
+	id = CreateNamedUser(t, username, opts)
+	if _, err := UserPlatform(t, username, opts.Password).Current(context.Background()); err != nil {
+		t.Fatalf("first login of %s: %v", username, err)
+	}
+	return username, id
+}
+
+// CreateApp deploys an app as its owner (who must hold a seat and have been created by LoggedInUser).
+func CreateApp(t *testing.T, owner, name string, services ...string) {
+	t.Helper()
+	if _, err := UserPlatform(t, owner, "pw-"+owner).CreateApp(context.Background(), name, services, true); err != nil {
+		t.Fatalf("creating app %s for %s: %v", name, owner, err)
+	}
+}
+
+// AppOwner returns the current owner of an app.
+func AppOwner(t *testing.T, name string) string {
+	t.Helper()
+	a, err := AdminPlatform(t).FetchApp(context.Background(), name)
+	if err != nil {
+		t.Fatalf("app %s: %v", name, err)
+	}
+	return a.Owner
+}
+
+// FetchApp reads an app from the emulator.
+func FetchApp(t *testing.T, name string) *platform.App {
+	t.Helper()
+	a, err := AdminPlatform(t).FetchApp(context.Background(), name)
+	if err != nil {
+		t.Fatalf("app %s: %v", name, err)
+	}
+	return a
+}

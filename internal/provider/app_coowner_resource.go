@@ -1,0 +1,388 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*appCoOwnerResource)(nil)
+	_ resource.ResourceWithImportState = (*appCoOwnerResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*appCoOwnerResource)(nil)
+)
+
+type appCoOwnerResource struct {
+	clients *Clients
+}
+
+// NewAppCoOwnerResource returns the dashenterprise_app_coowner resource.
+func NewAppCoOwnerResource() resource.Resource { return &appCoOwnerResource{} }
+
+type appCoOwnerModel struct {
+	ID             types.String   `tfsdk:"id"`
+	App            types.String   `tfsdk:"app"`
+	Username       types.String   `tfsdk:"username"`
+	Group          groupPathValue `tfsdk:"group"`
+	GroupPath      types.String   `tfsdk:"group_path"`
+	LogoutSessions types.Bool     `tfsdk:"logout_sessions"`
+	Active         types.Bool     `tfsdk:"active"`
+}
+
+func (m appCoOwnerModel) id() CoOwnerID {
+	id := CoOwnerID{App: m.App.ValueString(), Username: m.Username.ValueString()}
+	if !m.Group.IsNull() && !m.Group.IsUnknown() {
+		id.Group, _ = keycloak.NormalizeGroupPath(m.Group.ValueString())
+	}
+	return id
+}
+
+func (r *appCoOwnerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_app_coowner"
+}
+
+func (r *appCoOwnerResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One co-owner of a Dash app: a user or a group. Co-owners can manage and deploy the app; they must hold a license seat. " +
+			"**Child groups do not inherit co-ownership given to their parent**: add each child group that should co-own the app. " +
+			"Changes take effect at the users' next login (see `logout_sessions`).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<app>:user:<username>` or `<app>:group:/Parent/child`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"app": schema.StringAttribute{Required: true, MarkdownDescription: "App name.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"username": schema.StringAttribute{Optional: true, MarkdownDescription: "Username of a user co-owner (lower case). Exactly one of `username` and `group`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{usernameValidator{},
+					stringvalidator.ExactlyOneOf(path.MatchRoot("username"), path.MatchRoot("group"))}},
+			"group": schema.StringAttribute{Optional: true, CustomType: groupPathType{},
+				MarkdownDescription: "Path of a group co-owner, `/Parent/child` or `Parent/child` as Dash Enterprise shows it (both spellings are the same group).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{groupPathValidator{}}},
+			"group_path": schema.StringAttribute{Computed: true, MarkdownDescription: "The group path in canonical form `/Parent/child` (null for a user).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"logout_sessions": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Log the affected users (the user, or the group's direct members) out of all Keycloak sessions when the co-ownership is added or removed, so it applies at once instead of at their next login. Default `false`."},
+			"active": schema.BoolAttribute{Computed: true,
+				MarkdownDescription: "For a user: whether the co-ownership counts now (the user holds a seat). Always true for a group."},
+		},
+	}
+}
+
+func (r *appCoOwnerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *appCoOwnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := ParseCoOwnerID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	state := appCoOwnerModel{ID: types.StringValue(id.String()), App: types.StringValue(id.App), LogoutSessions: types.BoolValue(false),
+		Username: types.StringNull(), Group: groupPathValue{StringValue: types.StringNull()}, GroupPath: types.StringNull(), Active: types.BoolNull()}
+	if id.Group != "" {
+		state.Group, state.GroupPath = newGroupPath(id.Group), types.StringValue(id.Group)
+	} else {
+		state.Username = types.StringValue(id.Username)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *appCoOwnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.clients == nil || r.clients.unknownConfig || r.clients.Platform == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return
+	}
+	var plan appCoOwnerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.App.IsUnknown() || plan.Username.IsUnknown() || plan.Group.IsUnknown() {
+		return
+	}
+	id := plan.id()
+	app, err := r.clients.Platform.App(ctx, id.App)
+	if platform.CodeOf(err) == platform.CodeAppNotFound {
+		resp.Diagnostics.AddAttributeError(path.Root("app"), fmt.Sprintf("App %q not found", id.App),
+			fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager (or with the dashenterprise_apps data source); apps are created by deploying them, not by Terraform.", id.App))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddWarning("Cannot check the planned co-owner", err.Error())
+		return
+	}
+	if id.Group != "" {
+		resp.Diagnostics.Append(r.planGroup(ctx, app, id.Group)...)
+	} else {
+		resp.Diagnostics.Append(r.planUser(ctx, app, id.Username)...)
+	}
+}
+
+func (r *appCoOwnerResource) planUser(ctx context.Context, app *platform.App, username string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	attr := path.Root("username")
+	if app.Owner == username {
+		diags.AddAttributeWarning(attr, fmt.Sprintf("%s owns %s", username, app.Name),
+			fmt.Sprintf("%s is the owner of %s and cannot also be its co-owner; the apply will fail unless the app is transferred first.", username, app.Name))
+		return diags
+	}
+	if _, err := r.clients.Keycloak.UserByUsername(ctx, username); keycloak.IsNotFound(err) {
+		diags.AddAttributeWarning(attr, fmt.Sprintf("User %q does not exist yet", username),
+			fmt.Sprintf("Realm %q has no user %q. The apply will fail unless the user is created first, and they must then log in to Dash Enterprise once.", r.clients.Keycloak.Realm(), username))
+		return diags
+	}
+	known, err := r.knownUser(ctx, username)
+	if err == nil && !known {
+		diags.AddAttributeWarning(attr, fmt.Sprintf("%s has not logged in to Dash Enterprise yet", username),
+			fmt.Sprintf("Dash Enterprise only knows users who have logged in once. Ask %s to log in before applying, or the apply will fail.", username))
+	}
+	snap, err := r.clients.snapshot(ctx)
+	if err == nil {
+		if _, ok := snap.Seats[username]; !ok {
+			diags.AddAttributeWarning(attr, fmt.Sprintf("%s holds no license seat", username),
+				fmt.Sprintf("Co-owners need a seat. The apply will fail unless %s gets one first: add a dashenterprise_license_seat for %s and reference it (or use depends_on) so it is granted before this co-owner is added.", username, username))
+		}
+	}
+	return diags
+}
+
+func (r *appCoOwnerResource) knownUser(ctx context.Context, username string) (bool, error) {
+	users, err := r.clients.Platform.Users(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, u := range users {
+		if u.Username == username {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (r *appCoOwnerResource) planGroup(ctx context.Context, app *platform.App, group string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	attr := path.Root("group")
+	g, err := r.clients.Keycloak.GroupByPath(ctx, group)
+	if keycloak.IsNotFound(err) {
+		diags.AddAttributeWarning(attr, fmt.Sprintf("Group %s does not exist yet", group),
+			fmt.Sprintf("Realm %q has no group %s. The apply will fail unless the group is created first and one of its members logs in to Dash Enterprise.", r.clients.Keycloak.Realm(), group))
+		return diags
+	}
+	if err != nil {
+		diags.AddWarning("Cannot check the planned group co-owner", err.Error())
+		return diags
+	}
+	if known, err := r.clients.Platform.Groups(ctx); err == nil && !containsString(known, keycloak.DisplayGroupPath(group)) {
+		diags.AddAttributeWarning(attr, fmt.Sprintf("Group %s is not known to Dash Enterprise yet", group),
+			fmt.Sprintf("Dash Enterprise learns a group when one of its direct members logs in. Ask a member of %s to log in before applying, or the apply will fail.", group))
+	}
+	snap, err := r.clients.snapshot(ctx)
+	if err != nil {
+		diags.AddWarning("Cannot check the planned group co-owner", err.Error())
+		return diags
+	}
+	if err := r.clients.addGroup(ctx, &snap, g); err != nil {
+		diags.AddWarning("Cannot check the planned group co-owner", err.Error())
+		return diags
+	}
+	ga := governanceApps([]platform.App{*app})[0]
+	if children := snap.ChildGroupsWithoutCoOwnership(ga, group); len(children) > 0 {
+		diags.AddAttributeWarning(attr, fmt.Sprintf("Child groups of %s do not inherit co-ownership of %s", group, app.Name),
+			fmt.Sprintf("Co-ownership given to %s does not reach its child groups. Members of these groups will not co-own %s unless each is added as its own co-owner:\n  - %s",
+				group, app.Name, strings.Join(children, "\n  - ")))
+	}
+	if without := snap.MembersWithoutSeats(group); len(without) > 0 {
+		diags.AddAttributeWarning(attr, fmt.Sprintf("Members of %s without a license seat", group),
+			fmt.Sprintf("Co-owners need a seat. These members of %s hold none, so they will not be able to manage %s: %s. Grant them seats with dashenterprise_license_seat.",
+				group, app.Name, strings.Join(without, ", ")))
+	}
+	return diags
+}
+
+func (r *appCoOwnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan appCoOwnerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+		return
+	}
+	id := plan.id()
+	var users, groups []string
+	if id.Group != "" {
+		if _, err := r.clients.Keycloak.GroupByPath(ctx, id.Group); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("group"), fmt.Sprintf("Group %s not found", id.Group), err.Error()+". Group paths are written /Parent/child.")
+			return
+		}
+		groups = []string{keycloak.DisplayGroupPath(id.Group)}
+	} else {
+		if _, err := r.clients.Keycloak.UserByUsername(ctx, id.Username); err != nil {
+			addUserLookupError(&resp.Diagnostics, r.clients.Keycloak, id.Username, err)
+			return
+		}
+		users = []string{id.Username}
+	}
+	app, err := r.clients.Platform.AddCoOwners(ctx, id.App, users, groups)
+	if err != nil {
+		addCoOwnerError(&resp.Diagnostics, id, err)
+		return
+	}
+	if plan.LogoutSessions.ValueBool() {
+		resp.Diagnostics.Append(r.logout(ctx, id)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, coOwnerState(plan, id, app))...)
+}
+
+func coOwnerState(m appCoOwnerModel, id CoOwnerID, app *platform.App) appCoOwnerModel {
+	m.ID = types.StringValue(id.String())
+	m.Active = types.BoolValue(true)
+	if id.Group != "" {
+		m.GroupPath = types.StringValue(id.Group)
+	} else {
+		m.GroupPath = types.StringNull()
+		for _, c := range app.CoOwners {
+			if c.Username == id.Username {
+				m.Active = types.BoolValue(c.Active)
+			}
+		}
+	}
+	return m
+}
+
+// addCoOwnerError turns platform errors into diagnostics that say what to do.
+func addCoOwnerError(diags *diag.Diagnostics, id CoOwnerID, err error) {
+	who := id.Username
+	if id.Group != "" {
+		who = id.Group
+	}
+	summary := fmt.Sprintf("Cannot make %s a co-owner of %s", who, id.App)
+	switch platform.CodeOf(err) {
+	case platform.CodeAppNotFound:
+		diags.AddAttributeError(path.Root("app"), summary, fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager.", id.App))
+	case platform.CodeUserNotKnown:
+		diags.AddAttributeError(path.Root("username"), summary, fmt.Sprintf("%s exists in Keycloak but is not known to Dash Enterprise yet: they must log in to Dash Enterprise once before they can be a co-owner. Apply again after that.", id.Username))
+	case platform.CodeGroupNotKnown:
+		diags.AddAttributeError(path.Root("group"), summary, fmt.Sprintf("Group %s is not known to Dash Enterprise yet: one of its direct members must log in once. Child groups are named by their full path (/Parent/child).", id.Group))
+	case platform.CodeNotLicensed:
+		diags.AddAttributeError(path.Root("username"), summary, fmt.Sprintf("%s holds no license seat, and co-owners need one. Grant it with dashenterprise_license_seat (referenced from this resource or in depends_on) and apply again.", id.Username))
+	case platform.CodeOwnerAsCoOwner:
+		diags.AddAttributeError(path.Root("username"), summary, fmt.Sprintf("%s owns %s, and an owner cannot also be a co-owner.", id.Username, id.App))
+	default:
+		diags.AddError(summary, err.Error())
+	}
+}
+
+func (r *appCoOwnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state appCoOwnerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+		return
+	}
+	id := state.id()
+	app, err := r.clients.Platform.App(ctx, id.App)
+	if platform.CodeOf(err) == platform.CodeAppNotFound {
+		resp.State.RemoveResource(ctx) // the app is gone, and with it the co-ownership
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the co-owners of %s", id.App), err.Error())
+		return
+	}
+	present := false
+	if id.Group != "" {
+		present = app.HasCoOwnerGroup(keycloak.DisplayGroupPath(id.Group))
+	} else {
+		present = app.HasCoOwnerUser(id.Username)
+	}
+	if !present {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, coOwnerState(state, id, app))...)
+}
+
+func (r *appCoOwnerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	// Only logout_sessions changes in place; it acts on the next create or delete.
+	var plan, state appCoOwnerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.LogoutSessions = plan.LogoutSessions
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *appCoOwnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state appCoOwnerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+		return
+	}
+	id := state.id()
+	var users, groups []string
+	if id.Group != "" {
+		groups = []string{keycloak.DisplayGroupPath(id.Group)}
+	} else {
+		users = []string{id.Username}
+	}
+	_, err := r.clients.Platform.RemoveCoOwners(ctx, id.App, users, groups)
+	if err != nil && platform.CodeOf(err) != platform.CodeAppNotFound {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot remove co-owner %s from %s", id.String(), id.App), err.Error())
+		return
+	}
+	if state.LogoutSessions.ValueBool() {
+		resp.Diagnostics.Append(r.logout(ctx, id)...)
+	}
+}
+
+// logout ends the Keycloak sessions of the user, or of the group's direct
+// members (child groups do not inherit co-ownership, so their members are unaffected).
+func (r *appCoOwnerResource) logout(ctx context.Context, id CoOwnerID) diag.Diagnostics {
+	var diags diag.Diagnostics
+	kc := r.clients.Keycloak
+	var users []keycloak.User
+	if id.Group != "" {
+		g, err := kc.GroupByPath(ctx, id.Group)
+		if err == nil {
+			users, err = kc.GroupMembers(ctx, g.ID)
+		}
+		if err != nil {
+			diags.AddWarning("Co-owner changed, but sessions were not ended", err.Error())
+			return diags
+		}
+	} else {
+		u, err := kc.UserByUsername(ctx, id.Username)
+		if err != nil {
+			diags.AddWarning("Co-owner changed, but sessions were not ended", err.Error())
+			return diags
+		}
+		users = []keycloak.User{*u}
+	}
+	for _, u := range users {
+		if err := kc.LogoutUser(ctx, u); err != nil {
+			diags.AddWarning(fmt.Sprintf("Co-owner changed, but %s was not logged out", u.Username), err.Error()+". The change applies at their next login.")
+		}
+	}
+	return diags
+}
+
+func containsString(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,307 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*appTransferResource)(nil)
+	_ resource.ResourceWithImportState = (*appTransferResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*appTransferResource)(nil)
+)
+
+type appTransferResource struct {
+	clients *Clients
+}
+
+// NewAppTransferResource returns the dashenterprise_app_transfer resource.
+func NewAppTransferResource() resource.Resource { return &appTransferResource{} }
+
+type appTransferModel struct {
+	ID              types.String `tfsdk:"id"`
+	FromUsername    types.String `tfsdk:"from_username"`
+	ToUsername      types.String `tfsdk:"to_username"`
+	TransferredApps types.List   `tfsdk:"transferred_apps"`
+	PendingApps     types.List   `tfsdk:"pending_apps"`
+	TransferredAt   types.String `tfsdk:"transferred_at"`
+}
+
+func (r *appTransferResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_app_transfer"
+}
+
+func (r *appTransferResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Transfers **all** apps of one user to another, as the App Manager's *Transfer User Apps* does: with their workspaces, Redis and Postgres databases, " +
+			"viewer access, co-owners, portal visibility, environment variables and contact information. Both users must hold license seats. " +
+			"The plan lists exactly which apps will move (`transferred_apps`). Destroying the resource changes nothing in Dash Enterprise.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<from_username>:<to_username>`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"from_username": schema.StringAttribute{Required: true, MarkdownDescription: "Current owner whose apps move (lower case).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{usernameValidator{}}},
+			"to_username": schema.StringAttribute{Required: true, MarkdownDescription: "New owner (lower case).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{usernameValidator{}}},
+			"transferred_apps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Apps moved by the transfer, sorted. Known at plan time: the plan shows exactly what will move, and the apply fails without moving anything if that list changed since the plan."},
+			"pending_apps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Apps `from_username` owns now. When it is not empty (apps deployed after the transfer), the next plan replaces the resource to transfer them too."},
+			"transferred_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the transfer happened (RFC 3339).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+		},
+	}
+}
+
+func (r *appTransferResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ParseTransferID parses <from>:<to>.
+func ParseTransferID(id string) (from, to string, err error) {
+	parts := strings.Split(id, ":")
+	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
+		return "", "", fmt.Errorf("import ID %q is malformed: expected <from_username>:<to_username>, e.g. alice:bob", id)
+	}
+	for _, u := range parts {
+		if msg := CheckUsername(u); msg != "" {
+			return "", "", fmt.Errorf("import ID %q: %s", id, msg)
+		}
+	}
+	if parts[0] == parts[1] {
+		return "", "", fmt.Errorf("import ID %q: from and to are the same user", id)
+	}
+	return parts[0], parts[1], nil
+}
+
+func (r *appTransferResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	from, to, err := ParseTransferID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	empty, _ := types.ListValueFrom(ctx, types.StringType, []string{})
+	resp.Diagnostics.Append(resp.State.Set(ctx, appTransferModel{
+		ID: types.StringValue(req.ID), FromUsername: types.StringValue(from), ToUsername: types.StringValue(to),
+		TransferredApps: empty, PendingApps: empty, TransferredAt: types.StringValue(""),
+	})...)
+}
+
+func stringList(ctx context.Context, s []string, diags *diag.Diagnostics) types.List {
+	v, d := types.ListValueFrom(ctx, types.StringType, nonNil(s))
+	diags.Append(d...)
+	return v
+}
+
+func listStrings(ctx context.Context, l types.List) []string {
+	var out []string
+	if l.IsNull() || l.IsUnknown() {
+		return nil
+	}
+	l.ElementsAs(ctx, &out, false)
+	return out
+}
+
+func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		var state appTransferModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Destroying the transfer from %s to %s changes nothing in Dash Enterprise", state.FromUsername.ValueString(), state.ToUsername.ValueString()),
+			fmt.Sprintf("A transfer cannot be undone by destroying it: the apps stay with %s. This only removes the resource from the state.", state.ToUsername.ValueString()))
+		return
+	}
+	if r.clients == nil || r.clients.unknownConfig || r.clients.Platform == nil {
+		return
+	}
+	var plan appTransferModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.FromUsername.IsUnknown() || plan.ToUsername.IsUnknown() {
+		return
+	}
+	from, to := plan.FromUsername.ValueString(), plan.ToUsername.ValueString()
+	if !req.State.Raw.IsNull() {
+		var state appTransferModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		r.planPending(ctx, state, resp)
+		return
+	}
+	snap, err := r.clients.snapshot(ctx)
+	if err != nil {
+		resp.Diagnostics.AddWarning("Cannot check the planned transfer", err.Error())
+		return
+	}
+	tr := snap.PlanTransfer(from, to)
+	plan.TransferredApps = stringList(ctx, tr.Apps, &resp.Diagnostics)
+	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
+	plan.ID = types.StringValue(from + ":" + to)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+
+	for _, u := range []struct {
+		name, attr string
+		seat       bool
+	}{{from, "from_username", tr.FromHasSeat}, {to, "to_username", tr.ToHasSeat}} {
+		if _, err := r.clients.Keycloak.UserByUsername(ctx, u.name); keycloak.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeWarning(path.Root(u.attr), fmt.Sprintf("User %q does not exist yet", u.name),
+				fmt.Sprintf("Realm %q has no user %q. The apply will fail before moving anything unless the user is created first.", r.clients.Keycloak.Realm(), u.name))
+			continue
+		}
+		if !u.seat {
+			resp.Diagnostics.AddAttributeWarning(path.Root(u.attr), fmt.Sprintf("%s holds no license seat", u.name),
+				fmt.Sprintf("Both users of a transfer need a seat. Unless a dashenterprise_license_seat for %s is applied first (reference it or use depends_on), the apply will fail before moving anything.", u.name))
+		}
+	}
+	if len(tr.Apps) == 0 {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%s owns no apps: nothing to transfer", from),
+			fmt.Sprintf("The transfer from %s to %s will move no app. Apps %s deploys later show up in pending_apps and are transferred by a later apply.", from, to, from))
+	}
+	if len(tr.ToAlreadyOwns) > 0 {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%s already owns apps: this transfer cannot be exactly reversed", to),
+			fmt.Sprintf("%s already owns %s. A transfer moves all apps of a user, so transferring back from %s would also move these.", to, strings.Join(tr.ToAlreadyOwns, ", "), to))
+	}
+}
+
+// planPending replaces a transfer whose former owner owns apps again, if that can succeed.
+func (r *appTransferResource) planPending(ctx context.Context, state appTransferModel, resp *resource.ModifyPlanResponse) {
+	pending := listStrings(ctx, state.PendingApps)
+	if len(pending) == 0 {
+		return
+	}
+	from := state.FromUsername.ValueString()
+	snap, err := r.clients.snapshot(ctx)
+	if err != nil {
+		resp.Diagnostics.AddWarning("Cannot check pending apps", err.Error())
+		return
+	}
+	if _, ok := snap.Seats[from]; !ok {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("%s owns %d app(s) again but holds no seat", from, len(pending)),
+			fmt.Sprintf("%s owns %s, which are orphaned. A transfer needs both users to hold seats, so grant %s a seat again first (dashenterprise_license_seat), then the next plan transfers these apps to %s.",
+				from, strings.Join(pending, ", "), from, state.ToUsername.ValueString()))
+		return
+	}
+	var plan appTransferModel
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	plan.TransferredApps = stringList(ctx, pending, &resp.Diagnostics)
+	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
+	plan.TransferredAt = types.StringUnknown()
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("pending_apps"))
+}
+
+func (r *appTransferResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan appTransferModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+		return
+	}
+	from, to := plan.FromUsername.ValueString(), plan.ToUsername.ValueString()
+	kc := r.clients.Keycloak
+	for _, u := range []struct{ name, attr string }{{from, "from_username"}, {to, "to_username"}} {
+		if _, err := kc.UserByUsername(ctx, u.name); err != nil {
+			addUserLookupError(&resp.Diagnostics, kc, u.name, err)
+			resp.Diagnostics.AddAttributeError(path.Root(u.attr), "Nothing was transferred", "No app moved.")
+			return
+		}
+	}
+	holders, err := kc.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot check seats before the transfer", err.Error())
+		return
+	}
+	for _, u := range []string{from, to} {
+		if hu, ok := holders.UserByUsername(u); !ok || !holders.Effective(hu.ID) {
+			resp.Diagnostics.AddError(fmt.Sprintf("Cannot transfer the apps of %s to %s: %s holds no license seat", from, to, u),
+				fmt.Sprintf("Both users of a transfer need a seat and %s has none. Nothing was transferred. Grant the seat with dashenterprise_license_seat, applied before this transfer (reference it or use depends_on).", u))
+			return
+		}
+	}
+	owned, err := r.clients.Platform.OwnedApps(ctx, from)
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot list the apps of %s", from), err.Error())
+		return
+	}
+	now := make([]string, 0, len(owned))
+	for _, a := range owned {
+		now = append(now, a.Name)
+	}
+	sort.Strings(now)
+	planned := listStrings(ctx, plan.TransferredApps)
+	if !plan.TransferredApps.IsUnknown() && !slices.Equal(now, nonNil(planned)) {
+		resp.Diagnostics.AddError(fmt.Sprintf("The apps of %s changed since the plan", from),
+			fmt.Sprintf("The plan moves [%s] but %s now owns [%s]. Nothing was transferred. Run terraform plan again to review the new list.",
+				strings.Join(planned, ", "), from, strings.Join(now, ", ")))
+		return
+	}
+	res, err := r.clients.Platform.TransferApps(ctx, from, to, now)
+	if err != nil {
+		summary := fmt.Sprintf("Cannot transfer the apps of %s to %s", from, to)
+		switch platform.CodeOf(err) {
+		case platform.CodeNotLicensed:
+			resp.Diagnostics.AddError(summary, err.Error()+". Both users need a license seat; nothing was transferred.")
+		default:
+			resp.Diagnostics.AddError(summary, err.Error())
+		}
+		return
+	}
+	plan.ID = types.StringValue(from + ":" + to)
+	plan.TransferredApps = stringList(ctx, res.MovedApps, &resp.Diagnostics)
+	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
+	plan.TransferredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *appTransferResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state appTransferModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+		return
+	}
+	from := state.FromUsername.ValueString()
+	var pending []string
+	_, err := r.clients.Keycloak.UserByUsername(ctx, from)
+	switch {
+	case keycloak.IsNotFound(err):
+		// A deleted former owner has nothing left to transfer.
+	case err != nil:
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read user %s", from), err.Error())
+		return
+	default:
+		snap, err := r.clients.snapshot(ctx)
+		if err != nil {
+			resp.Diagnostics.AddError(fmt.Sprintf("Cannot list the apps of %s", from), err.Error())
+			return
+		}
+		pending = snap.OwnedApps(from)
+	}
+	state.PendingApps = stringList(ctx, pending, &resp.Diagnostics)
+	if state.TransferredApps.IsNull() {
+		state.TransferredApps = stringList(ctx, nil, &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *appTransferResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	// Every change replaces the resource; keep the state as planned.
+	var state appTransferModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *appTransferResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+	// A transfer cannot be undone; destroying it only forgets it (the plan says so).
+}

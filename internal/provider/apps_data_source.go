@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ datasource.DataSourceWithConfigure = (*appsDataSource)(nil)
+
+type appsDataSource struct {
+	clients *Clients
+}
+
+// NewAppsDataSource returns the dashenterprise_apps data source.
+func NewAppsDataSource() datasource.DataSource { return &appsDataSource{} }
+
+type appsModel struct {
+	ID           types.String `tfsdk:"id"`
+	Owner        types.String `tfsdk:"owner"`
+	CoOwner      types.String `tfsdk:"coowner"`
+	OrphanedOnly types.Bool   `tfsdk:"orphaned_only"`
+	Apps         []appModel   `tfsdk:"apps"`
+}
+
+type appModel struct {
+	Name          types.String       `tfsdk:"name"`
+	Owner         types.String       `tfsdk:"owner"`
+	Orphaned      types.Bool         `tfsdk:"orphaned"`
+	CoOwnerUsers  []coOwnerUserModel `tfsdk:"coowner_users"`
+	CoOwnerGroups []string           `tfsdk:"coowner_groups"`
+	Services      []serviceModel     `tfsdk:"services"`
+	HasWorkspace  types.Bool         `tfsdk:"has_workspace"`
+}
+
+type coOwnerUserModel struct {
+	Username types.String `tfsdk:"username"`
+	Active   types.Bool   `tfsdk:"active"`
+}
+
+type serviceModel struct {
+	Name types.String `tfsdk:"name"`
+	Type types.String `tfsdk:"type"`
+}
+
+func (d *appsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_apps"
+}
+
+func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every Dash app with its owner, co-owners and linked services, from one paged listing. " +
+			"Use it to find what a departing user owns before transferring their apps, or which apps are orphaned.",
+		Attributes: map[string]schema.Attribute{
+			"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "Identifier of this listing."},
+			"owner":         schema.StringAttribute{Optional: true, MarkdownDescription: "Only apps owned by this username."},
+			"coowner":       schema.StringAttribute{Optional: true, MarkdownDescription: "Only apps where this username is a (user) co-owner."},
+			"orphaned_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only apps whose owner no longer holds a seat."},
+			"apps": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Matching apps, sorted by name.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"name":     schema.StringAttribute{Computed: true, MarkdownDescription: "App name."},
+					"owner":    schema.StringAttribute{Computed: true, MarkdownDescription: "Owner on record (kept when they lose their seat)."},
+					"orphaned": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the owner no longer holds a seat."},
+					"coowner_users": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "User co-owners.",
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"username": schema.StringAttribute{Computed: true, MarkdownDescription: "Username."},
+							"active":   schema.BoolAttribute{Computed: true, MarkdownDescription: "False while the user holds no seat."},
+						}}},
+					"coowner_groups": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Group co-owners as `/Parent/child`."},
+					"services": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Linked databases.",
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Service name."},
+							"type": schema.StringAttribute{Computed: true, MarkdownDescription: "`REDIS` or `POSTGRES`."},
+						}}},
+					"has_workspace": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the app has a workspace."},
+				}},
+			},
+		},
+	}
+}
+
+func (d *appsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *appsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg appsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || !d.clients.platformReady(&resp.Diagnostics) {
+		return
+	}
+	apps, err := d.clients.Platform.Apps(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list apps", err.Error())
+		return
+	}
+	cfg.Apps = []appModel{}
+	for _, a := range apps {
+		if (!cfg.Owner.IsNull() && a.Owner != cfg.Owner.ValueString()) ||
+			(!cfg.CoOwner.IsNull() && !a.HasCoOwnerUser(cfg.CoOwner.ValueString())) ||
+			(cfg.OrphanedOnly.ValueBool() && !a.Orphaned) {
+			continue
+		}
+		m := appModel{Name: types.StringValue(a.Name), Owner: types.StringValue(a.Owner), Orphaned: types.BoolValue(a.Orphaned),
+			HasWorkspace: types.BoolValue(a.HasWorkspace), CoOwnerUsers: []coOwnerUserModel{}, CoOwnerGroups: []string{}, Services: []serviceModel{}}
+		for _, c := range a.CoOwners {
+			m.CoOwnerUsers = append(m.CoOwnerUsers, coOwnerUserModel{Username: types.StringValue(c.Username), Active: types.BoolValue(c.Active)})
+		}
+		for _, g := range a.CoOwnerGroups {
+			m.CoOwnerGroups = append(m.CoOwnerGroups, "/"+strings.TrimPrefix(g.Path, "/"))
+		}
+		for _, s := range a.Services {
+			m.Services = append(m.Services, serviceModel{Name: types.StringValue(s.Name), Type: types.StringValue(s.Type)})
+		}
+		cfg.Apps = append(cfg.Apps, m)
+	}
+	cfg.ID = types.StringValue("apps")
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}

@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/governance"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+)
+
+// snapshot assembles what the governance rules need from the run-scoped seat
+// and app listings, plus the direct groups of the given users.
+func (c *Clients) snapshot(ctx context.Context, usersNeedingGroups ...string) (governance.Snapshot, error) {
+	s := governance.Snapshot{Seats: map[string]governance.Seat{}, UserGroups: map[string][]string{},
+		GroupChildren: map[string][]string{}, GroupMembers: map[string][]string{}}
+	holders, err := c.Keycloak.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		return s, err
+	}
+	for id, u := range holders.Users {
+		if holders.Effective(id) {
+			_, direct := holders.Direct[id]
+			s.Seats[u.Username] = governance.Seat{Direct: direct, Via: holders.Via[id]}
+		}
+	}
+	if c.Platform != nil {
+		apps, err := c.Platform.Apps(ctx)
+		if err != nil {
+			return s, err
+		}
+		s.Apps = governanceApps(apps)
+	}
+	for _, username := range usersNeedingGroups {
+		u, err := c.Keycloak.UserByUsername(ctx, username)
+		if keycloak.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return s, err
+		}
+		paths, err := c.Keycloak.UserGroupPaths(ctx, u.ID)
+		if err != nil {
+			return s, err
+		}
+		s.UserGroups[username] = paths
+	}
+	return s, nil
+}
+
+// addGroup loads a group's descendants and direct members into the snapshot.
+func (c *Clients) addGroup(ctx context.Context, s *governance.Snapshot, g *keycloak.Group) error {
+	for _, sub := range keycloak.Flatten([]*keycloak.Group{g}) {
+		for _, ch := range sub.Children {
+			s.GroupChildren[sub.Path] = append(s.GroupChildren[sub.Path], ch.Path)
+		}
+	}
+	members, err := c.Keycloak.GroupMembers(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		s.GroupMembers[g.Path] = append(s.GroupMembers[g.Path], m.Username)
+	}
+	return nil
+}
+
+func governanceApps(apps []platform.App) []governance.App {
+	out := make([]governance.App, 0, len(apps))
+	for _, a := range apps {
+		ga := governance.App{Name: a.Name, Owner: a.Owner}
+		for _, u := range a.CoOwners {
+			ga.CoOwnerUsers = append(ga.CoOwnerUsers, u.Username)
+		}
+		for _, g := range a.CoOwnerGroups {
+			ga.CoOwnerGroups = append(ga.CoOwnerGroups, "/"+g.Path)
+		}
+		out = append(out, ga)
+	}
+	return out
+}
