@@ -50,7 +50,9 @@ func StartEmulator() (stop func(), err error) {
 	return func() { _ = srv.Close() }, nil
 }
 
-type staticTokens struct{ fetch func(context.Context) (string, error) }
+type staticTokens struct {
+	fetch func(context.Context) (string, error)
+}
 
 func (s staticTokens) Token(ctx context.Context) (string, error) { return s.fetch(ctx) }
 func (s staticTokens) Invalidate()                               {}

@@ -71,9 +71,10 @@ func (r *appCoOwnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Validators: []validator.String{usernameValidator{},
 					stringvalidator.ExactlyOneOf(path.MatchRoot("username"), path.MatchRoot("group"))}},
 			"group": schema.StringAttribute{Optional: true, CustomType: groupPathType{},
-				MarkdownDescription: "Path of a group co-owner, `/Parent/child` or `Parent/child` as Dash Enterprise shows it (both spellings are the same group).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{groupPathValidator{}}},
+				MarkdownDescription: "Path of a group co-owner, `/Parent/child` or `Parent/child` as Dash Enterprise shows it. Both spellings name the same group: " +
+					"the state keeps the spelling of the configuration, and switching spellings is an in-place update that changes nothing in Dash Enterprise.",
+				PlanModifiers: []planmodifier.String{requiresReplaceIfOtherGroup()},
+				Validators:    []validator.String{groupPathValidator{}}},
 			"group_path": schema.StringAttribute{Computed: true, MarkdownDescription: "The group path in canonical form `/Parent/child` (null for a user).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"logout_sessions": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -97,7 +98,9 @@ func (r *appCoOwnerResource) ImportState(ctx context.Context, req resource.Impor
 	state := appCoOwnerModel{ID: types.StringValue(id.String()), App: types.StringValue(id.App), LogoutSessions: types.BoolValue(false),
 		Username: types.StringNull(), Group: groupPathValue{StringValue: types.StringNull()}, GroupPath: types.StringNull(), Active: types.BoolNull()}
 	if id.Group != "" {
-		state.Group, state.GroupPath = newGroupPath(id.Group), types.StringValue(id.Group)
+		// Keep the spelling of the import ID, so a configuration written the same way plans clean.
+		spelled := strings.SplitN(req.ID, ":", 3)[2]
+		state.Group, state.GroupPath = newGroupPath(spelled), types.StringValue(id.Group)
 	} else {
 		state.Username = types.StringValue(id.Username)
 	}
@@ -321,6 +324,7 @@ func (r *appCoOwnerResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	state.LogoutSessions = plan.LogoutSessions
+	state.Group = plan.Group // the same group, spelled as now configured
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -385,4 +389,14 @@ func containsString(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// requiresReplaceIfOtherGroup replaces the co-owner only when the group path
+// names another group, not when it is the same group spelled differently.
+func requiresReplaceIfOtherGroup() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+		a, errA := keycloak.NormalizeGroupPath(req.StateValue.ValueString())
+		b, errB := keycloak.NormalizeGroupPath(req.PlanValue.ValueString())
+		resp.RequiresReplace = req.StateValue.IsNull() != req.PlanValue.IsNull() || errA != nil || errB != nil || a != b
+	}, "Replaces the co-owner when the group changes.", "Replaces the co-owner when the group changes (not when the same group is spelled with or without the leading slash).")
 }
