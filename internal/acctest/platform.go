@@ -132,3 +132,11 @@ func FetchApp(t *testing.T, name string) *platform.App {
 	}
 	return a
 }
+
+// SetSeatsPurchased changes the emulator's license for the rest of the test.
+func SetSeatsPurchased(t *testing.T, n int) {
+	t.Helper()
+	before := Emulator.SeatsPurchased()
+	Emulator.SetSeatsPurchased(n)
+	t.Cleanup(func() { Emulator.SetSeatsPurchased(before) })
+}

@@ -216,3 +216,17 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}}})
 }
+
+// SeatsPurchased returns the license's purchased seats.
+func (s *Server) SeatsPurchased() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store.seatsPurchased
+}
+
+// SetSeatsPurchased changes the license (as applying a new license file does).
+func (s *Server) SetSeatsPurchased(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.store.seatsPurchased = n
+}

@@ -1,0 +1,188 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+)
+
+func providerBlock(protection string) string {
+	if protection == "" {
+		return "provider \"dashenterprise\" {}\n"
+	}
+	return fmt.Sprintf("provider \"dashenterprise\" {\n  orphan_protection = %q\n}\n", protection)
+}
+
+func seatsConfig(protection string, seats ...string) string {
+	var b strings.Builder
+	b.WriteString(providerBlock(protection))
+	for i, s := range seats {
+		fmt.Fprintf(&b, "\nresource \"dashenterprise_license_seat\" \"s%d\" {\n  username = %q\n}\n", i, s)
+	}
+	return b.String()
+}
+
+// An owner of two apps and a co-owner of a third, with a seat managed by Terraform.
+func appOwnerWithSeat(t *testing.T) (owner, ownerID string, apps []string, heir string) {
+	t.Helper()
+	owner, ownerID = acctest.LoggedInUser(t, "owner", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	heir, _ = acctest.LoggedInUser(t, "heir", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	apps = []string{acctest.RandomName("own1"), acctest.RandomName("own2")}
+	for _, a := range apps {
+		acctest.CreateApp(t, owner, a)
+	}
+	other := acctest.RandomName("coown")
+	acctest.CreateApp(t, heir, other)
+	if _, err := acctest.AdminPlatform(t).AddCoOwners(t.Context(), other, []string{owner}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return owner, ownerID, append(apps, other), heir
+}
+
+func TestAccSeatRevocation_warnsNamingEveryApp(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, _, apps, _ := appOwnerWithSeat(t)
+	ws := acctest.NewWorkspace(t)
+	ws.Write(seatsConfig("", owner))
+	ws.MustApply()
+
+	ws.Write(seatsConfig(""))
+	res := ws.Plan()
+	w := res.Find("warning", "Revoking the seat of "+owner+" removes them from 3 app(s)",
+		apps[0]+" (owner)", apps[1]+" (owner)", apps[2]+" (co-owner)", "would be orphaned", "Transfer them first")
+	if len(w) != 1 {
+		t.Fatalf("want one warning naming %v with roles, got %v", apps, res.Diagnostics)
+	}
+	if res.Changes["dashenterprise_license_seat.s0"] != "delete" {
+		t.Fatalf("planned changes %v", res.Changes)
+	}
+}
+
+func TestAccSeatRevocation_keptThroughGroup(t *testing.T) {
+	acctest.PreCheck(t)
+	u, _ := acctest.LoggedInUser(t, "kept", acctest.UserOptions{Roles: []string{"licensed_user"}, Groups: []string{"/Licensed Developers"}})
+	acctest.CreateApp(t, u, acctest.RandomName("kapp"))
+	ws := acctest.NewWorkspace(t)
+	ws.Write(seatsConfig("error", u))
+	ws.MustApply()
+	ws.Write(seatsConfig("error"))
+	res := ws.Plan()
+	if len(res.Find("warning", u+" keeps a seat through /Licensed Developers")) != 1 || len(res.Find("warning", "orphaned")) != 0 {
+		t.Fatalf("want only the keeps-a-seat warning, got %v", res.Diagnostics)
+	}
+	// Strict mode lets it through: the seat is not really revoked.
+	ws.MustApply()
+}
+
+func TestAccStrictMode_revocationWithoutTransferRefused(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, ownerID, apps, _ := appOwnerWithSeat(t)
+	ws := acctest.NewWorkspace(t)
+	ws.Write(seatsConfig("error", owner))
+	ws.MustApply()
+
+	ws.Write(seatsConfig("error"))
+	res := ws.Plan()
+	if len(res.Find("warning", "orphan_protection is \"error\"", "will refuse")) != 1 {
+		t.Errorf("plan should say the apply will refuse: %v", res.Diagnostics)
+	}
+	res = ws.Apply()
+	if len(res.Find("error", "Refusing to revoke the seat of "+owner, apps[0], apps[1], "left in place")) != 1 {
+		t.Fatalf("want a refusal naming both apps, got %v", res.Diagnostics)
+	}
+	if !acctest.DirectRoles(t, ownerID)["licensed_user"] {
+		t.Fatal("the role was removed despite the refusal")
+	}
+}
+
+func TestAccStrictMode_transferThenRevokeInTwoApplies(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, ownerID, apps, heir := appOwnerWithSeat(t)
+	ws := acctest.NewWorkspace(t)
+	ws.Cleanup()
+	ws.Write(seatsConfig("error", owner))
+	ws.MustApply()
+
+	transfer := fmt.Sprintf("\nresource \"dashenterprise_app_transfer\" \"offboard\" {\n  from_username = %q\n  to_username   = %q\n}\n", owner, heir)
+	ws.Write(seatsConfig("error", owner) + transfer)
+	ws.MustApply()
+	ws.Write(seatsConfig("error") + transfer)
+	res := ws.Plan()
+	if len(res.Find("warning", "would be orphaned")) != 0 {
+		t.Errorf("after the transfer nothing is orphaned, got %v", res.Diagnostics)
+	}
+	ws.MustApply()
+	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
+		t.Fatal("seat not revoked")
+	}
+	for _, a := range apps[:2] {
+		if o := acctest.AppOwner(t, a); o != heir {
+			t.Fatalf("%s owned by %s", a, o)
+		}
+	}
+}
+
+func TestAccStrictMode_transferAndRevokeInOneApply(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, ownerID, apps, heir := appOwnerWithSeat(t)
+	ws := acctest.NewWorkspace(t)
+	ws.Cleanup()
+	ws.Write(seatsConfig("error", owner))
+	ws.MustApply()
+
+	// One apply removes the seat and adds the transfer; Terraform may run them in either order.
+	ws.Write(seatsConfig("error") + fmt.Sprintf("\nresource \"dashenterprise_app_transfer\" \"offboard\" {\n  from_username = %q\n  to_username   = %q\n}\n", owner, heir))
+	res := ws.Apply("-parallelism=1")
+	for _, a := range apps[:2] {
+		if o := acctest.AppOwner(t, a); o == owner && !acctest.DirectRoles(t, ownerID)["licensed_user"] {
+			t.Fatalf("%s is orphaned: owner %s lost the seat before the transfer", a, owner)
+		}
+	}
+	if len(res.Errors()) > 0 {
+		// The revocation ran first and was refused; the transfer went through; the next apply completes.
+		if len(res.Find("error", "Refusing to revoke the seat of "+owner)) != 1 {
+			t.Fatalf("unexpected errors: %v", res.Errors())
+		}
+		ws.MustApply()
+	}
+	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
+		t.Fatal("seat still assigned after the second apply")
+	}
+	for _, a := range apps[:2] {
+		if o := acctest.AppOwner(t, a); o != heir {
+			t.Fatalf("%s owned by %s, want %s", a, o, heir)
+		}
+	}
+}
+
+func TestAccSeatRead_warnsWhenRevokedOutOfBandOrphansApps(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, ownerID, apps, _ := appOwnerWithSeat(t)
+	ws := acctest.NewWorkspace(t)
+	ws.Cleanup()
+	ws.Write(seatsConfig("", owner))
+	ws.MustApply()
+	acctest.RevokeRole(t, ownerID, "licensed_user")
+	res := ws.Plan()
+	if len(res.Find("warning", "The seat of "+owner+" was revoked outside Terraform", apps[0], apps[1])) != 1 {
+		t.Fatalf("want the orphaned-now warning naming both apps, got %v", res.Diagnostics)
+	}
+	if res.Changes["dashenterprise_license_seat.s0"] != "create" {
+		t.Fatalf("the plan should grant the seat again: %v", res.Changes)
+	}
+}
+
+func TestAccSeatCapacity_warnsWhenExhausted(t *testing.T) {
+	acctest.PreCheck(t)
+	u, _ := acctest.CreateUser(t, "cap", acctest.UserOptions{})
+	ws := acctest.NewWorkspace(t)
+	ws.Write(seatsConfig("", u) + "\ndata \"dashenterprise_license\" \"this\" {}\n")
+	// The emulator's license: purchased seats lowered to what is assigned now.
+	acctest.SetSeatsPurchased(t, 1)
+	res := ws.Plan()
+	if len(res.Find("warning", "License seats exhausted", "Your license has 1 seats", u)) != 1 {
+		t.Fatalf("want the capacity warning naming %s, got %v", u, res.Diagnostics)
+	}
+}
