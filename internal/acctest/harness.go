@@ -220,3 +220,30 @@ func (w *Workspace) run(args ...string) Result {
 	}
 	return res
 }
+
+// CopyExample replaces the configuration with the .tf files of an example
+// directory (relative to the repository root) and writes vars as terraform.tfvars.json.
+func (w *Workspace) CopyExample(dir string, vars map[string]any) {
+	w.t.Helper()
+	old, _ := filepath.Glob(filepath.Join(w.Dir, "*.tf"))
+	for _, f := range old {
+		_ = os.Remove(f)
+	}
+	files, err := filepath.Glob(filepath.Join(repoRoot(), dir, "*.tf"))
+	if err != nil || len(files) == 0 {
+		w.t.Fatalf("example %s has no .tf files (%v)", dir, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(w.Dir, filepath.Base(f)), b, 0o600); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	b, _ := json.Marshal(vars)
+	if err := os.WriteFile(filepath.Join(w.Dir, "terraform.tfvars.json"), b, 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}

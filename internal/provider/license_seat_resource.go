@@ -227,7 +227,7 @@ func (r *licenseSeatResource) planGrant(ctx context.Context, username string, di
 	}
 	if via := holders.Via[user.ID]; len(via) > 0 {
 		diags.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s already holds a seat through %s", username, describeVia(via)),
-			fmt.Sprintf("%s already holds licensed_user through %s. This resource adds a direct assignment, which Dash Enterprise recommends: the seat then no longer depends on group membership.", username, strings.Join(via, ", ")))
+			fmt.Sprintf("%s already holds licensed_user through %s. This resource adds a direct assignment, which Dash Enterprise recommends: the seat then no longer depends on group membership or composite roles.", username, strings.Join(via, ", ")))
 	}
 	r.planCapacity(ctx, username, holders, diags)
 }

@@ -1,0 +1,4 @@
+import {
+  to = dashenterprise_app_transfer.dave_to_erin
+  id = "dave:erin"
+}

@@ -1,0 +1,4 @@
+import {
+  to = dashenterprise_license_seat.alice
+  id = "alice"
+}

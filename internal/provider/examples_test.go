@@ -1,0 +1,61 @@
+package provider_test
+
+import (
+	"testing"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+)
+
+// The offboarding guide's two steps, applied as written.
+func TestAccExample_offboardingGuide(t *testing.T) {
+	acctest.PreCheck(t)
+	leaver, leaverID := acctest.LoggedInUser(t, "leaver", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	heir, _ := acctest.LoggedInUser(t, "heir", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	apps := []string{acctest.RandomName("ob1"), acctest.RandomName("ob2")}
+	for _, a := range apps {
+		acctest.CreateApp(t, leaver, a)
+	}
+	vars := map[string]any{"leaver": leaver, "heir": heir}
+	ws := acctest.NewWorkspace(t)
+	ws.Cleanup()
+
+	ws.CopyExample("examples/guides/offboarding/1-transfer", vars)
+	ws.MustApply()
+	for _, a := range apps {
+		if o := acctest.AppOwner(t, a); o != heir {
+			t.Fatalf("%s owned by %s after step 1", a, o)
+		}
+	}
+
+	ws.CopyExample("examples/guides/offboarding/2-revoke", vars)
+	res := ws.Plan()
+	if len(res.Find("warning", "orphaned")) != 0 || len(res.Errors()) != 0 {
+		t.Fatalf("step 2 plan should be clean of orphan warnings: %v", res.Diagnostics)
+	}
+	if res.Changes["dashenterprise_license_seat.leaver"] != "delete" {
+		t.Fatalf("step 2 should revoke the leaver's seat: %v", res.Changes)
+	}
+	ws.MustApply()
+	if acctest.DirectRoles(t, leaverID)["licensed_user"] {
+		t.Fatal("leaver still holds the seat after step 2")
+	}
+}
+
+// Step 2 applied without step 1 is refused by orphan_protection = "error".
+func TestAccExample_offboardingGuideOutOfOrder(t *testing.T) {
+	acctest.PreCheck(t)
+	leaver, leaverID := acctest.LoggedInUser(t, "early", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	heir, _ := acctest.LoggedInUser(t, "heir", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	app := acctest.RandomName("oo1")
+	acctest.CreateApp(t, leaver, app)
+	ws := acctest.NewWorkspace(t)
+	ws.Write(seatsConfig("error", leaver))
+	ws.MustApply()
+	// Jump to step 2 with a state that still holds the seat and no transfer yet: the
+	// transfer and the revocation land in one apply; nothing may be orphaned.
+	ws.CopyExample("examples/guides/offboarding/2-revoke", map[string]any{"leaver": leaver, "heir": heir})
+	_ = ws.Apply("-parallelism=1")
+	if o := acctest.AppOwner(t, app); o == leaver && !acctest.DirectRoles(t, leaverID)["licensed_user"] {
+		t.Fatalf("%s orphaned", app)
+	}
+}
