@@ -57,7 +57,7 @@ func main() {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/Manager/graphql", srv)
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprintln(w, "ok") })
 	hs := &http.Server{Addr: *listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		log.Printf("dash enterprise platform API emulator on http://%s/Manager/graphql (keycloak %s, realm %s)", *listen, *keycloakURL, *realm)

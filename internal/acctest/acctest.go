@@ -53,7 +53,7 @@ func Setup() (cleanup func(), err error) {
 	setDefault("DASHENTERPRISE_ADMIN_USERNAME", AdminUsername)
 	setDefault("DASHENTERPRISE_ADMIN_PASSWORD", AdminPassword)
 	setDefault("DASHENTERPRISE_MAX_RETRIES", "2")
-	return func() { os.RemoveAll(dir) }, nil
+	return func() { _ = os.RemoveAll(dir) }, nil
 }
 
 // terraformBinary is terraform, or tofu when TF_ACC_PROVIDER_HOST is set to run under OpenTofu.

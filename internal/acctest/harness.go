@@ -82,7 +82,8 @@ var (
 func providerDir(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "dashenterprise-provider-")
+		// Shared by every test of the process, so not t.TempDir().
+		buildDir, buildErr = os.MkdirTemp("", "dashenterprise-provider-") //nolint:usetesting
 		if buildErr != nil {
 			return
 		}

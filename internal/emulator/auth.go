@@ -114,7 +114,7 @@ func (v *verifier) fetchJWKS(ctx context.Context) (map[string]*rsa.PublicKey, er
 	if err != nil {
 		return nil, fmt.Errorf("fetching JWKS from %s: %w", v.jwksURL, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("fetching JWKS from %s: %s", v.jwksURL, resp.Status)
 	}

@@ -174,7 +174,7 @@ func (c *Client) ClientUUID(ctx context.Context, clientID string) (string, error
 	if ok {
 		return id, nil
 	}
-	v, err, _ := c.sf.Do("client:"+clientID, func() (any, error) {
+	return shared(&c.sf, "client:"+clientID, func() (string, error) {
 		var clients []*gocloak.Client
 		err := c.withToken(ctx, func(token string) error {
 			var err error
@@ -194,10 +194,6 @@ func (c *Client) ClientUUID(ctx context.Context, clientID string) (string, error
 		}
 		return "", fmt.Errorf("realm %q has no client %q: %w (set roles_client_id to the client that owns the Dash Enterprise roles)", c.cfg.Realm, clientID, ErrNotFound)
 	})
-	if err != nil {
-		return "", err
-	}
-	return v.(string), nil
 }
 
 // ClientRole returns a role of the roles client, cached per Client.
@@ -212,7 +208,7 @@ func (c *Client) ClientRole(ctx context.Context, roleName string) (*gocloak.Role
 	if err != nil {
 		return nil, err
 	}
-	v, err, _ := c.sf.Do("role:"+roleName, func() (any, error) {
+	return shared(&c.sf, "role:"+roleName, func() (*gocloak.Role, error) {
 		var role *gocloak.Role
 		err := c.withToken(ctx, func(token string) error {
 			var err error
@@ -230,10 +226,6 @@ func (c *Client) ClientRole(ctx context.Context, roleName string) (*gocloak.Role
 		c.mu.Unlock()
 		return role, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*gocloak.Role), nil
 }
 
 // describe adds advice to errors whose cause a person can fix.

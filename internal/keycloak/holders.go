@@ -97,7 +97,7 @@ func (c *Client) RoleHolders(ctx context.Context, roleName string) (*Holders, er
 	if ok {
 		return h, nil
 	}
-	v, err, _ := c.sf.Do("holders:"+roleName, func() (any, error) {
+	return shared(&c.sf, "holders:"+roleName, func() (*Holders, error) {
 		h, err := c.buildHolders(ctx, roleName)
 		if err != nil {
 			return nil, err
@@ -107,10 +107,6 @@ func (c *Client) RoleHolders(ctx context.Context, roleName string) (*Holders, er
 		c.mu.Unlock()
 		return h, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Holders), nil
 }
 
 // Refresh drops all snapshots so the next read lists Keycloak again.

@@ -3,6 +3,8 @@ package keycloak
 import (
 	"context"
 	"strconv"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // PageSize is the page size of every listing; Keycloak's own default is 100.
@@ -10,7 +12,7 @@ var PageSize = 100
 
 // pageAll calls fetch with first/max until a page comes back short, so no
 // listing is ever cut at Keycloak's default page size.
-func pageAll[T any](ctx context.Context, fetch func(ctx context.Context, first, max int) ([]T, error)) ([]T, error) {
+func pageAll[T any](ctx context.Context, fetch func(ctx context.Context, first, size int) ([]T, error)) ([]T, error) {
 	var all []T
 	for first := 0; ; first += PageSize {
 		page, err := fetch(ctx, first, PageSize)
@@ -26,8 +28,8 @@ func pageAll[T any](ctx context.Context, fetch func(ctx context.Context, first, 
 
 // pagedGet lists a raw admin endpoint page by page.
 func pagedGet[T any](ctx context.Context, c *Client, url string, extra map[string]string) ([]T, error) {
-	return pageAll(ctx, func(ctx context.Context, first, max int) ([]T, error) {
-		q := map[string]string{"first": strconv.Itoa(first), "max": strconv.Itoa(max)}
+	return pageAll(ctx, func(ctx context.Context, first, size int) ([]T, error) {
+		q := map[string]string{"first": strconv.Itoa(first), "max": strconv.Itoa(size)}
 		for k, v := range extra {
 			q[k] = v
 		}
@@ -37,4 +39,11 @@ func pagedGet[T any](ctx context.Context, c *Client, url string, extra map[strin
 		}
 		return page, nil
 	})
+}
+
+// shared runs fn once for concurrent callers with the same key.
+func shared[T any](sf *singleflight.Group, key string, fn func() (T, error)) (T, error) {
+	v, err, _ := sf.Do(key, func() (any, error) { return fn() })
+	t, _ := v.(T)
+	return t, err
 }

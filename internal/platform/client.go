@@ -153,7 +153,7 @@ func (c *Client) send(ctx context.Context, mutation bool, query string, vars map
 		}
 		return fmt.Errorf("calling the platform API at %s: %w", c.endpoint, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		if mutation {

@@ -149,10 +149,8 @@ func (c *Client) Apps(ctx context.Context) ([]App, error) {
 		c.mu.Unlock()
 		return apps, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v.([]App), nil
+	apps, _ := v.([]App)
+	return apps, err
 }
 
 // OwnedApps lists the apps of one owner straight from the server (no cache).

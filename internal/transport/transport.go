@@ -68,7 +68,10 @@ func New(opts Options) (*retryablehttp.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := http.DefaultTransport.(*http.Transport).Clone()
+	base := &http.Transport{}
+	if def, ok := http.DefaultTransport.(*http.Transport); ok {
+		base = def.Clone()
+	}
 	base.TLSClientConfig = tlsCfg
 	base.MaxIdleConnsPerHost = 16
 
