@@ -90,6 +90,9 @@ func (c *Client) login(ctx context.Context) (*gocloak.JWT, error) {
 	if err != nil {
 		return nil, describeLoginError(err, c.cfg)
 	}
+	if jwt.AccessToken == "" {
+		return nil, fmt.Errorf("%s answered the admin login of realm %q without an access token: is it Keycloak? Check keycloak_url and keycloak_base_path", c.cfg.BaseURL, c.cfg.AdminRealm)
+	}
 	return jwt, nil
 }
 

@@ -1,0 +1,179 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func baseModel() providerModel {
+	return providerModel{
+		URL: types.StringValue("https://dash.example.com"), AdminUsername: types.StringValue("admin"), AdminPassword: types.StringValue("pw"),
+	}
+}
+
+func clearEnv(t *testing.T) {
+	for _, a := range []string{"url", "keycloak_url", "keycloak_base_path", "realm", "roles_client_id", "admin_realm", "admin_client_id",
+		"admin_username", "admin_password", "admin_client_secret", "platform_api_path", "platform_client_id", "platform_client_secret",
+		"platform_username", "platform_password", "ca_cert_file", "insecure_skip_verify", "request_timeout", "max_retries", "orphan_protection"} {
+		t.Setenv(EnvVar(a), "")
+	}
+}
+
+func TestResolveDefaults(t *testing.T) {
+	clearEnv(t)
+	s, unknown, diags := resolve(baseModel())
+	if diags.HasError() || unknown {
+		t.Fatal(diags)
+	}
+	want := settings{URL: "https://dash.example.com", KeycloakURL: "https://auth-dash.example.com", Realm: "dash", RolesClientID: "dash",
+		AdminRealm: "master", AdminClientID: "admin-cli", AdminUsername: "admin", AdminPassword: "pw",
+		PlatformURL: "https://dash.example.com/Manager/graphql", PlatformClientID: "dash", RequestTimeout: 30 * time.Second, MaxRetries: 4, OrphanProtection: "warn"}
+	if s != want {
+		t.Fatalf("got  %+v\nwant %+v", s, want)
+	}
+}
+
+func TestResolveEnvironmentAndPrecedence(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("DASHENTERPRISE_URL", "https://env.example.com")
+	t.Setenv("DASHENTERPRISE_ADMIN_USERNAME", "envadmin")
+	t.Setenv("DASHENTERPRISE_ADMIN_PASSWORD", "envpw")
+	t.Setenv("DASHENTERPRISE_KEYCLOAK_BASE_PATH", "auth/")
+	t.Setenv("DASHENTERPRISE_MAX_RETRIES", "7")
+	t.Setenv("DASHENTERPRISE_INSECURE_SKIP_VERIFY", "true")
+	m := providerModel{AdminUsername: types.StringValue("config-wins")}
+	s, _, diags := resolve(m)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if s.URL != "https://env.example.com" || s.AdminUsername != "config-wins" || s.AdminPassword != "envpw" ||
+		s.KeycloakURL != "https://auth-env.example.com/auth" || s.MaxRetries != 7 || !s.InsecureSkipVerify {
+		t.Fatalf("%+v", s)
+	}
+}
+
+func TestResolveRejectsWithAttributeAndEnvVar(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(*providerModel)
+		want   []string
+	}{
+		{"no url", func(m *providerModel) { m.URL = types.StringNull() }, []string{`"url"`, "DASHENTERPRISE_URL"}},
+		{"url without scheme", func(m *providerModel) { m.URL = types.StringValue("dash.example.com") }, []string{"not an absolute http(s) URL", "https://dash.example.com", "DASHENTERPRISE_URL"}},
+		{"keycloak url without scheme", func(m *providerModel) { m.KeycloakURL = types.StringValue("auth.example.com") }, []string{"DASHENTERPRISE_KEYCLOAK_URL"}},
+		{"base path twice", func(m *providerModel) {
+			m.KeycloakURL = types.StringValue("https://kc.example.com/auth")
+			m.KeycloakBasePath = types.StringValue("/auth")
+		}, []string{"already ends with", "DASHENTERPRISE_KEYCLOAK_BASE_PATH"}},
+		{"no credentials", func(m *providerModel) { m.AdminUsername, m.AdminPassword = types.StringNull(), types.StringNull() }, []string{"DASHENTERPRISE_ADMIN_USERNAME"}},
+		{"username without password", func(m *providerModel) { m.AdminPassword = types.StringNull() }, []string{"admin_password", "DASHENTERPRISE_ADMIN_PASSWORD"}},
+		{"both logins", func(m *providerModel) { m.AdminClientSecret = types.StringValue("s") }, []string{"not both", "DASHENTERPRISE_ADMIN_CLIENT_SECRET"}},
+		{"secret with admin-cli", func(m *providerModel) {
+			m.AdminUsername, m.AdminPassword = types.StringNull(), types.StringNull()
+			m.AdminClientSecret = types.StringValue("s")
+		}, []string{"admin-cli is a public client", "DASHENTERPRISE_ADMIN_CLIENT_ID"}},
+		{"upper-case admin", func(m *providerModel) { m.AdminUsername = types.StringValue("Admin") }, []string{"lower case", `"admin"`}},
+		{"bad timeout", func(m *providerModel) { m.RequestTimeout = types.StringValue("30") }, []string{"duration", "DASHENTERPRISE_REQUEST_TIMEOUT"}},
+		{"bad retries", func(m *providerModel) { m.MaxRetries = types.Int64Value(-1) }, []string{"DASHENTERPRISE_MAX_RETRIES"}},
+		{"bad protection", func(m *providerModel) { m.OrphanProtection = types.StringValue("strict") }, []string{`"warn"`, `"error"`, "DASHENTERPRISE_ORPHAN_PROTECTION"}},
+		{"platform user without password", func(m *providerModel) { m.PlatformUsername = types.StringValue("ops") }, []string{"DASHENTERPRISE_PLATFORM_PASSWORD"}},
+		{"empty realm", func(m *providerModel) { m.Realm = types.StringValue("") }, []string{"DASHENTERPRISE_REALM"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			m := baseModel()
+			tc.mutate(&m)
+			_, _, diags := resolve(m)
+			if !diags.HasError() {
+				t.Fatal("accepted")
+			}
+			text := ""
+			for _, d := range diags.Errors() {
+				text += d.Summary() + " " + d.Detail() + "\n"
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("diagnostic lacks %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
+
+func TestResolveUnknownValuesDeferChecks(t *testing.T) {
+	clearEnv(t)
+	m := baseModel()
+	m.URL = types.StringUnknown()
+	m.AdminPassword = types.StringNull() // would be an error if the check ran
+	_, unknown, diags := resolve(m)
+	if !unknown || diags.HasError() {
+		t.Fatalf("unknown=%v diags=%v", unknown, diags)
+	}
+}
+
+func TestParseCoOwnerID(t *testing.T) {
+	for in, want := range map[string]CoOwnerID{
+		"sales:user:alice":                     {App: "sales", Username: "alice"},
+		"sales:group:/Data Science":            {App: "sales", Group: "/Data Science"},
+		"sales:group:Data Science/Forecasting": {App: "sales", Group: "/Data Science/Forecasting"},
+		"sales:group:/A:B":                     {App: "sales", Group: "/A:B"},
+	} {
+		got, err := ParseCoOwnerID(in)
+		if err != nil || got != want {
+			t.Errorf("ParseCoOwnerID(%q) = %+v %v, want %+v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "sales", "sales:user:", ":user:alice", "sales:team:x", "sales:user:Alice", "sales:group:/A/", "sales:group://"} {
+		if _, err := ParseCoOwnerID(bad); err == nil {
+			t.Errorf("ParseCoOwnerID(%q) accepted", bad)
+		}
+	}
+}
+
+func FuzzParseCoOwnerID(f *testing.F) {
+	for _, s := range []string{"sales:user:alice", "sales:group:/Data Science/Forecasting", "a:b:c", "::", "x:group:y/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		id, err := ParseCoOwnerID(in)
+		if err != nil {
+			return
+		}
+		if id.App == "" || (id.Username == "") == (id.Group == "") {
+			t.Fatalf("%q parsed to %+v", in, id)
+		}
+		// The canonical ID parses back to the same co-owner.
+		again, err := ParseCoOwnerID(id.String())
+		if err != nil || again != id {
+			t.Fatalf("%q -> %q -> %+v (%v)", in, id.String(), again, err)
+		}
+	})
+}
+
+func TestParseTransferID(t *testing.T) {
+	if from, to, err := ParseTransferID("dave:erin"); err != nil || from != "dave" || to != "erin" {
+		t.Fatalf("%s %s %v", from, to, err)
+	}
+	for _, bad := range []string{"dave", "dave:", ":erin", "dave:erin:x", "Dave:erin", "dave:dave"} {
+		if _, _, err := ParseTransferID(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func FuzzParseTransferID(f *testing.F) {
+	f.Add("dave:erin")
+	f.Add("a:b:c")
+	f.Fuzz(func(t *testing.T, in string) {
+		from, to, err := ParseTransferID(in)
+		if err != nil {
+			return
+		}
+		if from+":"+to != in || from == to || CheckUsername(from) != "" || CheckUsername(to) != "" {
+			t.Fatalf("%q -> %q %q", in, from, to)
+		}
+	})
+}
