@@ -46,11 +46,13 @@ type verifier struct {
 	mu      sync.Mutex
 	keys    map[string]*rsa.PublicKey
 	fetched time.Time
+	// now is the clock tokens are checked against (tests move it).
+	now func() time.Time
 }
 
 func newVerifier(keycloakURL, realm, rolesClientID string, hc *http.Client) *verifier {
 	issuer := strings.TrimRight(keycloakURL, "/") + "/realms/" + realm
-	return &verifier{issuer: issuer, jwksURL: issuer + "/protocol/openid-connect/certs", rolesClientID: rolesClientID, http: hc, keys: map[string]*rsa.PublicKey{}}
+	return &verifier{issuer: issuer, jwksURL: issuer + "/protocol/openid-connect/certs", rolesClientID: rolesClientID, http: hc, keys: map[string]*rsa.PublicKey{}, now: time.Now}
 }
 
 type tokenClaims struct {
@@ -66,7 +68,7 @@ func (v *verifier) verify(ctx context.Context, raw string) (*Principal, error) {
 	_, err := jwt.ParseWithClaims(raw, &claims, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		return v.key(ctx, kid)
-	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithIssuer(v.issuer), jwt.WithLeeway(2*time.Second))
+	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithIssuer(v.issuer), jwt.WithLeeway(2*time.Second), jwt.WithTimeFunc(v.now))
 	if err != nil {
 		return nil, err
 	}

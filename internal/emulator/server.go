@@ -45,6 +45,8 @@ type Server struct {
 
 	mu    sync.Mutex
 	store *store
+	// seen holds users whose login this process has recorded (their groups may have changed since the state was saved).
+	seen map[string]bool
 
 	// Requests counts GraphQL requests (for tests and benchmarks).
 	Requests atomic.Int64
@@ -69,7 +71,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = http.DefaultClient
 	}
-	s := &Server{cfg: cfg, store: newStore(cfg.Initial)}
+	s := &Server{cfg: cfg, store: newStore(cfg.Initial), seen: map[string]bool{}}
 	s.verifier = newVerifier(cfg.KeycloakURL, cfg.Realm, cfg.RolesClientID, cfg.HTTPClient)
 	schema, err := graphql.ParseSchema(platform.Schema, &resolver{s: s}, graphql.UseFieldResolvers())
 	if err != nil {
@@ -168,9 +170,9 @@ func (s *Server) shouldDrop(r *http.Request) bool {
 // login records the user and their groups as known, as the first login to Dash Enterprise does.
 func (s *Server) login(ctx context.Context, username string) error {
 	s.mu.Lock()
-	known := s.store.knownUsers[username]
+	seen := s.seen[username]
 	s.mu.Unlock()
-	if known {
+	if seen {
 		return nil
 	}
 	groups, err := s.cfg.Directory.UserGroups(ctx, username)
@@ -179,6 +181,7 @@ func (s *Server) login(ctx context.Context, username string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.seen[username] = true
 	s.store.knownUsers[username] = true
 	for _, g := range groups {
 		s.store.knownGroups[g] = true
