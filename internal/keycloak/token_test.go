@@ -3,6 +3,7 @@ package keycloak
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -16,7 +17,7 @@ func TestTokenSourceRefreshesBeforeExpiry(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	ts := NewTokenSource(func(context.Context) (*gocloak.JWT, error) {
 		n := fetches.Add(1)
-		return &gocloak.JWT{AccessToken: string(rune('a' + n)), ExpiresIn: 30}, nil
+		return &gocloak.JWT{AccessToken: fmt.Sprint("token-", n), ExpiresIn: 30}, nil
 	})
 	ts.now = func() time.Time { return now }
 	first, _ := ts.Token(context.Background())
