@@ -237,3 +237,13 @@ func GroupID(t *testing.T, path string) string {
 	}
 	return *g.ID
 }
+
+// SessionCount returns how many Keycloak sessions a user has.
+func SessionCount(t *testing.T, userID string) int {
+	t.Helper()
+	sessions, err := Admin(t).GetUserSessions(context.Background(), token(t), Realm, userID)
+	if err != nil {
+		t.Fatalf("sessions of %s: %v", userID, err)
+	}
+	return len(sessions)
+}

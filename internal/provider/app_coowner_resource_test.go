@@ -212,3 +212,53 @@ func loose(text string) *regexp.Regexp {
 	words := regexp.MustCompile(`\s+`).Split(regexp.QuoteMeta(text), -1)
 	return regexp.MustCompile(strings.Join(words, `\s+`))
 }
+
+func TestAccAppCoOwner_logoutSessions(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, _ := acctest.LoggedInUser(t, "lowner", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	co, coID := acctest.LoggedInUser(t, "lco", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	bystander, bystanderID := acctest.LoggedInUser(t, "lby", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	app := acctest.RandomName("lapp")
+	acctest.CreateApp(t, owner, app)
+	config := func(logout bool) string {
+		return fmt.Sprintf("provider \"dashenterprise\" {}\n\nresource \"dashenterprise_app_coowner\" \"test\" {\n  app = %q\n  username = %q\n  logout_sessions = %t\n}\n", app, co, logout)
+	}
+	if acctest.SessionCount(t, coID) == 0 || acctest.SessionCount(t, bystanderID) == 0 {
+		t.Fatal("fixture: users should have a session after logging in")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		// Destroy with logout_sessions = true logs the co-owner out, and nobody else.
+		CheckDestroy: func(*terraform.State) error {
+			if n := acctest.SessionCount(t, coID); n != 0 {
+				return fmt.Errorf("%s still has %d sessions", co, n)
+			}
+			if acctest.SessionCount(t, bystanderID) == 0 {
+				return fmt.Errorf("%s was logged out too", bystander)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config(false),
+				Check: func(*terraform.State) error {
+					if acctest.SessionCount(t, coID) == 0 {
+						return fmt.Errorf("logout_sessions = false ended %s's sessions", co)
+					}
+					return nil
+				},
+			},
+			{
+				// Changing only logout_sessions is an in-place update that changes nothing.
+				Config:           config(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("dashenterprise_app_coowner.test", plancheck.ResourceActionUpdate)}},
+				Check: func(*terraform.State) error {
+					if acctest.SessionCount(t, coID) == 0 {
+						return fmt.Errorf("an in-place update of logout_sessions ended sessions")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

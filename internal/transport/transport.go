@@ -91,19 +91,31 @@ func New(opts Options) (*retryablehttp.Client, error) {
 	rc.Backoff = Backoff
 	rc.ErrorHandler = giveUp
 	sub := opts.Subsystem
+	if sub == "" {
+		sub = "http"
+	}
+	// Only method, path and status are logged: never headers (tokens) or bodies (passwords).
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
 		if attempt > 0 {
-			tflog.SubsystemWarn(req.Context(), sub, "retrying request", map[string]any{
+			tflog.SubsystemWarn(logContext(req.Context(), sub), sub, "retrying request", map[string]any{
 				"method": req.Method, "path": req.URL.Path, "attempt": attempt + 1,
 			})
 		}
 	}
 	rc.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
-		tflog.SubsystemDebug(resp.Request.Context(), sub, "response", map[string]any{
+		tflog.SubsystemDebug(logContext(resp.Request.Context(), sub), sub, "response", map[string]any{
 			"method": resp.Request.Method, "path": resp.Request.URL.Path, "status": resp.StatusCode,
 		})
 	}
 	return rc, nil
+}
+
+// logContext adds the subsystem logger (TF_LOG_PROVIDER_DASHENTERPRISE_<SUBSYSTEM> sets its level).
+func logContext(ctx context.Context, sub string) context.Context {
+	if sub == "" {
+		sub = "http"
+	}
+	return tflog.NewSubsystem(ctx, sub)
 }
 
 // Retryable reports whether a status code means the request was not processed
