@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches, starts and stops the pinned Keycloak used by tests and the demo.
-# Usage: scripts/keycloak.sh fetch|up|down|status|wait
+# Usage: scripts/keycloak.sh fetch|up|down|restart|status|wait|url|pidfile
 set -euo pipefail
 
 KC_VERSION="${KC_VERSION:-26.7.3}"
@@ -54,8 +54,10 @@ up() {
   fi
   fetch
   mkdir -p "${RUN_DIR}"
-  # Fresh database on every start so tests see exactly the realm in the repo.
-  rm -rf "${KC_HOME}/data/h2" "${KC_HOME}/data/import"
+  # Fresh database on every start so tests see exactly the realm in the repo
+  # (restart keeps it: KC_KEEP_DATA=1).
+  if [[ "${KC_KEEP_DATA:-0}" != 1 ]]; then rm -rf "${KC_HOME}/data/h2"; fi
+  rm -rf "${KC_HOME}/data/import"
   mkdir -p "${KC_HOME}/data/import"
   cp "${REALM_FILE}" "${KC_HOME}/data/import/dash-realm.json"
   echo "keycloak: starting ${KC_VERSION} on ${KC_URL} (JDK ${KC_JAVA_HOME:-from PATH}, log ${LOG_FILE})"
@@ -117,7 +119,9 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   wait) wait_ready ;;
+  restart) down; KC_KEEP_DATA=1 up ;;
+  pidfile) echo "${PID_FILE}" ;;
   status) if healthy; then echo "keycloak: running at ${KC_URL}"; else echo "keycloak: not running"; exit 1; fi ;;
   url) echo "${KC_URL}" ;;
-  *) echo "usage: $0 fetch|up|down|status|wait|url" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|up|down|restart|status|wait|url|pidfile" >&2; exit 2 ;;
 esac

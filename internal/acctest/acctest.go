@@ -247,3 +247,41 @@ func SessionCount(t *testing.T, userID string) int {
 	}
 	return len(sessions)
 }
+
+// SetTokenLifespan sets the access-token lifespan of a realm until the test ends.
+func SetTokenLifespan(t *testing.T, realm string, seconds int) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := Admin(t).GetRealm(ctx, token(t), realm)
+	if err != nil {
+		t.Fatalf("realm %s: %v", realm, err)
+	}
+	before := *r.AccessTokenLifespan
+	r.AccessTokenLifespan = gocloak.IntP(seconds)
+	if err := Admin(t).UpdateRealm(ctx, token(t), *r); err != nil {
+		t.Fatalf("updating realm %s: %v", realm, err)
+	}
+	t.Cleanup(func() {
+		r.AccessTokenLifespan = gocloak.IntP(before)
+		_ = Admin(t).UpdateRealm(context.Background(), token(t), *r)
+	})
+}
+
+// RestartKeycloak restarts the Keycloak that scripts/keycloak.sh started, keeping its data.
+func RestartKeycloak(t *testing.T) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(repoRoot(), "scripts", "keycloak.sh"), "restart")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("restarting keycloak: %v\n%s", err, out)
+	}
+}
+
+// KeycloakRestartable reports whether scripts/keycloak.sh manages the running Keycloak.
+func KeycloakRestartable() bool {
+	out, err := exec.Command(filepath.Join(repoRoot(), "scripts", "keycloak.sh"), "pidfile").Output()
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(strings.TrimSpace(string(out)))
+	return err == nil
+}

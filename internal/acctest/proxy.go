@@ -1,0 +1,157 @@
+package acctest
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Fault is what the proxy does with one request.
+type Fault struct {
+	// Status, if set, is answered instead of forwarding (with RetryAfter seconds if > 0).
+	Status     int
+	RetryAfter int
+	// Reset closes the connection without answering, before forwarding.
+	Reset bool
+	// ResetAfterForward forwards the request, then closes the connection without answering (a lost answer).
+	ResetAfterForward bool
+	// Delay waits before forwarding.
+	Delay time.Duration
+}
+
+// Request is what a fault decision sees of a request.
+type Request struct {
+	Method, Path, Body string
+}
+
+// FaultProxy is a loopback reverse proxy that counts requests and injects faults.
+type FaultProxy struct {
+	URL string
+	// Requests counts forwarded and faulted requests; Faults counts injected faults.
+	Requests, Faults atomic.Int64
+
+	mu      sync.Mutex
+	decide  func(n int64, r *Request) Fault
+	byPath  map[string]int
+	latency time.Duration
+}
+
+// NewFaultProxy serves a proxy to target on a loopback port until the test ends.
+func NewFaultProxy(t *testing.T, target string) *FaultProxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &FaultProxy{byPath: map[string]int{}}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	// Keep the Host header of the target: Keycloak's issuer follows its fixed hostname anyway.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := p.Requests.Add(1)
+		p.mu.Lock()
+		p.byPath[r.URL.Path]++
+		decide, latency := p.decide, p.latency
+		p.mu.Unlock()
+		if latency > 0 {
+			time.Sleep(latency)
+		}
+		var f Fault
+		if decide != nil {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			f = decide(n, &Request{Method: r.Method, Path: r.URL.Path, Body: string(body)})
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		if f != (Fault{}) {
+			p.Faults.Add(1)
+		}
+		if f.Delay > 0 {
+			time.Sleep(f.Delay)
+		}
+		switch {
+		case f.Reset:
+			hijackClose(w)
+			return
+		case f.Status != 0:
+			if f.RetryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+			}
+			w.WriteHeader(f.Status)
+			return
+		case f.ResetAfterForward:
+			rp.ServeHTTP(&discard{header: http.Header{}}, r)
+			hijackClose(w)
+			return
+		}
+		rp.ServeHTTP(w, r)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	p.URL = "http://" + ln.Addr().String()
+	return p
+}
+
+// SetFaults installs the fault decision (nil forwards everything).
+func (p *FaultProxy) SetFaults(decide func(n int64, r *Request) Fault) {
+	p.mu.Lock()
+	p.decide = decide
+	p.mu.Unlock()
+}
+
+// SetLatency delays every request.
+func (p *FaultProxy) SetLatency(d time.Duration) {
+	p.mu.Lock()
+	p.latency = d
+	p.mu.Unlock()
+}
+
+// Count returns how many requests had a path containing substr.
+func (p *FaultProxy) Count(substr string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for path, c := range p.byPath {
+		if strings.Contains(path, substr) {
+			n += c
+		}
+	}
+	return n
+}
+
+// ResetCounts zeroes the counters.
+func (p *FaultProxy) ResetCounts() {
+	p.mu.Lock()
+	p.byPath = map[string]int{}
+	p.mu.Unlock()
+	p.Requests.Store(0)
+	p.Faults.Store(0)
+}
+
+func hijackClose(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+type discard struct{ header http.Header }
+
+func (d *discard) Header() http.Header         { return d.header }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
