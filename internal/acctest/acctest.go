@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/Nerzal/gocloak/v13"
+	"sync"
 )
 
 // Local test servers started by scripts/keycloak.sh.
@@ -284,4 +285,104 @@ func KeycloakRestartable() bool {
 	}
 	_, err = os.Stat(strings.TrimSpace(string(out)))
 	return err == nil
+}
+
+// BulkUsers creates n users named <prefix>-00000… in one partial import (with the
+// given dash client roles) and deletes them when the test ends.
+func BulkUsers(t testing.TB, prefix string, n int, roles ...string) []string {
+	t.Helper()
+	names, err := bulkImport(prefix, n, roles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { DeleteUsersByPrefix(prefix) })
+	return names
+}
+
+func bulkImport(prefix string, n int, roles []string) ([]string, error) {
+	ctx := context.Background()
+	gc := gocloak.NewClient(KeycloakURL)
+	names := make([]string, n)
+	for start := 0; start < n; start += 1000 {
+		jwt, err := gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master")
+		if err != nil {
+			return nil, err
+		}
+		var users []map[string]any
+		for i := start; i < n && i < start+1000; i++ {
+			names[i] = fmt.Sprintf("%s-%05d", prefix, i)
+			u := map[string]any{"username": names[i], "enabled": true, "email": names[i] + "@example.com", "firstName": "Bulk", "lastName": fmt.Sprint(i)}
+			if len(roles) > 0 {
+				u["clientRoles"] = map[string][]string{"dash": roles}
+			}
+			users = append(users, u)
+		}
+		resp, err := gc.GetRequestWithBearerAuth(ctx, jwt.AccessToken).
+			SetBody(map[string]any{"ifResourceExists": "SKIP", "users": users}).
+			Post(KeycloakURL + "/admin/realms/" + Realm + "/partialImport")
+		if err != nil {
+			return nil, err
+		}
+		if resp.IsError() {
+			return nil, fmt.Errorf("partial import: %s %s", resp.Status(), resp.String())
+		}
+	}
+	return names, nil
+}
+
+// DeleteUsersByPrefix deletes every user whose username starts with prefix.
+func DeleteUsersByPrefix(prefix string) {
+	ctx := context.Background()
+	gc := gocloak.NewClient(KeycloakURL)
+	jwt, err := gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master")
+	if err != nil {
+		return
+	}
+	for {
+		users, err := gc.GetUsers(ctx, jwt.AccessToken, Realm, gocloak.GetUsersParams{Search: gocloak.StringP(prefix), Max: gocloak.IntP(500), BriefRepresentation: gocloak.BoolP(true)})
+		if err != nil || len(users) == 0 {
+			return
+		}
+		ids := make(chan string)
+		var wg sync.WaitGroup
+		for w := 0; w < 8; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for id := range ids {
+					_ = gc.DeleteUser(ctx, jwt.AccessToken, Realm, id)
+				}
+			}()
+		}
+		for _, u := range users {
+			if strings.HasPrefix(*u.Username, prefix) {
+				ids <- *u.ID
+			}
+		}
+		close(ids)
+		wg.Wait()
+		if jwt, err = gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master"); err != nil {
+			return
+		}
+	}
+}
+
+// DirectSeatHolders lists the usernames holding licensed_user directly.
+func DirectSeatHolders(t *testing.T) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	for first := 0; ; first += 500 {
+		users, err := Admin(t).GetUsersByClientRoleName(ctx, token(t), Realm, dashClientUUID(t), "licensed_user",
+			gocloak.GetUsersByRoleParams{First: gocloak.IntP(first), Max: gocloak.IntP(500)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range users {
+			out = append(out, *u.Username)
+		}
+		if len(users) < 500 {
+			return out
+		}
+	}
 }

@@ -135,6 +135,8 @@ func (p *dashProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewLicenseSeatResource,
 		NewAppCoOwnerResource,
 		NewAppTransferResource,
+		NewLicenseSeatsResource,
+		NewAppCoOwnersResource,
 	}
 }
 

@@ -14,19 +14,30 @@ import (
 
 // planRevoke warns, by name, about the apps a seat revocation takes from the user.
 func (r *licenseSeatResource) planRevoke(ctx context.Context, username string, diags *diag.Diagnostics) {
-	snap, err := r.clients.snapshot(ctx, username)
+	r.clients.planRevocations(ctx, []string{username}, diags)
+}
+
+// planRevocations warns, for each user whose direct seat is removed, about the apps they would lose.
+func (c *Clients) planRevocations(ctx context.Context, usernames []string, diags *diag.Diagnostics) {
+	for _, username := range usernames {
+		c.planRevocation(ctx, username, diags)
+	}
+}
+
+func (c *Clients) planRevocation(ctx context.Context, username string, diags *diag.Diagnostics) {
+	snap, err := c.snapshot(ctx, username)
 	if err != nil {
 		diags.AddWarning(fmt.Sprintf("Cannot check what revoking the seat of %s would orphan", username), err.Error())
 		return
 	}
 	rev := snap.RevokeDirectSeat(username)
 	if summary, detail, ok := rev.Warning(); ok {
-		if rev.Orphans() && r.clients.settings.OrphanProtection == OrphanProtectionError {
+		if rev.Orphans() && c.settings.OrphanProtection == OrphanProtectionError {
 			detail += "\n\norphan_protection is \"error\": the apply will refuse this revocation while " + username + " still owns apps."
 		}
 		diags.AddWarning(summary, detail)
 	}
-	if r.clients.Platform == nil && rev.LosesSeat() {
+	if c.Platform == nil && rev.LosesSeat() {
 		diags.AddWarning("Seat revocation not checked against apps",
 			fmt.Sprintf("The platform API is not configured, so the plan cannot tell which apps %s owns or co-owns. Configure platform_client_id and platform_client_secret to get orphan warnings.", username))
 	}
@@ -73,13 +84,19 @@ func (r *licenseSeatResource) warnOrphanedNow(ctx context.Context, username stri
 
 // allowRevoke enforces orphan_protection = "error" at apply time, before the role is removed.
 func (r *licenseSeatResource) allowRevoke(ctx context.Context, user keycloak.User, diags *diag.Diagnostics) bool {
-	if r.clients.settings.OrphanProtection != OrphanProtectionError {
+	return r.clients.allowRevoke(ctx, user, diags)
+}
+
+// allowRevoke reports whether the direct seat of user may be removed under orphan_protection,
+// adding an error that names the apps when it may not.
+func (c *Clients) allowRevoke(ctx context.Context, user keycloak.User, diags *diag.Diagnostics) bool {
+	if c.settings.OrphanProtection != OrphanProtectionError {
 		return true
 	}
-	if !r.clients.platformReady(diags) {
+	if !c.platformReady(diags) {
 		return false
 	}
-	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
+	holders, err := c.Keycloak.RoleHolders(ctx, SeatRole)
 	if err != nil {
 		diags.AddError("Cannot check orphan protection", err.Error())
 		return false
@@ -88,7 +105,7 @@ func (r *licenseSeatResource) allowRevoke(ctx context.Context, user keycloak.Use
 		return true // the seat stays through a group or composite role
 	}
 	// Read the apps fresh: a transfer earlier in this apply may have moved them.
-	owned, err := r.clients.Platform.OwnedApps(ctx, user.Username)
+	owned, err := c.Platform.OwnedApps(ctx, user.Username)
 	if err != nil {
 		diags.AddError(fmt.Sprintf("Cannot check which apps %s owns", user.Username), err.Error())
 		return false

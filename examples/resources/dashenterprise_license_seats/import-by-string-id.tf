@@ -1,0 +1,4 @@
+import {
+  to = dashenterprise_license_seats.all
+  id = "licensed_user"
+}

@@ -1,0 +1,286 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/governance"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+)
+
+// LicenseSeatsID is the fixed ID of dashenterprise_license_seats: there is one seat role.
+const LicenseSeatsID = "licensed_user"
+
+var (
+	_ resource.ResourceWithConfigure   = (*licenseSeatsResource)(nil)
+	_ resource.ResourceWithImportState = (*licenseSeatsResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*licenseSeatsResource)(nil)
+)
+
+type licenseSeatsResource struct {
+	clients *Clients
+}
+
+// NewLicenseSeatsResource returns the authoritative dashenterprise_license_seats resource.
+func NewLicenseSeatsResource() resource.Resource { return &licenseSeatsResource{} }
+
+type licenseSeatsModel struct {
+	ID        types.String `tfsdk:"id"`
+	Usernames types.Set    `tfsdk:"usernames"`
+	Indirect  types.Map    `tfsdk:"indirect"`
+}
+
+func (r *licenseSeatsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_license_seats"
+}
+
+func (r *licenseSeatsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "**Authoritative**: the complete set of users who hold the `licensed_user` role *directly*. A seat granted by hand in Keycloak " +
+			"appears in the next plan as a removal; apply adds and removes direct assignments to match `usernames`. Seats held through groups or " +
+			"composite roles are reported in `indirect` and never touched.\n\n" +
+			"~> **Do not combine** this resource with `dashenterprise_license_seat`: each would undo the other's changes. " +
+			"Destroying this resource revokes every direct seat it lists (with the same orphan checks).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Always `licensed_user`.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"usernames": schema.SetAttribute{Required: true, ElementType: types.StringType,
+				MarkdownDescription: "Every user who holds a seat directly (lower-case usernames).",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(usernameValidator{})}},
+			"indirect": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+				MarkdownDescription: "Users who hold a seat through a group or composite role, with how (`group:/Parent/child`, `composite:<client>/<role>`). Never changed by this resource."},
+		},
+	}
+}
+
+func (r *licenseSeatsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *licenseSeatsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID != LicenseSeatsID {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("dashenterprise_license_seats is imported with the fixed ID %q, got %q.", LicenseSeatsID, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), LicenseSeatsID)...)
+}
+
+// readSeats returns the direct holders and the indirect ones of the run-scoped snapshot.
+func (r *licenseSeatsResource) readSeats(ctx context.Context) ([]string, map[string][]string, *keycloak.Holders, error) {
+	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var direct []string
+	for _, u := range holders.Direct {
+		direct = append(direct, u.Username)
+	}
+	sort.Strings(direct)
+	indirect := map[string][]string{}
+	for id, via := range holders.Via {
+		if len(via) > 0 {
+			indirect[holders.Users[id].Username] = via
+		}
+	}
+	return direct, indirect, holders, nil
+}
+
+func (r *licenseSeatsResource) state(ctx context.Context, diags *diag.Diagnostics) *licenseSeatsModel {
+	direct, indirect, _, err := r.readSeats(ctx)
+	if err != nil {
+		diags.AddError("Cannot read license seats", err.Error())
+		return nil
+	}
+	usernames, d := types.SetValueFrom(ctx, types.StringType, nonNil(direct))
+	diags.Append(d...)
+	ind, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, indirect)
+	diags.Append(d...)
+	return &licenseSeatsModel{ID: types.StringValue(LicenseSeatsID), Usernames: usernames, Indirect: ind}
+}
+
+func (r *licenseSeatsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.clients.ready(&resp.Diagnostics) {
+		return
+	}
+	if st := r.state(ctx, &resp.Diagnostics); st != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
+	}
+}
+
+func (r *licenseSeatsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.apply(ctx, req.Plan.Get, &resp.State, &resp.Diagnostics)
+}
+
+func (r *licenseSeatsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.apply(ctx, req.Plan.Get, &resp.State, &resp.Diagnostics)
+}
+
+func (r *licenseSeatsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.clients.ready(&resp.Diagnostics) {
+		return
+	}
+	var st licenseSeatsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
+	r.converge(ctx, setStrings(ctx, st.Usernames), nil, &resp.Diagnostics)
+}
+
+// apply makes the direct holders exactly the planned set.
+func (r *licenseSeatsResource) apply(ctx context.Context, get func(context.Context, any) diag.Diagnostics, state interface {
+	Set(context.Context, any) diag.Diagnostics
+}, diags *diag.Diagnostics) {
+	var plan licenseSeatsModel
+	diags.Append(get(ctx, &plan)...)
+	if diags.HasError() || !r.clients.ready(diags) {
+		return
+	}
+	current, _, _, err := r.readSeats(ctx)
+	if err != nil {
+		diags.AddError("Cannot read license seats", err.Error())
+		return
+	}
+	r.converge(ctx, current, setStrings(ctx, plan.Usernames), diags)
+	if diags.HasError() {
+		return
+	}
+	if st := r.state(ctx, diags); st != nil {
+		diags.Append(state.Set(ctx, st)...)
+	}
+}
+
+// converge grants the missing direct seats and revokes the extra ones. Every
+// user is looked up and every revocation checked before anything changes.
+func (r *licenseSeatsResource) converge(ctx context.Context, current, desired []string, diags *diag.Diagnostics) {
+	kc := r.clients.Keycloak
+	add, remove := diffSets(current, desired)
+	users := map[string]keycloak.User{}
+	for _, name := range append(append([]string{}, add...), remove...) {
+		u, err := kc.UserByUsername(ctx, name)
+		if keycloak.IsNotFound(err) && containsString(remove, name) {
+			continue // deleted user: the seat is gone with them
+		}
+		if err != nil {
+			addUserLookupError(diags, kc, name, err)
+			continue
+		}
+		users[name] = *u
+	}
+	for _, name := range remove {
+		if u, ok := users[name]; ok {
+			r.clients.allowRevoke(ctx, u, diags)
+		}
+	}
+	if diags.HasError() {
+		diags.AddError("No seat was changed", "Fix the errors above and apply again; the provider checks every user before granting or revoking any seat.")
+		return
+	}
+	for _, name := range add {
+		if err := kc.AddClientRole(ctx, users[name], SeatRole); err != nil {
+			diags.AddError(fmt.Sprintf("Cannot grant a license seat to %q", name), err.Error())
+		}
+	}
+	for _, name := range remove {
+		if u, ok := users[name]; ok {
+			if err := kc.RemoveClientRole(ctx, u, SeatRole); err != nil {
+				diags.AddError(fmt.Sprintf("Cannot revoke the license seat of %q", name), err.Error())
+			}
+		}
+	}
+}
+
+func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.clients == nil || r.clients.unknownConfig {
+		return
+	}
+	var desired []string
+	if !req.Plan.Raw.IsNull() {
+		var plan licenseSeatsModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if plan.Usernames.IsUnknown() {
+			return
+		}
+		desired = setStrings(ctx, plan.Usernames)
+	}
+	current, _, holders, err := r.readSeats(ctx)
+	if err != nil {
+		resp.Diagnostics.AddWarning("Cannot check the planned seats", err.Error())
+		return
+	}
+	add, remove := diffSets(current, desired)
+	for _, name := range add {
+		if _, err := r.clients.Keycloak.UserByUsername(ctx, name); keycloak.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("User %q does not exist yet", name),
+				fmt.Sprintf("Realm %q has no user %q. The apply will fail, before changing any seat, unless the user is created first.", r.clients.Keycloak.Realm(), name))
+		}
+	}
+	r.clients.planRevocations(ctx, remove, &resp.Diagnostics)
+	r.planCapacity(ctx, desired, holders, &resp.Diagnostics)
+}
+
+// planCapacity compares the exact planned seat count with the purchased seats.
+func (r *licenseSeatsResource) planCapacity(ctx context.Context, desired []string, holders *keycloak.Holders, diags *diag.Diagnostics) {
+	if r.clients.Platform == nil || len(desired) == 0 {
+		return
+	}
+	lic, err := r.clients.Platform.License(ctx)
+	if err != nil {
+		diags.AddWarning("Cannot check seat capacity", err.Error())
+		return
+	}
+	planned := map[string]bool{}
+	for _, n := range desired {
+		planned[n] = true
+	}
+	for id, via := range holders.Via {
+		if len(via) > 0 {
+			planned[holders.Users[id].Username] = true
+		}
+	}
+	if len(planned) > lic.SeatsPurchased && lic.SeatsPurchased > 0 {
+		c := governance.Capacity{Purchased: lic.SeatsPurchased, Assigned: holders.EffectiveCount()}
+		diags.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("License seats exceeded: %d planned, %d purchased", len(planned), lic.SeatsPurchased),
+			fmt.Sprintf("After this apply %d users would hold a seat (%d directly as listed, the rest through groups or composite roles), but the license has %d. %d are assigned now. Remove seats or buy more from Plotly.",
+				len(planned), len(desired), c.Purchased, c.Assigned))
+	}
+}
+
+func diffSets(current, desired []string) (add, remove []string) {
+	cur, des := map[string]bool{}, map[string]bool{}
+	for _, c := range current {
+		cur[c] = true
+	}
+	for _, d := range desired {
+		des[d] = true
+		if !cur[d] {
+			add = append(add, d)
+		}
+	}
+	for _, c := range current {
+		if !des[c] {
+			remove = append(remove, c)
+		}
+	}
+	sort.Strings(add)
+	sort.Strings(remove)
+	return add, remove
+}
+
+func setStrings(ctx context.Context, s types.Set) []string {
+	var out []string
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	s.ElementsAs(ctx, &out, false)
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,83 @@
+package provider_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+)
+
+// perUserRequest matches Keycloak calls about one user: /users/{id}/... or a username lookup.
+var perUserRequest = regexp.MustCompile(`/users/[0-9a-f-]{36}|username=`)
+
+type countingRun struct {
+	total, roleUserPages, perUser int
+}
+
+func countRefresh(t *testing.T, ws *acctest.Workspace, proxy *acctest.FaultProxy) countingRun {
+	t.Helper()
+	var perUser int
+	proxy.ResetCounts()
+	proxy.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
+		if perUserRequest.MatchString(r.Path) {
+			perUser++
+		}
+		return acctest.Fault{}
+	})
+	defer proxy.SetFaults(nil)
+	res := ws.Plan()
+	if res.Err != nil || len(res.Changes) != 0 {
+		t.Fatalf("refresh plan: %v changes %v %v", res.Err, res.Changes, res.Errors())
+	}
+	return countingRun{total: int(proxy.Requests.Load()), roleUserPages: proxy.Count("/roles/licensed_user/users"), perUser: perUser}
+}
+
+// A refresh of 50 seats shares one snapshot: no request per seat, and a fixed
+// number of lookups (token, client, role, groups, the composite-role scan) plus
+// one page per 100 direct holders.
+func TestAccRefreshRequestCount_50Seats(t *testing.T) {
+	acctest.PreCheck(t)
+	names := acctest.BulkUsers(t, acctest.RandomName("rc"), 50, "licensed_user")
+	proxy := acctest.NewFaultProxy(t, acctest.KeycloakURL)
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+proxy.URL)
+	ws.Cleanup()
+	ws.Write(seatsConfig("", names...))
+	ws.MustApply()
+
+	run := countRefresh(t, ws, proxy)
+	direct := len(acctest.DirectSeatHolders(t))
+	pages := direct/100 + 1
+	t.Logf("refresh of 50 seats (%d direct holders in the realm): %d Keycloak requests, %d role-member pages, %d per-user", direct, run.total, run.roleUserPages, run.perUser)
+	if run.perUser != 0 {
+		t.Errorf("%d per-user requests during a refresh; want 0", run.perUser)
+	}
+	if run.roleUserPages != pages {
+		t.Errorf("%d pages of licensed_user holders; want %d", run.roleUserPages, pages)
+	}
+	// Fixed lookups measured on the test realm: 1 token, 1 client, 1 role, groups (1 + children),
+	// holder-group members, and the composite scan (realm roles, clients, their roles, composites).
+	const fixedBudget = 35
+	if run.total > fixedBudget+pages {
+		t.Errorf("%d requests for a refresh of 50 seats; the budget is %d", run.total, fixedBudget+pages)
+	}
+}
+
+// The authoritative set over 1,000 seats refreshes with one paged listing.
+func TestAccLicenseSeats_refresh1000(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.BulkUsers(t, acctest.RandomName("k"), 1000, "licensed_user")
+	proxy := acctest.NewFaultProxy(t, acctest.KeycloakURL)
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+proxy.URL)
+	forget(t, ws, "dashenterprise_license_seats.all")
+	everyone := acctest.DirectSeatHolders(t)
+	ws.Write(seatsSetConfig("", everyone))
+	if out, err := ws.Run("import", "-input=false", "-lock=false", "dashenterprise_license_seats.all", "licensed_user"); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	run := countRefresh(t, ws, proxy)
+	pages := len(everyone)/100 + 1
+	t.Logf("refresh of %d seats: %d Keycloak requests, %d role-member pages, %d per-user", len(everyone), run.total, run.roleUserPages, run.perUser)
+	if run.perUser != 0 || run.roleUserPages != pages {
+		t.Fatalf("want %d pages and no per-user request, got %d pages and %d per-user", pages, run.roleUserPages, run.perUser)
+	}
+}
