@@ -386,3 +386,13 @@ func DirectSeatHolders(t *testing.T) []string {
 		}
 	}
 }
+
+// UserID returns the ID of an existing user.
+func UserID(t *testing.T, username string) string {
+	t.Helper()
+	users, err := Admin(t).GetUsers(context.Background(), token(t), Realm, gocloak.GetUsersParams{Username: gocloak.StringP(username), Exact: gocloak.BoolP(true)})
+	if err != nil || len(users) != 1 {
+		t.Fatalf("user %s: %v", username, err)
+	}
+	return *users[0].ID
+}

@@ -230,9 +230,9 @@ func (w *Workspace) CopyExample(dir string, vars map[string]any) {
 	for _, f := range old {
 		_ = os.Remove(f)
 	}
-	files, err := filepath.Glob(filepath.Join(repoRoot(), dir, "*.tf"))
+	files, err := filepath.Glob(filepath.Join(repoRoot(), dir, "*"))
 	if err != nil || len(files) == 0 {
-		w.t.Fatalf("example %s has no .tf files (%v)", dir, err)
+		w.t.Fatalf("example %s has no files (%v)", dir, err)
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -242,6 +242,9 @@ func (w *Workspace) CopyExample(dir string, vars map[string]any) {
 		if err := os.WriteFile(filepath.Join(w.Dir, filepath.Base(f)), b, 0o600); err != nil {
 			w.t.Fatal(err)
 		}
+	}
+	if vars == nil {
+		return
 	}
 	b, _ := json.Marshal(vars)
 	if err := os.WriteFile(filepath.Join(w.Dir, "terraform.tfvars.json"), b, 0o600); err != nil {

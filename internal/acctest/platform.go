@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -23,31 +24,55 @@ var EmulatorURL string
 // StartEmulator serves the emulator on a loopback port, backed by the local
 // Keycloak, and points the provider's environment at it.
 func StartEmulator() (stop func(), err error) {
-	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second, MaxRetries: 2, Subsystem: "keycloak"})
+	srv, url, stop, err := startEmulator(&emulator.State{SeatsPurchased: 100000})
 	if err != nil {
 		return nil, err
 	}
-	kc := keycloak.New(keycloak.Config{BaseURL: KeycloakURL, Realm: Realm, RolesClientID: "dash", AdminRealm: "master",
-		AdminClientID: "admin-cli", Username: AdminUsername, Password: AdminPassword, HTTP: hc})
-	Emulator, err = emulator.New(emulator.Config{KeycloakURL: KeycloakURL, Realm: Realm,
-		Directory: emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
-		Initial:   &emulator.State{SeatsPurchased: 100000}})
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/Manager/graphql", Emulator)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	EmulatorURL = "http://" + ln.Addr().String()
+	Emulator, EmulatorURL = srv, url
 	setDefault("DASHENTERPRISE_URL", EmulatorURL)
 	setDefault("DASHENTERPRISE_PLATFORM_CLIENT_ID", PlatformClientID)
 	setDefault("DASHENTERPRISE_PLATFORM_CLIENT_SECRET", PlatformClientSecret)
-	return func() { _ = srv.Close() }, nil
+	return stop, nil
+}
+
+// FixtureEmulator serves a second emulator seeded from a fixture file (relative to
+// the repository root) until the test ends, and returns its URL.
+func FixtureEmulator(t *testing.T, fixture string) string {
+	t.Helper()
+	st, err := emulator.LoadState(filepath.Join(repoRoot(), fixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, url, stop, err := startEmulator(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return url
+}
+
+func startEmulator(initial *emulator.State) (*emulator.Server, string, func(), error) {
+	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second, MaxRetries: 2, Subsystem: "keycloak"})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	kc := keycloak.New(keycloak.Config{BaseURL: KeycloakURL, Realm: Realm, RolesClientID: "dash", AdminRealm: "master",
+		AdminClientID: "admin-cli", Username: AdminUsername, Password: AdminPassword, HTTP: hc})
+	em, err := emulator.New(emulator.Config{KeycloakURL: KeycloakURL, Realm: Realm,
+		Directory: emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
+		Initial:   initial})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/Manager/graphql", em)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return em, "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
 }
 
 type staticTokens struct {

@@ -1,6 +1,10 @@
 package provider_test
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
@@ -57,5 +61,54 @@ func TestAccExample_offboardingGuideOutOfOrder(t *testing.T) {
 	_ = ws.Apply("-parallelism=1")
 	if o := acctest.AppOwner(t, app); o == leaver && !acctest.DirectRoles(t, leaverID)["licensed_user"] {
 		t.Fatalf("%s orphaned", app)
+	}
+}
+
+// The organisation example (seats from a CSV, group co-owners, an offboarding),
+// applied against an emulator seeded with the demo fixture and the realm's users.
+func TestAccExample_organisation(t *testing.T) {
+	acctest.PreCheck(t)
+	url := acctest.FixtureEmulator(t, "testdata/emulator/demo-fixture.json")
+	team := []string{"alice", "bob", "carol", "erin", "grace", "henry", "kevin"}
+	ids := map[string]string{}
+	before := map[string]bool{}
+	for _, u := range team {
+		ids[u] = acctest.UserID(t, u)
+		before[u] = acctest.DirectRoles(t, ids[u])["licensed_user"]
+	}
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_URL="+url)
+	ws.CopyExample("examples/organisation", nil)
+	t.Cleanup(func() {
+		// Leave the realm's fixture users as they were (a destroy would revoke their seats).
+		out, _ := ws.Run("state", "list")
+		for _, addr := range strings.Fields(out) {
+			_, _ = ws.Run("state", "rm", addr)
+		}
+		for _, u := range team {
+			if !before[u] {
+				acctest.RevokeRole(t, ids[u], "licensed_user")
+			}
+		}
+	})
+	res := ws.MustApply()
+	var moved []string
+	if err := json.Unmarshal(res.Outputs["apps_moved_from_henry"], &moved); err != nil || strings.Join(moved, ",") != "demand-planning,weekly-forecast-report" {
+		t.Fatalf("apps moved from henry: %s (%v)", res.Outputs["apps_moved_from_henry"], err)
+	}
+	for _, u := range team {
+		if !acctest.DirectRoles(t, ids[u])["licensed_user"] {
+			t.Errorf("%s has no direct seat", u)
+		}
+	}
+	if res := ws.Plan(); len(res.Changes) != 0 {
+		t.Fatalf("plan after applying the organisation: %v", res.Changes)
+	}
+	// Removing grace from the CSV without a transfer: the plan names her apps.
+	if err := os.WriteFile(filepath.Join(ws.Dir, "team.csv"), []byte("username,team\nalice,Data Science\nbob,Data Science\ncarol,Engineering\nerin,Engineering\nhenry,Data Science\nkevin,Engineering\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res = ws.Plan()
+	if len(res.Find("warning", "Revoking the seat of grace", "defect-explorer (owner)", "vision-qa (owner)")) != 1 {
+		t.Fatalf("want the orphan warning for grace: %v", res.Diagnostics)
 	}
 }
