@@ -49,7 +49,7 @@ func main() {
 		log.Fatal(err)
 	}
 	kc := keycloak.New(keycloak.Config{BaseURL: *keycloakURL, Realm: *realm, RolesClientID: "dash", AdminRealm: "master",
-		AdminClientID: "admin-cli", Username: *adminUser, Password: *adminPass, HTTP: hc})
+		AdminClientID: "admin-cli", Username: *adminUser, Password: *adminPass, HTTP: hc, StructureTTL: 10 * time.Second})
 	srv, err := emulator.New(emulator.Config{KeycloakURL: *keycloakURL, Realm: *realm, Initial: initial, StateFile: *stateFile,
 		Directory: emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"}})
 	if err != nil {

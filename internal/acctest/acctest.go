@@ -291,7 +291,7 @@ func KeycloakRestartable() bool {
 // given dash client roles) and deletes them when the test ends.
 func BulkUsers(t testing.TB, prefix string, n int, roles ...string) []string {
 	t.Helper()
-	names, err := bulkImport(prefix, n, roles)
+	names, err := BulkImport(prefix, n, roles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +299,8 @@ func BulkUsers(t testing.TB, prefix string, n int, roles ...string) []string {
 	return names
 }
 
-func bulkImport(prefix string, n int, roles []string) ([]string, error) {
+// BulkImport creates n users named <prefix>-00000… through partial imports of 1,000.
+func BulkImport(prefix string, n int, roles []string) ([]string, error) {
 	ctx := context.Background()
 	gc := gocloak.NewClient(KeycloakURL)
 	names := make([]string, n)
@@ -395,4 +396,40 @@ func UserID(t *testing.T, username string) string {
 		t.Fatalf("user %s: %v", username, err)
 	}
 	return *users[0].ID
+}
+
+// ListUsernames lists the usernames of the realm, or of the direct holders of a dash client role.
+func ListUsernames(role string) ([]string, error) {
+	ctx := context.Background()
+	gc := gocloak.NewClient(KeycloakURL)
+	jwt, err := gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master")
+	if err != nil {
+		return nil, err
+	}
+	var clientUUID string
+	if role != "" {
+		clients, err := gc.GetClients(ctx, jwt.AccessToken, Realm, gocloak.GetClientsParams{ClientID: gocloak.StringP("dash")})
+		if err != nil || len(clients) == 0 {
+			return nil, fmt.Errorf("dash client: %v", err)
+		}
+		clientUUID = *clients[0].ID
+	}
+	var out []string
+	for first := 0; ; first += 500 {
+		var users []*gocloak.User
+		if role == "" {
+			users, err = gc.GetUsers(ctx, jwt.AccessToken, Realm, gocloak.GetUsersParams{First: gocloak.IntP(first), Max: gocloak.IntP(500), BriefRepresentation: gocloak.BoolP(true)})
+		} else {
+			users, err = gc.GetUsersByClientRoleName(ctx, jwt.AccessToken, Realm, clientUUID, role, gocloak.GetUsersByRoleParams{First: gocloak.IntP(first), Max: gocloak.IntP(500)})
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			out = append(out, *u.Username)
+		}
+		if len(users) < 500 {
+			return out, nil
+		}
+	}
 }

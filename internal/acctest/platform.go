@@ -24,7 +24,7 @@ var EmulatorURL string
 // StartEmulator serves the emulator on a loopback port, backed by the local
 // Keycloak, and points the provider's environment at it.
 func StartEmulator() (stop func(), err error) {
-	srv, url, stop, err := startEmulator(&emulator.State{SeatsPurchased: 100000})
+	srv, url, stop, err := ServeEmulator(&emulator.State{SeatsPurchased: 100000})
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func FixtureEmulator(t *testing.T, fixture string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, url, stop, err := startEmulator(st)
+	_, url, stop, err := ServeEmulator(st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,13 +51,14 @@ func FixtureEmulator(t *testing.T, fixture string) string {
 	return url
 }
 
-func startEmulator(initial *emulator.State) (*emulator.Server, string, func(), error) {
+// ServeEmulator serves an emulator with the given initial state on a loopback port.
+func ServeEmulator(initial *emulator.State) (*emulator.Server, string, func(), error) {
 	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second, MaxRetries: 2, Subsystem: "keycloak"})
 	if err != nil {
 		return nil, "", nil, err
 	}
 	kc := keycloak.New(keycloak.Config{BaseURL: KeycloakURL, Realm: Realm, RolesClientID: "dash", AdminRealm: "master",
-		AdminClientID: "admin-cli", Username: AdminUsername, Password: AdminPassword, HTTP: hc})
+		AdminClientID: "admin-cli", Username: AdminUsername, Password: AdminPassword, HTTP: hc, StructureTTL: 10 * time.Second})
 	em, err := emulator.New(emulator.Config{KeycloakURL: KeycloakURL, Realm: Realm,
 		Directory: emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
 		Initial:   initial})

@@ -48,16 +48,27 @@ type FaultProxy struct {
 // NewFaultProxy serves a proxy to target on a loopback port until the test ends.
 func NewFaultProxy(t *testing.T, target string) *FaultProxy {
 	t.Helper()
-	u, err := url.Parse(target)
+	p, stop, err := StartFaultProxy(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &FaultProxy{byPath: map[string]int{}}
+	t.Cleanup(stop)
+	return p
+}
+
+// StartFaultProxy serves a proxy to target on a loopback port until stop is called.
+func StartFaultProxy(target string) (p *FaultProxy, stop func(), err error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, nil, err
+	}
+	p = &FaultProxy{byPath: map[string]int{}}
 	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.Transport = &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}
 	// Keep the Host header of the target: Keycloak's issuer follows its fixed hostname anyway.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := p.Requests.Add(1)
@@ -99,9 +110,8 @@ func NewFaultProxy(t *testing.T, target string) *FaultProxy {
 		rp.ServeHTTP(w, r)
 	})}
 	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
 	p.URL = "http://" + ln.Addr().String()
-	return p
+	return p, func() { _ = srv.Close() }, nil
 }
 
 // SetFaults installs the fault decision (nil forwards everything).

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/Nerzal/gocloak/v13"
 	"github.com/hashicorp/go-retryablehttp"
@@ -34,6 +35,9 @@ type Config struct {
 	ClientSecret string
 	// HTTP is the retrying client every request goes through.
 	HTTP *retryablehttp.Client
+	// StructureTTL is how long the realm's roles and groups (not their members)
+	// are cached; 0 caches them for the Client's life (one terraform command).
+	StructureTTL time.Duration
 }
 
 // ErrNotFound is wrapped by lookups of users, groups and roles that do not exist.
@@ -49,6 +53,7 @@ type Client struct {
 	clientIDs map[string]string // clientId -> UUID
 	roles     map[string]*gocloak.Role
 	holders   map[string]*Holders
+	structure *structure
 	sf        singleflight.Group
 }
 

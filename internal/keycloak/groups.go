@@ -20,6 +20,17 @@ type Group struct {
 // GroupTree lists every group of the realm with its descendants. Keycloak 23+
 // leaves subGroups empty in listings, so children come from /groups/{id}/children.
 func (c *Client) GroupTree(ctx context.Context) ([]*Group, error) {
+	ex, err := c.export(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ex != nil {
+		forest := make([]*Group, 0, len(ex.Groups))
+		for _, g := range ex.Groups {
+			forest = append(forest, g.toGroup())
+		}
+		return forest, nil
+	}
 	top, err := pagedGet[*Group](ctx, c, c.realmURL("groups"), map[string]string{"briefRepresentation": "true"})
 	if err != nil {
 		return nil, fmt.Errorf("listing groups of realm %q: %w", c.cfg.Realm, c.describe(err))

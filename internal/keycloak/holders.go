@@ -152,6 +152,19 @@ func (r roleRef) label() string {
 }
 
 func (c *Client) buildHolders(ctx context.Context, roleName string) (*Holders, error) {
+	ex, err := c.export(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ex != nil {
+		return c.holdersFromExport(ctx, ex, roleName)
+	}
+	return c.holdersByScan(ctx, roleName)
+}
+
+// holdersByScan is the fallback for admin accounts without manage-realm: it
+// lists the groups holding each relevant role and scans every composite role.
+func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, error) {
 	role, err := c.ClientRole(ctx, roleName)
 	if err != nil {
 		return nil, err

@@ -112,6 +112,31 @@ func TestAgainstRealKeycloak(t *testing.T) {
 			t.Errorf("%s: via %v, want %s", name, full.Via[u.ID], via)
 		}
 	}
+	// An admin account without manage-realm cannot export the realm: the fallback
+	// (listing groups per role and scanning composites) must find the same holders.
+	scan := New(Config{BaseURL: "http://127.0.0.1:18080", Realm: "dash", RolesClientID: "dash", AdminRealm: "dash",
+		AdminClientID: "terraform", ClientSecret: "terraform-secret", HTTP: hc})
+	scanned, err := scan.FreshRoleHolders(ctx, "licensed_user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex, _ := scan.export(ctx); ex != nil {
+		t.Fatal("the terraform client should not be allowed to export the realm")
+	}
+	if len(scanned.Direct) != len(full.Direct) || scanned.EffectiveCount() != full.EffectiveCount() || fmt.Sprint(scanned.Groups) != fmt.Sprint(full.Groups) {
+		t.Fatalf("scan: %d direct / %d effective / %v; export: %d / %d / %v", len(scanned.Direct), scanned.EffectiveCount(), scanned.Groups, len(full.Direct), full.EffectiveCount(), full.Groups)
+	}
+	for id, via := range full.Via {
+		if fmt.Sprint(scanned.Via[id]) != fmt.Sprint(via) {
+			t.Errorf("user %s: via %v by scan, %v by export", id, scanned.Via[id], via)
+		}
+	}
+	treeA, _ := scan.GroupTree(ctx)
+	treeB, _ := newClient().GroupTree(ctx)
+	if pathsOf(treeA) != pathsOf(treeB) || !strings.Contains(pathsOf(treeB), "/Data Science/Forecasting") {
+		t.Errorf("group trees differ:\n%s\n%s", pathsOf(treeA), pathsOf(treeB))
+	}
+
 	// Wrong realm and wrong credentials give errors that say what to check.
 	bad := New(Config{BaseURL: "http://127.0.0.1:18080", Realm: "dash", RolesClientID: "dash", AdminRealm: "nope",
 		AdminClientID: "admin-cli", Username: "admin", Password: "admin", HTTP: hc})
@@ -140,3 +165,11 @@ func contains(s string, subs ...string) bool {
 }
 
 func stringsContains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func pathsOf(forest []*Group) string {
+	var paths []string
+	for _, g := range Flatten(forest) {
+		paths = append(paths, g.Path)
+	}
+	return strings.Join(paths, ",")
+}

@@ -1,0 +1,267 @@
+package keycloak
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+)
+
+// realmExport is the part of Keycloak's partial export the provider reads: the
+// group tree with each group's role mappings, and every role with its composites.
+// One request replaces the group walk and the composite-role scan.
+type realmExport struct {
+	Groups []exportGroup `json:"groups"`
+	Roles  struct {
+		Realm  []exportRole            `json:"realm"`
+		Client map[string][]exportRole `json:"client"`
+	} `json:"roles"`
+	Clients []struct {
+		ID       string `json:"id"`
+		ClientID string `json:"clientId"`
+	} `json:"clients"`
+}
+
+type exportGroup struct {
+	ID          string              `json:"id"`
+	Name        string              `json:"name"`
+	Path        string              `json:"path"`
+	SubGroups   []exportGroup       `json:"subGroups"`
+	RealmRoles  []string            `json:"realmRoles"`
+	ClientRoles map[string][]string `json:"clientRoles"`
+}
+
+type exportRole struct {
+	Name       string `json:"name"`
+	Composite  bool   `json:"composite"`
+	Composites *struct {
+		Realm  []string            `json:"realm"`
+		Client map[string][]string `json:"client"`
+	} `json:"composites"`
+}
+
+// structure is the cached export, or the knowledge that the admin may not export.
+type structure struct {
+	export    *realmExport
+	forbidden bool
+	fetched   time.Time
+}
+
+// export returns the realm's partial export, cached per Client (for
+// Config.StructureTTL, or for the Client's life when it is 0). It returns
+// (nil, nil) when the admin account may not export (it needs manage-realm);
+// callers then fall back to listing roles and groups one by one.
+func (c *Client) export(ctx context.Context) (*realmExport, error) {
+	c.mu.Lock()
+	s := c.structure
+	c.mu.Unlock()
+	if s != nil && (c.cfg.StructureTTL == 0 || time.Since(s.fetched) < c.cfg.StructureTTL) {
+		return s.export, nil
+	}
+	return shared(&c.sf, "export", func() (*realmExport, error) {
+		var ex realmExport
+		err := c.withToken(ctx, func(token string) error {
+			resp, err := c.gc.GetRequestWithBearerAuth(ctx, token).
+				SetQueryParams(map[string]string{"exportClients": "true", "exportGroupsAndRoles": "true"}).
+				SetResult(&ex).Post(c.realmURL("partial-export"))
+			var raw *http.Response
+			if resp != nil {
+				raw = resp.RawResponse
+			}
+			return checkResponse(raw, err, "POST "+c.realmURL("partial-export"))
+		})
+		s := &structure{fetched: time.Now()}
+		switch status := statusOf(err); {
+		case err == nil:
+			s.export = &ex
+		case status == http.StatusForbidden:
+			s.forbidden = true
+		default:
+			return nil, fmt.Errorf("reading the roles and groups of realm %q: %w", c.cfg.Realm, c.describe(err))
+		}
+		c.mu.Lock()
+		c.structure = s
+		for _, cl := range ex.Clients {
+			c.clientIDs[cl.ClientID] = cl.ID
+		}
+		c.mu.Unlock()
+		return s.export, nil
+	})
+}
+
+func (g exportGroup) toGroup() *Group {
+	out := &Group{ID: g.ID, Name: g.Name, Path: g.Path, SubGroupCount: len(g.SubGroups)}
+	for _, sg := range g.SubGroups {
+		ch := sg.toGroup()
+		if ch.Path == "" {
+			ch.Path = out.Path + "/" + ch.Name
+		}
+		out.Children = append(out.Children, ch)
+	}
+	return out
+}
+
+// roleKey names a role in the export: "<clientId>/<role>" or "realm:<role>".
+func roleKey(clientID, name string) string {
+	if clientID == "" {
+		return "realm:" + name
+	}
+	return clientID + "/" + name
+}
+
+func keyLabel(key string) string {
+	if len(key) > 6 && key[:6] == "realm:" {
+		return "composite:" + key[6:]
+	}
+	return "composite:" + key
+}
+
+// containing returns the keys of the composite roles that contain target, directly or through other composites.
+func (ex *realmExport) containing(target string) map[string]bool {
+	children := map[string][]string{}
+	add := func(parent string, r exportRole) {
+		if r.Composites == nil {
+			return
+		}
+		for _, n := range r.Composites.Realm {
+			children[parent] = append(children[parent], roleKey("", n))
+		}
+		for cl, names := range r.Composites.Client {
+			for _, n := range names {
+				children[parent] = append(children[parent], roleKey(cl, n))
+			}
+		}
+	}
+	for _, r := range ex.Roles.Realm {
+		add(roleKey("", r.Name), r)
+	}
+	for cl, roles := range ex.Roles.Client {
+		for _, r := range roles {
+			add(roleKey(cl, r.Name), r)
+		}
+	}
+	out := map[string]bool{}
+	var reaches func(k string, seen map[string]bool) bool
+	reaches = func(k string, seen map[string]bool) bool {
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		for _, ch := range children[k] {
+			if ch == target || reaches(ch, seen) {
+				return true
+			}
+		}
+		return false
+	}
+	for k := range children {
+		if reaches(k, map[string]bool{}) {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// holdersFromExport builds the holders of a role of the roles client from the
+// export plus the member listings that must be read live.
+func (c *Client) holdersFromExport(ctx context.Context, ex *realmExport, roleName string) (*Holders, error) {
+	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
+	if err != nil {
+		return nil, err
+	}
+	h := &Holders{Role: roleName, Direct: map[string]User{}, Via: map[string][]string{}, Users: map[string]User{}}
+	direct, err := pagedGet[User](ctx, c, c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName), "users"), map[string]string{"briefRepresentation": "true"})
+	if err != nil {
+		if IsNotFound(err) {
+			return nil, fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, roleName, ErrNotFound)
+		}
+		return nil, fmt.Errorf("listing holders of %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
+	}
+	for _, u := range direct {
+		h.Direct[u.ID] = u
+		h.Users[u.ID] = u
+	}
+	target := roleKey(c.cfg.RolesClientID, roleName)
+	composites := ex.containing(target)
+
+	// Groups holding the role, or a composite containing it: their members and
+	// the members of all their sub-groups inherit it.
+	var walk func(g exportGroup) error
+	walk = func(g exportGroup) error {
+		var grants []string
+		for _, n := range g.RealmRoles {
+			if composites[roleKey("", n)] {
+				grants = append(grants, keyLabel(roleKey("", n)))
+			}
+		}
+		for cl, names := range g.ClientRoles {
+			for _, n := range names {
+				switch k := roleKey(cl, n); {
+				case k == target:
+					grants = append(grants, "group:"+g.Path)
+					h.Groups = append(h.Groups, g.Path)
+				case composites[k]:
+					grants = append(grants, keyLabel(k))
+				}
+			}
+		}
+		if len(grants) > 0 {
+			members, err := c.MembersWithDescendants(ctx, g.toGroup())
+			if err != nil {
+				return err
+			}
+			for _, u := range members {
+				for _, grant := range grants {
+					h.addVia(u, grant)
+				}
+			}
+		}
+		for _, sg := range g.SubGroups {
+			if err := walk(sg); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, g := range ex.Groups {
+		if err := walk(g); err != nil {
+			return nil, err
+		}
+	}
+	// Users holding a composite role directly.
+	keys := make([]string, 0, len(composites))
+	for k := range composites {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		var rolesURL string
+		if len(k) > 6 && k[:6] == "realm:" {
+			rolesURL = c.realmURL("roles", url.PathEscape(k[6:]))
+		} else {
+			var cl, name string
+			for i := 0; i < len(k); i++ {
+				if k[i] == '/' {
+					cl, name = k[:i], k[i+1:]
+					break
+				}
+			}
+			uuid, err := c.ClientUUID(ctx, cl)
+			if err != nil {
+				return nil, err
+			}
+			rolesURL = c.realmURL("clients", uuid, "roles", url.PathEscape(name))
+		}
+		users, err := pagedGet[User](ctx, c, rolesURL+"/users", map[string]string{"briefRepresentation": "true"})
+		if err != nil {
+			return nil, fmt.Errorf("listing holders of composite role %s: %w", keyLabel(k), c.describe(err))
+		}
+		for _, u := range users {
+			h.addVia(u, keyLabel(k))
+		}
+	}
+	sort.Strings(h.Groups)
+	return h, nil
+}

@@ -1,0 +1,327 @@
+// Command bench measures the provider at organisation scale against the local
+// Keycloak and an in-process platform emulator, through the real terraform CLI,
+// and writes BENCHMARKS.md. Run it with `make bench` (which starts Keycloak).
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/emulator"
+)
+
+type seatResult struct {
+	N, CoOwners                      int
+	DirectHolders                    int
+	Apply                            time.Duration
+	ApplyKC, ApplyEm                 int64
+	PlanRefresh, PlanNoRefresh       time.Duration
+	RefreshKC, RefreshEm, PhysicalKC int
+	RefreshPerUser                   int
+}
+
+type dsResult struct {
+	Users           int
+	Plan, EmptyPlan time.Duration
+	KC, Physical    int
+	PeakRSSMiB      float64
+}
+
+var peakKiB atomic.Int64
+
+func main() {
+	sizes := flag.String("seats", "100,1000", "seat counts to measure")
+	dsUsers := flag.Int("datasource-users", 10000, "users created for the users data source measurement (0 skips it)")
+	runs := flag.Int("runs", 3, "plans per measurement (the median is reported)")
+	out := flag.String("out", "BENCHMARKS.md", "report file")
+	flag.Parse()
+	log.SetFlags(log.Ltime)
+
+	root, _ := os.Getwd()
+	binDir, err := os.MkdirTemp("", "bench-provider-")
+	check(err)
+	defer os.RemoveAll(binDir)
+	build := exec.Command("go", "build", "-o", filepath.Join(binDir, "terraform-provider-dashenterprise"), ".")
+	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
+	check(build.Run())
+	stopPoll := pollMemory(filepath.Join(binDir, "terraform-provider-dashenterprise"))
+	defer stopPoll()
+
+	var seats []seatResult
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		check(err)
+		seats = append(seats, benchSeats(binDir, n, *runs))
+	}
+	var ds *dsResult
+	if *dsUsers > 0 {
+		r := benchUsersDataSource(binDir, *dsUsers, *runs)
+		ds = &r
+	}
+	report := render(seats, ds)
+	fmt.Print(report)
+	check(os.WriteFile(*out, []byte(report), 0o644))
+	log.Printf("wrote %s", *out)
+}
+
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+type workspace struct {
+	dir string
+	env []string
+}
+
+func newWorkspace(binDir string, env ...string) *workspace {
+	dir, err := os.MkdirTemp("", "bench-ws-")
+	check(err)
+	rc := filepath.Join(dir, ".terraformrc")
+	check(os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", acctest.ProviderSource, binDir)), 0o600))
+	base := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"DASHENTERPRISE_ADMIN_USERNAME="+acctest.AdminUsername, "DASHENTERPRISE_ADMIN_PASSWORD="+acctest.AdminPassword,
+		"DASHENTERPRISE_PLATFORM_CLIENT_ID="+acctest.PlatformClientID, "DASHENTERPRISE_PLATFORM_CLIENT_SECRET="+acctest.PlatformClientSecret)
+	return &workspace{dir: dir, env: append(base, env...)}
+}
+
+func (w *workspace) write(config string) {
+	header := fmt.Sprintf("terraform {\n  required_providers {\n    dashenterprise = { source = %q }\n  }\n}\n\nprovider \"dashenterprise\" {}\n\n", acctest.ProviderSource)
+	check(os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(header+config), 0o600))
+}
+
+func (w *workspace) run(args ...string) time.Duration {
+	cmd := exec.Command("terraform", args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	start := time.Now()
+	outp, err := cmd.CombinedOutput()
+	if err != nil {
+		log.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, tail(string(outp), 3000))
+	}
+	return time.Since(start)
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+func median(ds []time.Duration) time.Duration {
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2]
+}
+
+func benchSeats(binDir string, n, runs int) seatResult {
+	prefix := fmt.Sprintf("bench%d-%d", n, time.Now().Unix()%100000)
+	log.Printf("seats N=%d: creating %d users", n, n)
+	names, err := acctest.BulkImport(prefix, n, nil)
+	check(err)
+	defer func() { log.Printf("seats N=%d: deleting users", n); acctest.DeleteUsersByPrefix(prefix) }()
+
+	const apps = 20
+	coOwners := min(200, n-apps)
+	initial := &emulator.State{SeatsPurchased: 100000, KnownUsers: names}
+	for i := 0; i < apps; i++ {
+		initial.Apps = append(initial.Apps, &emulator.App{Name: fmt.Sprintf("%s-app-%02d", prefix, i), Owner: names[i]})
+	}
+	_, emURL, stopEm, err := acctest.ServeEmulator(initial)
+	check(err)
+	defer stopEm()
+	kc, stopKC, err := acctest.StartFaultProxy(acctest.KeycloakURL)
+	check(err)
+	defer stopKC()
+	em, stopEmProxy, err := acctest.StartFaultProxy(emURL)
+	check(err)
+	defer stopEmProxy()
+
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "locals {\n  users = toset([\n")
+	for _, u := range names {
+		fmt.Fprintf(&cfg, "    %q,\n", u)
+	}
+	cfg.WriteString("  ])\n}\n\nresource \"dashenterprise_license_seat\" \"s\" {\n  for_each = local.users\n  username = each.key\n}\n")
+	for j := 0; j < coOwners; j++ {
+		fmt.Fprintf(&cfg, "\nresource \"dashenterprise_app_coowner\" \"c%d\" {\n  app      = %q\n  username = dashenterprise_license_seat.s[%q].username\n}\n",
+			j, initial.Apps[j%apps].Name, names[apps+j])
+	}
+	ws := newWorkspace(binDir, "DASHENTERPRISE_URL="+em.URL, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL)
+	defer os.RemoveAll(ws.dir)
+	ws.write(cfg.String())
+
+	res := seatResult{N: n, CoOwners: coOwners}
+	log.Printf("seats N=%d: terraform apply (%d seats, %d co-owners)", n, n, coOwners)
+	kc.ResetCounts()
+	em.ResetCounts()
+	res.Apply = ws.run("apply", "-auto-approve", "-input=false", "-lock=false", "-no-color")
+	res.ApplyKC, res.ApplyEm = kc.Requests.Load(), em.Requests.Load()
+
+	var perUser atomic.Int64
+	kc.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
+		if strings.Contains(r.Path, "/users/") || strings.Contains(r.Path, "username=") {
+			perUser.Add(1)
+		}
+		return acctest.Fault{}
+	})
+	var refresh, noRefresh []time.Duration
+	for i := 0; i < runs; i++ {
+		kc.ResetCounts()
+		em.ResetCounts()
+		perUser.Store(0)
+		log.Printf("seats N=%d: terraform plan (refresh) %d/%d", n, i+1, runs)
+		refresh = append(refresh, ws.run("plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode"))
+		if i == 0 {
+			res.RefreshKC, res.RefreshEm, res.RefreshPerUser = int(kc.Requests.Load()), int(em.Requests.Load()), int(perUser.Load())
+		}
+		log.Printf("seats N=%d: terraform plan -refresh=false %d/%d", n, i+1, runs)
+		noRefresh = append(noRefresh, ws.run("plan", "-refresh=false", "-input=false", "-lock=false", "-no-color"))
+	}
+	res.PlanRefresh, res.PlanNoRefresh = median(refresh), median(noRefresh)
+	res.DirectHolders = countDirect()
+	res.PhysicalKC = (res.DirectHolders+99)/100 + 3
+	return res
+}
+
+func countDirect() int {
+	names, err := acctest.ListUsernames("licensed_user")
+	check(err)
+	return len(names)
+}
+
+func benchUsersDataSource(binDir string, users, runs int) dsResult {
+	prefix := fmt.Sprintf("benchds-%d", time.Now().Unix()%100000)
+	log.Printf("users data source: creating %d users", users)
+	_, err := acctest.BulkImport(prefix, users, nil)
+	check(err)
+	defer func() { log.Printf("users data source: deleting users"); acctest.DeleteUsersByPrefix(prefix) }()
+	kc, stopKC, err := acctest.StartFaultProxy(acctest.KeycloakURL)
+	check(err)
+	defer stopKC()
+	ws := newWorkspace(binDir, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL, "DASHENTERPRISE_URL=http://127.0.0.1:1", "DASHENTERPRISE_PLATFORM_CLIENT_SECRET=")
+	defer os.RemoveAll(ws.dir)
+	res := dsResult{}
+	var empty, plans []time.Duration
+	for i := 0; i < runs; i++ {
+		ws.write("")
+		empty = append(empty, ws.run("plan", "-input=false", "-lock=false", "-no-color"))
+		ws.write("data \"dashenterprise_users\" \"all\" {}\n\noutput \"users\" {\n  value = length(data.dashenterprise_users.all.users)\n}\n")
+		kc.ResetCounts()
+		peakKiB.Store(0)
+		log.Printf("users data source: terraform plan %d/%d", i+1, runs)
+		plans = append(plans, ws.run("plan", "-input=false", "-lock=false", "-no-color"))
+		if i == 0 {
+			res.KC = int(kc.Requests.Load())
+			res.PeakRSSMiB = float64(peakKiB.Load()) / 1024
+		}
+	}
+	all, err := acctest.ListUsernames("")
+	check(err)
+	res.Users = len(all)
+	res.Plan, res.EmptyPlan = median(plans), median(empty)
+	res.Physical = (res.Users+99)/100 + 3
+	return res
+}
+
+// pollMemory records the high-water mark (VmHWM) of every provider process.
+func pollMemory(binary string) func() {
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+			for _, c := range procs {
+				b, err := os.ReadFile(c)
+				if err != nil || !strings.HasPrefix(string(b), binary) {
+					continue
+				}
+				f, err := os.Open(filepath.Join(filepath.Dir(c), "status"))
+				if err != nil {
+					continue
+				}
+				sc := bufio.NewScanner(f)
+				for sc.Scan() {
+					if fields := strings.Fields(sc.Text()); len(fields) >= 2 && fields[0] == "VmHWM:" {
+						if kib, err := strconv.ParseInt(fields[1], 10, 64); err == nil {
+							for {
+								cur := peakKiB.Load()
+								if kib <= cur || peakKiB.CompareAndSwap(cur, kib) {
+									break
+								}
+							}
+						}
+					}
+				}
+				_ = f.Close()
+			}
+		}
+	}()
+	return func() { close(stop); wg.Wait() }
+}
+
+func render(seats []seatResult, ds *dsResult) string {
+	var b strings.Builder
+	tfv, _ := exec.Command("terraform", "version").Output()
+	fmt.Fprintf(&b, "# Benchmarks\n\nMeasured by `make bench` (tools/bench) on %s.\n\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(&b, "Machine: %d CPUs (GOMAXPROCS), %s, %s/%s. %s, %s, Keycloak 26.7.3 (dev mode, H2, heap ≤ 1 GiB) on OpenJDK 17, platform API emulator in-process. Everything on loopback.\n\n",
+		runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version(), strings.SplitN(strings.TrimSpace(string(tfv)), "\n", 2)[0])
+	b.WriteString("Requests are counted by loopback proxies in front of Keycloak and the emulator. The physical limit of a refresh is " +
+		"one page per 100 direct holders of `licensed_user` plus 3 lookups (admin token, roles client, role). Plan times are medians.\n\n")
+	b.WriteString("## Seats and co-owners\n\n")
+	b.WriteString("| N seats | co-owners | apply | plan (refresh) | plan -refresh=false | ratio | Keycloak requests (refresh) | physical limit | ratio | per-user requests | emulator requests (refresh) |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range seats {
+		fmt.Fprintf(&b, "| %d | %d | %s | %s | %s | %.2f× | %d | %d | %.2f× | %d | %d |\n", r.N, r.CoOwners, secs(r.Apply), secs(r.PlanRefresh), secs(r.PlanNoRefresh),
+			float64(r.PlanRefresh)/float64(r.PlanNoRefresh), r.RefreshKC, r.PhysicalKC, float64(r.RefreshKC)/float64(r.PhysicalKC), r.RefreshPerUser, r.RefreshEm)
+	}
+	b.WriteString("\nApply requests: ")
+	for i, r := range seats {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "N=%d: %d to Keycloak, %d to the emulator", r.N, r.ApplyKC, r.ApplyEm)
+	}
+	b.WriteString(".\n")
+	if ds != nil {
+		b.WriteString("\n## Users data source\n\n| users in the realm | plan | empty plan | Keycloak requests | physical limit | provider peak memory |\n|---:|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(&b, "| %d | %s | %s | %d | %d | %.0f MiB |\n", ds.Users, secs(ds.Plan), secs(ds.EmptyPlan), ds.KC, ds.Physical, ds.PeakRSSMiB)
+	}
+	return b.String()
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func memTotal() string {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return "memory unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+			kib, _ := strconv.Atoi(f[1])
+			return fmt.Sprintf("%.0f GiB", float64(kib)/1024/1024)
+		}
+	}
+	return "memory unknown"
+}
