@@ -39,10 +39,11 @@ type FaultProxy struct {
 	// Requests counts forwarded and faulted requests; Faults counts injected faults.
 	Requests, Faults atomic.Int64
 
-	mu      sync.Mutex
-	decide  func(n int64, r *Request) Fault
-	byPath  map[string]int
-	latency time.Duration
+	mu       sync.Mutex
+	decideMu sync.Mutex
+	decide   func(n int64, r *Request) Fault
+	byPath   map[string]int
+	latency  time.Duration
 }
 
 // NewFaultProxy serves a proxy to target on a loopback port until the test ends.
@@ -83,7 +84,10 @@ func StartFaultProxy(target string) (p *FaultProxy, stop func(), err error) {
 		if decide != nil {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
+			// Decisions run one at a time, so tests may keep plain state in them.
+			p.decideMu.Lock()
 			f = decide(n, &Request{Method: r.Method, Path: r.URL.Path, Body: string(body)})
+			p.decideMu.Unlock()
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		if f != (Fault{}) {

@@ -32,6 +32,7 @@ type Client struct {
 	mu      sync.Mutex
 	apps    []App // run-scoped listing, dropped on every mutation
 	appsSet bool
+	memo    map[string]any // run-scoped users, groups and license
 }
 
 // New returns a client for the GraphQL endpoint; it makes no network call.
@@ -50,7 +51,7 @@ func New(endpoint string, base *retryablehttp.Client, tokens TokenSource) *Clien
 		}
 		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
 	}
-	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens}
+	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: map[string]any{}}
 }
 
 // Endpoint returns the GraphQL URL.

@@ -207,8 +207,12 @@ func (c *Client) FetchApp(ctx context.Context, name string) (*App, error) {
 	return out.App, nil
 }
 
-// Users lists every user known to the platform.
+// Users lists every user known to the platform, once per Client.
 func (c *Client) Users(ctx context.Context) ([]User, error) {
+	return cached(c, "users", func() ([]User, error) { return c.listUsers(ctx) })
+}
+
+func (c *Client) listUsers(ctx context.Context) ([]User, error) {
 	var all []User
 	for page := 0; ; page++ {
 		var out struct {
@@ -227,8 +231,12 @@ func (c *Client) Users(ctx context.Context) ([]User, error) {
 	}
 }
 
-// Groups lists the groups known to the platform (Parent/child).
+// Groups lists the groups known to the platform (Parent/child), once per Client.
 func (c *Client) Groups(ctx context.Context) ([]string, error) {
+	return cached(c, "groups", func() ([]string, error) { return c.listGroups(ctx) })
+}
+
+func (c *Client) listGroups(ctx context.Context) ([]string, error) {
 	var out struct{ Groups []string }
 	if err := c.do(ctx, false, Operations["groups"], nil, &out); err != nil {
 		return nil, fmt.Errorf("listing platform groups: %w", err)
@@ -236,8 +244,12 @@ func (c *Client) Groups(ctx context.Context) ([]string, error) {
 	return out.Groups, nil
 }
 
-// License returns the license.
+// License returns the license, read once per Client.
 func (c *Client) License(ctx context.Context) (*License, error) {
+	return cached(c, "license", func() (*License, error) { return c.readLicense(ctx) })
+}
+
+func (c *Client) readLicense(ctx context.Context) (*License, error) {
 	var out struct{ License License }
 	if err := c.do(ctx, false, Operations["license"], nil, &out); err != nil {
 		return nil, fmt.Errorf("reading the license: %w", err)
@@ -371,4 +383,27 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// cached runs fetch once per Client and key (concurrent callers share it); errors are not cached.
+func cached[T any](c *Client, key string, fetch func() (T, error)) (T, error) {
+	c.mu.Lock()
+	if v, ok := c.memo[key]; ok {
+		c.mu.Unlock()
+		t, _ := v.(T)
+		return t, nil
+	}
+	c.mu.Unlock()
+	v, err, _ := c.sf.Do(key, func() (any, error) {
+		t, err := fetch()
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		c.memo[key] = t
+		c.mu.Unlock()
+		return t, nil
+	})
+	t, _ := v.(T)
+	return t, err
 }

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"regexp"
+	"sync/atomic"
 	"testing"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
@@ -16,11 +17,11 @@ type countingRun struct {
 
 func countRefresh(t *testing.T, ws *acctest.Workspace, proxy *acctest.FaultProxy) countingRun {
 	t.Helper()
-	var perUser int
+	var perUser atomic.Int64
 	proxy.ResetCounts()
 	proxy.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
 		if perUserRequest.MatchString(r.Path) {
-			perUser++
+			perUser.Add(1)
 		}
 		return acctest.Fault{}
 	})
@@ -29,7 +30,7 @@ func countRefresh(t *testing.T, ws *acctest.Workspace, proxy *acctest.FaultProxy
 	if res.Err != nil || len(res.Changes) != 0 {
 		t.Fatalf("refresh plan: %v changes %v %v", res.Err, res.Changes, res.Errors())
 	}
-	return countingRun{total: int(proxy.Requests.Load()), roleUserPages: proxy.Count("/roles/licensed_user/users"), perUser: perUser}
+	return countingRun{total: int(proxy.Requests.Load()), roleUserPages: proxy.Count("/roles/licensed_user/users"), perUser: int(perUser.Load())}
 }
 
 // A refresh of 50 seats shares one snapshot: no request per seat, and a fixed

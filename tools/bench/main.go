@@ -53,7 +53,7 @@ func main() {
 	root, _ := os.Getwd()
 	binDir, err := os.MkdirTemp("", "bench-provider-")
 	check(err)
-	defer os.RemoveAll(binDir)
+	defer func() { _ = os.RemoveAll(binDir) }()
 	build := exec.Command("go", "build", "-o", filepath.Join(binDir, "terraform-provider-dashenterprise"), ".")
 	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
 	check(build.Run())
@@ -161,7 +161,7 @@ func benchSeats(binDir string, n, runs int) seatResult {
 			j, initial.Apps[j%apps].Name, names[apps+j])
 	}
 	ws := newWorkspace(binDir, "DASHENTERPRISE_URL="+em.URL, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL)
-	defer os.RemoveAll(ws.dir)
+	defer func() { _ = os.RemoveAll(ws.dir) }()
 	ws.write(cfg.String())
 
 	res := seatResult{N: n, CoOwners: coOwners}
@@ -213,7 +213,7 @@ func benchUsersDataSource(binDir string, users, runs int) dsResult {
 	check(err)
 	defer stopKC()
 	ws := newWorkspace(binDir, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL, "DASHENTERPRISE_URL=http://127.0.0.1:1", "DASHENTERPRISE_PLATFORM_CLIENT_SECRET=")
-	defer os.RemoveAll(ws.dir)
+	defer func() { _ = os.RemoveAll(ws.dir) }()
 	res := dsResult{}
 	var empty, plans []time.Duration
 	for i := 0; i < runs; i++ {
