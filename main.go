@@ -5,6 +5,8 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
+	godebug "runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -15,6 +17,12 @@ import (
 var version = "dev"
 
 func main() {
+	// A soft heap limit keeps large listings (the users data source over 10,000
+	// users) well under 200 MiB; GOMEMLIMIT overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		godebug.SetMemoryLimit(128 << 20)
+	}
+
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()

@@ -52,6 +52,9 @@ func fakeKeycloak(t *testing.T, n int) (*Client, *atomic.Int32, *atomic.Int32) {
 }
 
 func TestListingsArePagedToTheEnd(t *testing.T) {
+	old := UserPageSize
+	UserPageSize = 100
+	defer func() { UserPageSize = old }()
 	for _, tc := range []struct{ users, wantRequests int }{{0, 1}, {99, 1}, {100, 2}, {250, 3}} {
 		c, listings, tokens := fakeKeycloak(t, tc.users)
 		users, err := c.Users(context.Background(), "")

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
@@ -172,7 +173,17 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	cfg.Users = out
 	cfg.SeatsAssigned = types.Int64Value(int64(seats.EffectiveCount()))
 	cfg.ID = types.StringValue(fmt.Sprintf("%s/users", kc.Realm()))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	root, ok := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected schema type", "The users data source schema is not an object. This is a bug in the provider.")
+		return
+	}
+	raw, err := usersStateValue(ctx, root, &cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the users", err.Error())
+		return
+	}
+	resp.State.Raw = raw
 }
 
 // groupMemberships maps user ID to the paths of the groups they belong to

@@ -21,6 +21,7 @@ import (
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/emulator"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
 
 type seatResult struct {
@@ -62,6 +63,9 @@ func main() {
 
 	var seats []seatResult
 	for _, s := range strings.Split(*sizes, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		check(err)
 		seats = append(seats, benchSeats(binDir, n, *runs))
@@ -233,7 +237,7 @@ func benchUsersDataSource(binDir string, users, runs int) dsResult {
 	check(err)
 	res.Users = len(all)
 	res.Plan, res.EmptyPlan = median(plans), median(empty)
-	res.Physical = (res.Users+99)/100 + 3
+	res.Physical = (res.Users+keycloak.UserPageSize-1)/keycloak.UserPageSize + 3
 	return res
 }
 
