@@ -48,6 +48,14 @@ func (r *resolver) requireAdmin(ctx context.Context) error {
 	return nil
 }
 
+// adminSeats checks that the caller is an administrator and returns this request's seat snapshot.
+func (r *resolver) adminSeats(ctx context.Context) (Seats, error) {
+	if err := r.requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return r.s.seats(ctx)
+}
+
 // --- output types (field names follow the schema) ---
 
 type currentOut struct {
@@ -178,10 +186,7 @@ type appsArgs struct {
 }
 
 func (r *resolver) Apps(ctx context.Context, args appsArgs) (*appPageOut, error) {
-	if err := r.requireAdmin(ctx); err != nil {
-		return nil, err
-	}
-	seats, err := r.s.seats(ctx)
+	seats, err := r.adminSeats(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -207,10 +212,7 @@ func (r *resolver) Apps(ctx context.Context, args appsArgs) (*appPageOut, error)
 }
 
 func (r *resolver) App(ctx context.Context, args struct{ Name string }) (*appOut, error) {
-	if err := r.requireAdmin(ctx); err != nil {
-		return nil, err
-	}
-	seats, err := r.s.seats(ctx)
+	seats, err := r.adminSeats(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -227,10 +229,7 @@ func (r *resolver) Users(ctx context.Context, args struct {
 	Page     int32
 	PageSize *int32
 }) (*userPageOut, error) {
-	if err := r.requireAdmin(ctx); err != nil {
-		return nil, err
-	}
-	seats, err := r.s.seats(ctx)
+	seats, err := r.adminSeats(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -258,10 +257,7 @@ func (r *resolver) Groups(ctx context.Context) ([]string, error) {
 }
 
 func (r *resolver) License(ctx context.Context) (*licenseOut, error) {
-	if err := r.requireAdmin(ctx); err != nil {
-		return nil, err
-	}
-	seats, err := r.s.seats(ctx)
+	seats, err := r.adminSeats(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -289,10 +285,7 @@ func list(p *[]string) []string {
 func groupPath(g string) string { return strings.TrimPrefix(strings.TrimSpace(g), "/") }
 
 func (r *resolver) AddCoOwners(ctx context.Context, args coOwnerArgs) (*appOut, error) {
-	if err := r.requireAdmin(ctx); err != nil {
-		return nil, err
-	}
-	seats, err := r.s.seats(ctx)
+	seats, err := r.adminSeats(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -338,10 +331,7 @@ func (r *resolver) AddCoOwners(ctx context.Context, args coOwnerArgs) (*appOut, 
 }
 
 func (r *resolver) RemoveCoOwners(ctx context.Context, args coOwnerArgs) (*appOut, error) {
-	if err := r.requireAdmin(ctx); err != nil {
-		return nil, err
-	}
-	seats, err := r.s.seats(ctx)
+	seats, err := r.adminSeats(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -75,8 +75,12 @@ func New(opts Options) (*retryablehttp.Client, error) {
 	base.TLSClientConfig = tlsCfg
 	base.MaxIdleConnsPerHost = 16
 
+	sub := opts.Subsystem
+	if sub == "" {
+		sub = "http"
+	}
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: base, Timeout: opts.Timeout}
+	rc.HTTPClient = &http.Client{Transport: &loggingTransport{next: base, subsystem: sub}, Timeout: opts.Timeout}
 	rc.RetryMax = opts.MaxRetries
 	rc.RetryWaitMin = opts.RetryWaitMin
 	rc.RetryWaitMax = opts.RetryWaitMax
@@ -90,22 +94,13 @@ func New(opts Options) (*retryablehttp.Client, error) {
 	rc.CheckRetry = CheckRetry
 	rc.Backoff = Backoff
 	rc.ErrorHandler = giveUp
-	sub := opts.Subsystem
-	if sub == "" {
-		sub = "http"
-	}
-	// Only method, path and status are logged: never headers (tokens) or bodies (passwords).
+	// Retries are logged here; each attempt is logged by loggingTransport.
 	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
 		if attempt > 0 {
 			tflog.SubsystemWarn(logContext(req.Context(), sub), sub, "retrying request", map[string]any{
 				"method": req.Method, "path": req.URL.Path, "attempt": attempt + 1,
 			})
 		}
-	}
-	rc.ResponseLogHook = func(_ retryablehttp.Logger, resp *http.Response) {
-		tflog.SubsystemDebug(logContext(resp.Request.Context(), sub), sub, "response", map[string]any{
-			"method": resp.Request.Method, "path": resp.Request.URL.Path, "status": resp.StatusCode,
-		})
 	}
 	return rc, nil
 }

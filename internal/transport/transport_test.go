@@ -177,3 +177,18 @@ func TestCACertFileAddsToSystemRoots(t *testing.T) {
 		t.Error("missing ca_cert_file accepted")
 	}
 }
+
+func TestMask(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"access_token":"eyJhbGciOi.eyJzdWIi.sig","expires_in":300}`:            `{"access_token":"***","expires_in":300}`,
+		`grant_type=password&username=admin&password=s3cr%26t&client_id=x`:       `grant_type=password&username=admin&password="***"&client_id=x`,
+		`client_id=terraform&client_secret=terraform-secret`:                     `client_id=terraform&client_secret="***"`,
+		`{"credentials":[{"type":"password","value":"hunter2"}]}`:                `{"credentials":[{"type":"password","value":"***"}]}`,
+		`{"query":"mutation { addCoOwners }","variables":{"app":"sales"}}`:       `{"query":"mutation { addCoOwners }","variables":{"app":"sales"}}`,
+		`Bearer eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3OTV9.c2lnbmF0dXJl in a message`: `Bearer *** in a message`,
+	} {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q)\n got %q\nwant %q", in, got, want)
+		}
+	}
+}

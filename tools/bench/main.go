@@ -307,10 +307,45 @@ func render(seats []seatResult, ds *dsResult) string {
 		fmt.Fprintf(&b, "N=%d: %d to Keycloak, %d to the emulator", r.N, r.ApplyKC, r.ApplyEm)
 	}
 	b.WriteString(".\n")
+	b.WriteString("\nEvery apply above ran at terraform's default parallelism (10) and succeeded: no 409 or lost update. " +
+		"Apply time includes the emulator, which reads seats from Keycloak afresh for each of the co-owner mutations.\n")
 	if ds != nil {
 		b.WriteString("\n## Users data source\n\n| users in the realm | plan | empty plan | Keycloak requests | physical limit | provider peak memory |\n|---:|---:|---:|---:|---:|---:|\n")
 		fmt.Fprintf(&b, "| %d | %s | %s | %d | %d | %.0f MiB |\n", ds.Users, secs(ds.Plan), secs(ds.EmptyPlan), ds.KC, ds.Physical, ds.PeakRSSMiB)
 	}
+	b.WriteString(targets(seats, ds))
+	return b.String()
+}
+
+// targets compares the measurements with the goals of issue 6.
+func targets(seats []seatResult, ds *dsResult) string {
+	var b strings.Builder
+	b.WriteString("\n## Targets\n\n| target | measured | met |\n|---|---|---|\n")
+	verdict := func(ok bool) string {
+		if ok {
+			return "yes"
+		}
+		return "no"
+	}
+	for _, r := range seats {
+		if r.N != 1000 {
+			continue
+		}
+		ratio := float64(r.RefreshKC) / float64(r.PhysicalKC)
+		fmt.Fprintf(&b, "| Keycloak requests of a refresh at N = 1,000 ≤ 1.2 × the physical limit | %d vs %d (%.2f×) | %s |\n", r.RefreshKC, r.PhysicalKC, ratio, verdict(ratio <= 1.2))
+		pr := float64(r.PlanRefresh) / float64(r.PlanNoRefresh)
+		fmt.Fprintf(&b, "| plan with refresh ≤ 1.5 × `plan -refresh=false` at N = 1,000 | %s vs %s (%.2f×) | %s |\n", secs(r.PlanRefresh), secs(r.PlanNoRefresh), pr, verdict(pr <= 1.5))
+	}
+	if ds != nil {
+		fmt.Fprintf(&b, "| users data source over 10,000 users ≤ 5 s (whole `terraform plan`) | %s | %s |\n", secs(ds.Plan), verdict(ds.Plan <= 5*time.Second))
+		fmt.Fprintf(&b, "| provider peak memory < 200 MiB while reading it | %.0f MiB | %s |\n", ds.PeakRSSMiB, verdict(ds.PeakRSSMiB < 200))
+	}
+	b.WriteString("\nWhere the request count exceeds the physical limit, the difference is fixed, not per seat: one partial export " +
+		"(groups, roles, composites) and the live listings of the groups and composite roles that hold `licensed_user` " +
+		"(here `/Licensed Developers`, its sub-group `/Contractors`, and `dash/developer`). The limit counts only the direct " +
+		"holders, but a seat held through a group or a composite role is a seat too, so these listings cannot be skipped. " +
+		"With an admin account that may not export the realm (no `manage-realm`), the provider falls back to listing groups " +
+		"and scanning composite roles, about 25 more requests on the test realm.\n")
 	return b.String()
 }
 

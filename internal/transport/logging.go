@@ -1,0 +1,75 @@
+package transport
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// loggingTransport logs every attempt to the subsystem: method, path, status and
+// duration at DEBUG; request and response bodies at TRACE, with secrets masked.
+// Headers are never logged (they carry the Bearer token).
+type loggingTransport struct {
+	next      http.RoundTripper
+	subsystem string
+}
+
+// maxLoggedBody bounds how much of a body is logged at TRACE.
+const maxLoggedBody = 4096
+
+var secretPatterns = []*regexp.Regexp{
+	// JSON: "password": "...", "access_token": "...", credentials' "value", ...
+	regexp.MustCompile(`("(?:password|client_secret|secret|access_token|refresh_token|id_token|value|token)"\s*:\s*)"(?:[^"\\]|\\.)*"`),
+	// Form bodies of token requests.
+	regexp.MustCompile(`((?:^|&)(?:password|client_secret|refresh_token|assertion|client_assertion)=)[^&]*`),
+	// Anything that looks like a JWT.
+	regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`),
+}
+
+// Mask replaces secrets in a request or response body with ***.
+func Mask(body string) string {
+	for i, re := range secretPatterns {
+		if i == 2 {
+			body = re.ReplaceAllString(body, "***")
+			continue
+		}
+		body = re.ReplaceAllString(body, `${1}"***"`)
+	}
+	return body
+}
+
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := logContext(req.Context(), t.subsystem)
+	fields := map[string]any{"method": req.Method, "path": req.URL.Path}
+	if req.Body != nil && req.GetBody != nil {
+		if body, err := req.GetBody(); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(body, maxLoggedBody))
+			_ = body.Close()
+			tflog.SubsystemTrace(ctx, t.subsystem, "request body", map[string]any{"method": req.Method, "path": req.URL.Path, "body": Mask(string(b))})
+		}
+	}
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	if err != nil {
+		fields["error"] = err.Error()
+		tflog.SubsystemDebug(ctx, t.subsystem, "request failed", fields)
+		return nil, err
+	}
+	fields["status"] = resp.StatusCode
+	tflog.SubsystemDebug(ctx, t.subsystem, "request", fields)
+	if resp.Body != nil {
+		// Read a bounded prefix for TRACE and hand the whole body on.
+		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxLoggedBody))
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(prefix), resp.Body), resp.Body}
+		tflog.SubsystemTrace(ctx, t.subsystem, "response body", map[string]any{"method": req.Method, "path": req.URL.Path, "status": resp.StatusCode, "body": Mask(string(prefix))})
+	}
+	return resp, nil
+}
