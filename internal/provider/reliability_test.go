@@ -67,8 +67,10 @@ data "dashenterprise_users" "all" {
 	if jwt := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}`).FindString(log); jwt != "" {
 		t.Errorf("the trace log contains a bearer token: %s…", jwt[:20])
 	}
-	if !strings.Contains(log, "/admin/realms/dash/") {
-		t.Errorf("requests are not logged at all (expected method/path at DEBUG)")
+	for _, want := range []string{"/admin/realms/dash/", "duration_ms", "response body", "request body", `\"***\"`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the trace log lacks %q (requests at DEBUG, masked bodies at TRACE)", want)
+		}
 	}
 }
 
