@@ -158,6 +158,10 @@ resource "dashenterprise_app_transfer" "test" {
 	if res := ws.Plan(); len(res.Changes) != 0 {
 		t.Fatalf("plan after transfer: %v", res.Changes)
 	}
+	// Destroying the transfer says that it changes nothing in Dash Enterprise.
+	if res := ws.Plan("-destroy"); len(res.Find("warning", "Destroying the transfer from "+from+" to "+to+" changes nothing in Dash Enterprise", "the apps stay with "+to)) != 1 {
+		t.Fatalf("want the destroy warning: %v", res.Diagnostics)
+	}
 	_ = fromID
 }
 
