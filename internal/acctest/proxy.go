@@ -169,3 +169,14 @@ type discard struct{ header http.Header }
 func (d *discard) Header() http.Header         { return d.header }
 func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
 func (d *discard) WriteHeader(int)             {}
+
+// Paths returns the request count per path.
+func (p *FaultProxy) Paths() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[string]int, len(p.byPath))
+	for k, v := range p.byPath {
+		out[k] = v
+	}
+	return out
+}

@@ -48,7 +48,7 @@ func TestAccRefreshRequestCount_50Seats(t *testing.T) {
 	run := countRefresh(t, ws, proxy)
 	direct := len(acctest.DirectSeatHolders(t))
 	pages := direct/100 + 1
-	t.Logf("refresh of 50 seats (%d direct holders in the realm): %d Keycloak requests, %d role-member pages, %d per-user", direct, run.total, run.roleUserPages, run.perUser)
+	t.Logf("refresh of 50 seats (%d direct holders in the realm): %d Keycloak requests, %d role-member pages, %d per-user: %v", direct, run.total, run.roleUserPages, run.perUser, proxy.Paths())
 	if run.perUser != 0 {
 		t.Errorf("%d per-user requests during a refresh; want 0", run.perUser)
 	}
