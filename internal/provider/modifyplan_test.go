@@ -59,7 +59,7 @@ func modifySeatPlan(t *testing.T, c *Clients, before, after string) diag.Diagnos
 	r := &licenseSeatResource{clients: c}
 	_, state := seatValue(t, r, before)
 	plan, _ := seatValue(t, r, after)
-	req := resource.ModifyPlanRequest{State: state, Plan: plan, Config: tfsdk.Config{Schema: plan.Schema, Raw: plan.Raw}}
+	req := resource.ModifyPlanRequest{State: state, Plan: plan, Config: tfsdk.Config(plan)}
 	resp := resource.ModifyPlanResponse{Plan: plan}
 	r.ModifyPlan(context.Background(), req, &resp)
 	return resp.Diagnostics
