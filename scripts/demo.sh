@@ -40,11 +40,16 @@ provider_installation {
   direct {}
 }
 RC
+cat >"${DEMO}/env.sh" <<ENV
+export CHECKPOINT_DISABLE=1
 export TF_CLI_CONFIG_FILE="${DEMO}/terraformrc"
 export DASHENTERPRISE_URL="http://${EMULATOR_ADDR}"
 export DASHENTERPRISE_KEYCLOAK_URL="http://127.0.0.1:18080"
 export DASHENTERPRISE_ADMIN_USERNAME=admin DASHENTERPRISE_ADMIN_PASSWORD=admin
 export DASHENTERPRISE_PLATFORM_CLIENT_ID=dash-platform DASHENTERPRISE_PLATFORM_CLIENT_SECRET=dash-platform-secret
+ENV
+# shellcheck source=/dev/null
+source "${DEMO}/env.sh"
 
 WORK="${DEMO}/organisation"
 rm -rf "${WORK}" && mkdir -p "${WORK}"
@@ -60,17 +65,21 @@ terraform output -no-color
 
 banner "Offboarding grace without a transfer: the plan names the apps she would orphan"
 grep -v '^grace,' team.csv >team-without-grace.csv
-terraform plan -input=false -no-color -var team_csv=team-without-grace.csv 2>&1 | sed -n '/Warning: Revoking the seat of grace/,/refuse such a revocation/p'
+terraform plan -input=false -no-color -var team_csv=team-without-grace.csv 2>&1 | sed -n '/Warning: Revoking the seat of grace/,/still owns apps/p'
 
 banner "Done"
 cat <<MSG
 Where to look:
-  ${WORK}                     the applied organisation example and its state
-  ${DEMO}/emulator-state.json platform state (apps, owners, co-owners) after the apply
-  ${DEMO}/emulator.log        platform API emulator log
-  Keycloak admin console      http://127.0.0.1:18080/admin/ (admin / admin), realm "dash"
+  ${WORK}
+      the applied organisation example (main.tf, team.csv) and its state
+  ${DEMO}/emulator-state.json
+      platform state after the apply: henry's apps now belong to alice, the new co-owners
+  ${DEMO}/emulator.log
+      platform API emulator log
+  http://127.0.0.1:18080/admin/  (admin / admin, realm "dash")
+      Keycloak: the licensed_user role of client dash, groups, users
 Try it yourself:
-  cd ${WORK} && TF_CLI_CONFIG_FILE=${DEMO}/terraformrc terraform plan   (env as in scripts/demo.sh)
+  source ${DEMO}/env.sh && cd ${WORK} && terraform plan
 Stop everything:
   make demo-down
 MSG

@@ -115,8 +115,9 @@ func (s Snapshot) RevokeDirectSeat(username string) Revocation {
 	return r
 }
 
-// Warning returns the plan warning for a revocation, or ok=false when there is nothing to say.
-func (r Revocation) Warning() (summary, detail string, ok bool) {
+// Warning returns the plan warning for a revocation, or ok=false when there is
+// nothing to say; strict says whether orphan protection will refuse it.
+func (r Revocation) Warning(strict bool) (summary, detail string, ok bool) {
 	if !r.LosesSeat() {
 		via := make([]string, len(r.KeepsSeatVia))
 		for i, v := range r.KeepsSeatVia {
@@ -137,8 +138,12 @@ func (r Revocation) Warning() (summary, detail string, ok bool) {
 	detail = fmt.Sprintf("%s holds a role on these apps and loses it with the seat:\n%s\n", r.Username, strings.Join(lines, "\n"))
 	if len(r.Owned) > 0 {
 		detail += fmt.Sprintf("\nThe apps %s owns (%s) would be orphaned. Transfer them first with dashenterprise_app_transfer, in an earlier apply: "+
-			"Terraform may revoke a removed seat before it creates a new transfer in the same apply, and a transfer needs both users to hold seats. "+
-			"Set orphan_protection = \"error\" to make the provider refuse such a revocation.", r.Username, strings.Join(r.Owned, ", "))
+			"Terraform may revoke a removed seat before it creates a new transfer in the same apply, and a transfer needs both users to hold seats.", r.Username, strings.Join(r.Owned, ", "))
+		if strict {
+			detail += fmt.Sprintf("\n\norphan_protection is \"error\": the apply will refuse this revocation while %s still owns apps.", r.Username)
+		} else {
+			detail += " Set orphan_protection = \"error\" to make the provider refuse such a revocation."
+		}
 	} else {
 		detail += fmt.Sprintf("\nRemove %s as co-owner, or keep the seat.", r.Username)
 	}

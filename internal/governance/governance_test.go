@@ -52,7 +52,7 @@ func TestRevokeDirectSeat(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.holdings) {
 				t.Fatalf("holdings %v, want %v", got, tc.holdings)
 			}
-			summary, detail, ok := r.Warning()
+			summary, detail, ok := r.Warning(false)
 			if ok != (len(tc.wantInDetail) > 0) {
 				t.Fatalf("warning ok=%v: %s / %s", ok, summary, detail)
 			}
@@ -62,6 +62,13 @@ func TestRevokeDirectSeat(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestRevocationWarningInStrictMode(t *testing.T) {
+	_, detail, _ := snapshot().RevokeDirectSeat("alice").Warning(true)
+	if !strings.Contains(detail, `orphan_protection is "error": the apply will refuse`) || strings.Contains(detail, "Set orphan_protection") {
+		t.Fatalf("strict detail: %s", detail)
 	}
 }
 

@@ -31,10 +31,7 @@ func (c *Clients) planRevocation(ctx context.Context, username string, diags *di
 		return
 	}
 	rev := snap.RevokeDirectSeat(username)
-	if summary, detail, ok := rev.Warning(); ok {
-		if rev.Orphans() && c.settings.OrphanProtection == OrphanProtectionError {
-			detail += "\n\norphan_protection is \"error\": the apply will refuse this revocation while " + username + " still owns apps."
-		}
+	if summary, detail, ok := rev.Warning(c.settings.OrphanProtection == OrphanProtectionError); ok {
 		diags.AddWarning(summary, detail)
 	}
 	if c.Platform == nil && rev.LosesSeat() {
