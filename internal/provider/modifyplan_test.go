@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
@@ -108,4 +109,82 @@ func TestModifyPlanLicenseSeat(t *testing.T) {
 	if d := modifySeatPlan(t, c, owner, owner); len(d) != 0 {
 		t.Errorf("no change: %v", d)
 	}
+}
+
+// planFor builds a plan (and null state) for a create from attribute values; missing attributes are unknown.
+func planFor(t *testing.T, r resource.Resource, attrs map[string]tftypes.Value) (tfsdk.Plan, tfsdk.State) {
+	t.Helper()
+	ctx := context.Background()
+	var sr resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	typ, _ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		if v, ok := attrs[name]; ok {
+			vals[name] = v
+		} else {
+			vals[name] = tftypes.NewValue(at, tftypes.UnknownValue)
+		}
+	}
+	return tfsdk.Plan{Schema: sr.Schema, Raw: tftypes.NewValue(typ, vals)}, tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+}
+
+func TestModifyPlanAppTransfer(t *testing.T) {
+	c := testClients(t, OrphanProtectionWarn)
+	from, _ := acctest.LoggedInUser(t, "mpfrom", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	to, _ := acctest.LoggedInUser(t, "mpto", acctest.UserOptions{})
+	apps := []string{acctest.RandomName("mpt1"), acctest.RandomName("mpt2")}
+	for _, a := range apps {
+		acctest.CreateApp(t, from, a)
+	}
+	r := &appTransferResource{clients: c}
+	plan, state := planFor(t, r, map[string]tftypes.Value{
+		"from_username": tftypes.NewValue(tftypes.String, from), "to_username": tftypes.NewValue(tftypes.String, to),
+	})
+	req := resource.ModifyPlanRequest{State: state, Plan: plan, Config: tfsdk.Config(plan)}
+	resp := resource.ModifyPlanResponse{Plan: plan}
+	r.ModifyPlan(context.Background(), req, &resp)
+	if resp.Diagnostics.HasError() || !hasWarning(resp.Diagnostics, to+" holds no license seat") {
+		t.Fatalf("diagnostics: %v", resp.Diagnostics)
+	}
+	var got appTransferModel
+	resp.Diagnostics.Append(resp.Plan.Get(context.Background(), &got)...)
+	planned := listStrings(context.Background(), got.TransferredApps)
+	if strings.Join(planned, ",") != strings.Join(sortedCopy(apps), ",") || got.ID.ValueString() != from+":"+to {
+		t.Fatalf("planned transferred_apps %v, id %s", planned, got.ID)
+	}
+}
+
+func TestModifyPlanAppCoOwnerGroup(t *testing.T) {
+	c := testClients(t, OrphanProtectionWarn)
+	owner, _ := acctest.LoggedInUser(t, "mpco", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	acctest.LoggedInUser(t, "mpds", acctest.UserOptions{Groups: []string{"/Data Science"}})
+	app := acctest.RandomName("mpcoapp")
+	acctest.CreateApp(t, owner, app)
+	r := &appCoOwnerResource{clients: c}
+	plan, state := planFor(t, r, map[string]tftypes.Value{
+		"app": tftypes.NewValue(tftypes.String, app), "username": tftypes.NewValue(tftypes.String, nil),
+		"group": tftypes.NewValue(tftypes.String, "Data Science"), "logout_sessions": tftypes.NewValue(tftypes.Bool, false),
+	})
+	resp := resource.ModifyPlanResponse{Plan: plan}
+	r.ModifyPlan(context.Background(), resource.ModifyPlanRequest{State: state, Plan: plan, Config: tfsdk.Config(plan)}, &resp)
+	if !hasWarning(resp.Diagnostics, "Child groups of /Data Science do not inherit co-ownership of "+app, "/Data Science/Forecasting", "/Data Science/Vision") {
+		t.Fatalf("diagnostics: %v", resp.Diagnostics)
+	}
+	// An unknown app is a plan error.
+	plan, state = planFor(t, r, map[string]tftypes.Value{
+		"app": tftypes.NewValue(tftypes.String, "no-such-app"), "username": tftypes.NewValue(tftypes.String, owner),
+		"group": tftypes.NewValue(tftypes.String, nil), "logout_sessions": tftypes.NewValue(tftypes.Bool, false),
+	})
+	resp = resource.ModifyPlanResponse{Plan: plan}
+	r.ModifyPlan(context.Background(), resource.ModifyPlanRequest{State: state, Plan: plan, Config: tfsdk.Config(plan)}, &resp)
+	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Summary(), `App "no-such-app" not found`) {
+		t.Fatalf("diagnostics: %v", resp.Diagnostics)
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
 }
