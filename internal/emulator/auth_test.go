@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,18 +124,9 @@ func TestEmulatorValidatesRealKeycloakTokens(t *testing.T) {
 	}
 	// Her call was her login: she and her group are known now.
 	st := s.State()
-	if !containsStr(st.KnownUsers, "alice") || !containsStr(st.KnownGroups, "Data Science/Forecasting") {
+	if !slices.Contains(st.KnownUsers, "alice") || !slices.Contains(st.KnownGroups, "Data Science/Forecasting") {
 		t.Errorf("login not recorded: %+v", st)
 	}
-}
-
-func containsStr(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 type fixedTokens struct{ tok string }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -313,12 +314,12 @@ func (r *resolver) AddCoOwners(ctx context.Context, args coOwnerArgs) (*appOut, 
 		}
 	}
 	for _, u := range list(args.Users) {
-		if !contains(a.CoOwners, u) {
+		if !slices.Contains(a.CoOwners, u) {
 			a.CoOwners = append(a.CoOwners, u)
 		}
 	}
 	for _, g := range list(args.Groups) {
-		if p := groupPath(g); !contains(a.CoOwnerGroups, p) {
+		if p := groupPath(g); !slices.Contains(a.CoOwnerGroups, p) {
 			a.CoOwnerGroups = append(a.CoOwnerGroups, p)
 		}
 	}
@@ -431,19 +432,10 @@ func (r *resolver) CreateApp(ctx context.Context, args struct {
 	return toOut(a, seats), nil
 }
 
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 func without(s, remove []string) []string {
 	out := s[:0:0]
 	for _, x := range s {
-		if !contains(remove, x) {
+		if !slices.Contains(remove, x) {
 			out = append(out, x)
 		}
 	}

@@ -6,6 +6,7 @@ package governance
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -60,7 +61,7 @@ func (s Snapshot) Holdings(username string) []Holding {
 		switch {
 		case a.Owner == username:
 			out = append(out, Holding{App: a.Name, Role: "owner"})
-		case contains(a.CoOwnerUsers, username):
+		case slices.Contains(a.CoOwnerUsers, username):
 			out = append(out, Holding{App: a.Name, Role: "co-owner"})
 		default:
 			for _, g := range a.CoOwnerGroups {
@@ -175,7 +176,7 @@ func (s Snapshot) ChildGroupsWithoutCoOwnership(app App, group string) []string 
 	var walk func(g string)
 	walk = func(g string) {
 		for _, ch := range s.GroupChildren[g] {
-			if !contains(app.CoOwnerGroups, ch) {
+			if !slices.Contains(app.CoOwnerGroups, ch) {
 				out = append(out, ch)
 			}
 			walk(ch)
@@ -226,13 +227,4 @@ func (s Snapshot) OrphanedApps() []App {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -188,7 +189,7 @@ func (r *appCoOwnerResource) planGroup(ctx context.Context, app *platform.App, g
 		diags.AddWarning("Cannot check the planned group co-owner", err.Error())
 		return diags
 	}
-	if known, err := r.clients.Platform.Groups(ctx); err == nil && !containsString(known, keycloak.DisplayGroupPath(group)) {
+	if known, err := r.clients.Platform.Groups(ctx); err == nil && !slices.Contains(known, keycloak.DisplayGroupPath(group)) {
 		diags.AddAttributeWarning(attr, fmt.Sprintf("Group %s is not known to Dash Enterprise yet", group),
 			fmt.Sprintf("Dash Enterprise learns a group when one of its direct members logs in. Ask a member of %s to log in before applying, or the apply will fail.", group))
 	}
@@ -380,15 +381,6 @@ func (r *appCoOwnerResource) logout(ctx context.Context, id CoOwnerID) diag.Diag
 		}
 	}
 	return diags
-}
-
-func containsString(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // requiresReplaceIfOtherGroup replaces the co-owner only when the group path

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -33,20 +34,11 @@ func union(a []string, b ...string) []string {
 func without(a []string, drop ...string) []string {
 	var out []string
 	for _, x := range a {
-		if !containsStr(drop, x) {
+		if !slices.Contains(drop, x) {
 			out = append(out, x)
 		}
 	}
 	return out
-}
-
-func containsStr(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // forget removes the authoritative resource from the state without revoking the realm's seats.

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -166,7 +167,7 @@ func (r *licenseSeatsResource) converge(ctx context.Context, current, desired []
 	users := map[string]keycloak.User{}
 	for _, name := range append(append([]string{}, add...), remove...) {
 		u, err := kc.UserByUsername(ctx, name)
-		if keycloak.IsNotFound(err) && containsString(remove, name) {
+		if keycloak.IsNotFound(err) && slices.Contains(remove, name) {
 			continue // deleted user: the seat is gone with them
 		}
 		if err != nil {
