@@ -116,15 +116,21 @@ func (s Snapshot) RevokeDirectSeat(username string) Revocation {
 	return r
 }
 
+// DescribeGrants writes grants ("group:/X", "composite:dash/developer") as a
+// person reads them: "/X, dash/developer".
+func DescribeGrants(grants []string) string {
+	out := make([]string, len(grants))
+	for i, g := range grants {
+		out[i] = strings.TrimPrefix(strings.TrimPrefix(g, "group:"), "composite:")
+	}
+	return strings.Join(out, ", ")
+}
+
 // Warning returns the plan warning for a revocation, or ok=false when there is
 // nothing to say; strict says whether orphan protection will refuse it.
 func (r Revocation) Warning(strict bool) (summary, detail string, ok bool) {
 	if !r.LosesSeat() {
-		via := make([]string, len(r.KeepsSeatVia))
-		for i, v := range r.KeepsSeatVia {
-			via[i] = strings.TrimPrefix(strings.TrimPrefix(v, "group:"), "composite:")
-		}
-		return fmt.Sprintf("%s keeps a seat through %s", r.Username, strings.Join(via, ", ")),
+		return fmt.Sprintf("%s keeps a seat through %s", r.Username, DescribeGrants(r.KeepsSeatVia)),
 			fmt.Sprintf("Removing the direct licensed_user assignment of %s does not revoke the seat: %s keeps a seat through %s, so no app loses its owner or co-owner.",
 				r.Username, r.Username, strings.Join(r.KeepsSeatVia, ", ")), true
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/governance"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
 
@@ -224,18 +225,10 @@ func (r *licenseSeatResource) planGrant(ctx context.Context, username string, di
 		return
 	}
 	if via := holders.Via[user.ID]; len(via) > 0 {
-		diags.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s already holds a seat through %s", username, describeVia(via)),
+		diags.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s already holds a seat through %s", username, governance.DescribeGrants(via)),
 			fmt.Sprintf("%s already holds licensed_user through %s. This resource adds a direct assignment, which Dash Enterprise recommends: the seat then no longer depends on group membership or composite roles.", username, strings.Join(via, ", ")))
 	}
 	r.planCapacity(ctx, username, holders, diags)
-}
-
-func describeVia(via []string) string {
-	out := make([]string, len(via))
-	for i, v := range via {
-		out[i] = strings.TrimPrefix(strings.TrimPrefix(v, "group:"), "composite:")
-	}
-	return strings.Join(out, ", ")
 }
 
 func addUserLookupError(diags *diag.Diagnostics, kc *keycloak.Client, username string, err error) {
