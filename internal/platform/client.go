@@ -28,11 +28,9 @@ type Client struct {
 	queries, mutations *retryablehttp.Client
 	tokens             TokenSource
 
-	sf      singleflight.Group
-	mu      sync.Mutex
-	apps    []App // run-scoped listing, dropped on every mutation
-	appsSet bool
-	memo    map[string]any // run-scoped users, groups and license
+	sf   singleflight.Group
+	mu   sync.Mutex
+	memo map[string]any // run-scoped apps (dropped on every mutation), users, groups and license
 }
 
 // New returns a client for the GraphQL endpoint; it makes no network call.

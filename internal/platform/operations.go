@@ -2,8 +2,10 @@ package platform
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 )
 
@@ -132,25 +134,7 @@ func (c *Client) Current(ctx context.Context) (*CurrentUser, error) {
 // Apps returns every app, listed once per Client and shared by all callers
 // until a mutation through this Client invalidates it.
 func (c *Client) Apps(ctx context.Context) ([]App, error) {
-	c.mu.Lock()
-	if c.appsSet {
-		apps := c.apps
-		c.mu.Unlock()
-		return apps, nil
-	}
-	c.mu.Unlock()
-	v, err, _ := c.sf.Do("apps", func() (any, error) {
-		apps, err := c.listApps(ctx, "")
-		if err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		c.apps, c.appsSet = apps, true
-		c.mu.Unlock()
-		return apps, nil
-	})
-	apps, _ := v.([]App)
-	return apps, err
+	return cached(c, "apps", func() ([]App, error) { return c.listApps(ctx, "") })
 }
 
 // OwnedApps lists the apps of one owner straight from the server (no cache).
@@ -159,26 +143,11 @@ func (c *Client) OwnedApps(ctx context.Context, owner string) ([]App, error) {
 }
 
 func (c *Client) listApps(ctx context.Context, owner string) ([]App, error) {
-	var all []App
-	for page := 0; ; page++ {
-		vars := map[string]any{"page": page, "pageSize": PageSize}
-		if owner != "" {
-			vars["owner"] = owner
-		}
-		var out struct {
-			Apps struct {
-				Apps       []App `json:"apps"`
-				TotalPages int   `json:"totalPages"`
-			} `json:"apps"`
-		}
-		if err := c.do(ctx, false, Operations["apps"], vars, &out); err != nil {
-			return nil, fmt.Errorf("listing apps: %w", err)
-		}
-		all = append(all, out.Apps.Apps...)
-		if page+1 >= out.Apps.TotalPages || len(out.Apps.Apps) == 0 {
-			return all, nil
-		}
+	vars := map[string]any{}
+	if owner != "" {
+		vars["owner"] = owner
 	}
+	return pages[App](ctx, c, "apps", vars, "listing apps")
 }
 
 // App returns one app; it wraps an *Error with CodeAppNotFound when there is none.
@@ -213,19 +182,30 @@ func (c *Client) Users(ctx context.Context) ([]User, error) {
 }
 
 func (c *Client) listUsers(ctx context.Context) ([]User, error) {
-	var all []User
+	return pages[User](ctx, c, "users", nil, "listing platform users")
+}
+
+// pages runs a paged query (apps, users) until its last page. Each page is
+// {op: {op: [items], totalPages}}, so the items are read by the operation's name.
+func pages[T any](ctx context.Context, c *Client, op string, vars map[string]any, what string) ([]T, error) {
+	var all []T
 	for page := 0; ; page++ {
-		var out struct {
-			Users struct {
-				Users      []User `json:"users"`
-				TotalPages int    `json:"totalPages"`
-			} `json:"users"`
+		v := map[string]any{"page": page, "pageSize": PageSize}
+		maps.Copy(v, vars)
+		var out map[string]map[string]json.RawMessage
+		if err := c.do(ctx, false, Operations[op], v, &out); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		if err := c.do(ctx, false, Operations["users"], map[string]any{"page": page, "pageSize": PageSize}, &out); err != nil {
-			return nil, fmt.Errorf("listing platform users: %w", err)
+		var items []T
+		var totalPages int
+		if err := json.Unmarshal(out[op][op], &items); err != nil {
+			return nil, fmt.Errorf("%s: decoding page %d: %w", what, page, err)
 		}
-		all = append(all, out.Users.Users...)
-		if page+1 >= out.Users.TotalPages || len(out.Users.Users) == 0 {
+		if err := json.Unmarshal(out[op]["totalPages"], &totalPages); err != nil {
+			return nil, fmt.Errorf("%s: decoding page %d: %w", what, page, err)
+		}
+		all = append(all, items...)
+		if page+1 >= totalPages || len(items) == 0 {
 			return all, nil
 		}
 	}
@@ -259,7 +239,7 @@ func (c *Client) readLicense(ctx context.Context) (*License, error) {
 
 func (c *Client) invalidate() {
 	c.mu.Lock()
-	c.apps, c.appsSet = nil, false
+	delete(c.memo, "apps")
 	c.mu.Unlock()
 }
 
