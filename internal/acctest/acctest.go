@@ -371,21 +371,11 @@ func DeleteUsersByPrefix(prefix string) {
 // DirectSeatHolders lists the usernames holding licensed_user directly.
 func DirectSeatHolders(t *testing.T) []string {
 	t.Helper()
-	ctx := context.Background()
-	var out []string
-	for first := 0; ; first += 500 {
-		users, err := Admin(t).GetUsersByClientRoleName(ctx, token(t), Realm, dashClientUUID(t), "licensed_user",
-			gocloak.GetUsersByRoleParams{First: gocloak.IntP(first), Max: gocloak.IntP(500)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range users {
-			out = append(out, *u.Username)
-		}
-		if len(users) < 500 {
-			return out
-		}
+	names, err := ListUsernames("licensed_user")
+	if err != nil {
+		t.Fatal(err)
 	}
+	return names
 }
 
 // UserID returns the ID of an existing user.
