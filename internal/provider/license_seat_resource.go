@@ -171,7 +171,7 @@ func (r *licenseSeatResource) Delete(ctx context.Context, req resource.DeleteReq
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot revoke the license seat of %q", username), err.Error())
 		return
 	}
-	if !r.allowRevoke(ctx, *user, &resp.Diagnostics) {
+	if !r.clients.allowRevoke(ctx, *user, &resp.Diagnostics) {
 		return
 	}
 	if err := kc.RemoveClientRole(ctx, *user, SeatRole); err != nil {
@@ -187,7 +187,7 @@ func (r *licenseSeatResource) ModifyPlan(ctx context.Context, req resource.Modif
 	case req.Plan.Raw.IsNull():
 		var state licenseSeatModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		r.planRevoke(ctx, state.Username.ValueString(), &resp.Diagnostics)
+		r.clients.planRevocations(ctx, []string{state.Username.ValueString()}, &resp.Diagnostics)
 	case req.State.Raw.IsNull():
 		var plan licenseSeatModel
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -200,7 +200,7 @@ func (r *licenseSeatResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !plan.Username.IsUnknown() && plan.Username.ValueString() != state.Username.ValueString() {
-			r.planRevoke(ctx, state.Username.ValueString(), &resp.Diagnostics)
+			r.clients.planRevocations(ctx, []string{state.Username.ValueString()}, &resp.Diagnostics)
 			r.planGrant(ctx, plan.Username.ValueString(), &resp.Diagnostics)
 		}
 	}

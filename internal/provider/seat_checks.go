@@ -12,31 +12,26 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
 
-// planRevoke warns, by name, about the apps a seat revocation takes from the user.
-func (r *licenseSeatResource) planRevoke(ctx context.Context, username string, diags *diag.Diagnostics) {
-	r.clients.planRevocations(ctx, []string{username}, diags)
-}
-
-// planRevocations warns, for each user whose direct seat is removed, about the apps they would lose.
+// planRevocations warns, by name, about the apps each user whose direct seat is
+// removed would lose. One snapshot serves every user.
 func (c *Clients) planRevocations(ctx context.Context, usernames []string, diags *diag.Diagnostics) {
-	for _, username := range usernames {
-		c.planRevocation(ctx, username, diags)
-	}
-}
-
-func (c *Clients) planRevocation(ctx context.Context, username string, diags *diag.Diagnostics) {
-	snap, err := c.snapshot(ctx, username)
-	if err != nil {
-		diags.AddWarning(fmt.Sprintf("Cannot check what revoking the seat of %s would orphan", username), err.Error())
+	if len(usernames) == 0 {
 		return
 	}
-	rev := snap.RevokeDirectSeat(username)
-	if summary, detail, ok := rev.Warning(c.settings.OrphanProtection == OrphanProtectionError); ok {
-		diags.AddWarning(summary, detail)
+	snap, err := c.snapshot(ctx, usernames...)
+	if err != nil {
+		diags.AddWarning(fmt.Sprintf("Cannot check what revoking the seat of %s would orphan", strings.Join(usernames, ", ")), err.Error())
+		return
 	}
-	if c.Platform == nil && rev.LosesSeat() {
-		diags.AddWarning("Seat revocation not checked against apps",
-			fmt.Sprintf("The platform API is not configured, so the plan cannot tell which apps %s owns or co-owns. Configure platform_client_id and platform_client_secret to get orphan warnings.", username))
+	for _, username := range usernames {
+		rev := snap.RevokeDirectSeat(username)
+		if summary, detail, ok := rev.Warning(c.settings.OrphanProtection == OrphanProtectionError); ok {
+			diags.AddWarning(summary, detail)
+		}
+		if c.Platform == nil && rev.LosesSeat() {
+			diags.AddWarning("Seat revocation not checked against apps",
+				fmt.Sprintf("The platform API is not configured, so the plan cannot tell which apps %s owns or co-owns. Configure platform_client_id and platform_client_secret to get orphan warnings.", username))
+		}
 	}
 }
 
@@ -79,13 +74,9 @@ func (r *licenseSeatResource) warnOrphanedNow(ctx context.Context, username stri
 	}
 }
 
-// allowRevoke enforces orphan_protection = "error" at apply time, before the role is removed.
-func (r *licenseSeatResource) allowRevoke(ctx context.Context, user keycloak.User, diags *diag.Diagnostics) bool {
-	return r.clients.allowRevoke(ctx, user, diags)
-}
-
-// allowRevoke reports whether the direct seat of user may be removed under orphan_protection,
-// adding an error that names the apps when it may not.
+// allowRevoke enforces orphan_protection = "error" at apply time, before the role
+// is removed: it reports whether the direct seat of user may go, adding an error
+// that names the apps when it may not.
 func (c *Clients) allowRevoke(ctx context.Context, user keycloak.User, diags *diag.Diagnostics) bool {
 	if c.settings.OrphanProtection != OrphanProtectionError {
 		return true
