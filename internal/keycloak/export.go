@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -112,10 +113,7 @@ func roleKey(clientID, name string) string {
 }
 
 func keyLabel(key string) string {
-	if len(key) > 6 && key[:6] == "realm:" {
-		return "composite:" + key[6:]
-	}
-	return "composite:" + key
+	return "composite:" + strings.TrimPrefix(key, "realm:")
 }
 
 // containing returns the keys of the composite roles that contain target, directly or through other composites.
@@ -171,17 +169,9 @@ func (c *Client) holdersFromExport(ctx context.Context, ex *realmExport, roleNam
 	if err != nil {
 		return nil, err
 	}
-	h := &Holders{Role: roleName, Direct: map[string]User{}, Via: map[string][]string{}, Users: map[string]User{}}
-	direct, err := pagedGet[User](ctx, c, c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName), "users"), map[string]string{"briefRepresentation": "true"})
+	h, err := c.newHolders(ctx, clientUUID, roleName)
 	if err != nil {
-		if IsNotFound(err) {
-			return nil, fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, roleName, ErrNotFound)
-		}
-		return nil, fmt.Errorf("listing holders of %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
-	}
-	for _, u := range direct {
-		h.Direct[u.ID] = u
-		h.Users[u.ID] = u
+		return nil, err
 	}
 	target := roleKey(c.cfg.RolesClientID, roleName)
 	composites := ex.containing(target)
@@ -208,14 +198,8 @@ func (c *Client) holdersFromExport(ctx context.Context, ex *realmExport, roleNam
 			}
 		}
 		if len(grants) > 0 {
-			members, err := c.MembersWithDescendants(ctx, g.toGroup())
-			if err != nil {
+			if err := c.addGroupMembers(ctx, h, g.toGroup(), grants...); err != nil {
 				return err
-			}
-			for _, u := range members {
-				for _, grant := range grants {
-					h.addVia(u, grant)
-				}
 			}
 		}
 		for _, sg := range g.SubGroups {
@@ -238,28 +222,18 @@ func (c *Client) holdersFromExport(ctx context.Context, ex *realmExport, roleNam
 	sort.Strings(keys)
 	for _, k := range keys {
 		var rolesURL string
-		if len(k) > 6 && k[:6] == "realm:" {
-			rolesURL = c.realmURL("roles", url.PathEscape(k[6:]))
+		if realmRole, ok := strings.CutPrefix(k, "realm:"); ok {
+			rolesURL = c.realmURL("roles", url.PathEscape(realmRole))
 		} else {
-			var cl, name string
-			for i := 0; i < len(k); i++ {
-				if k[i] == '/' {
-					cl, name = k[:i], k[i+1:]
-					break
-				}
-			}
+			cl, name, _ := strings.Cut(k, "/")
 			uuid, err := c.ClientUUID(ctx, cl)
 			if err != nil {
 				return nil, err
 			}
 			rolesURL = c.realmURL("clients", uuid, "roles", url.PathEscape(name))
 		}
-		users, err := pagedGet[User](ctx, c, rolesURL+"/users", map[string]string{"briefRepresentation": "true"})
-		if err != nil {
-			return nil, fmt.Errorf("listing holders of composite role %s: %w", keyLabel(k), c.describe(err))
-		}
-		for _, u := range users {
-			h.addVia(u, keyLabel(k))
+		if err := c.addRoleUsers(ctx, h, rolesURL, keyLabel(k)); err != nil {
+			return nil, err
 		}
 	}
 	sort.Strings(h.Groups)

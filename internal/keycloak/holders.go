@@ -135,6 +135,49 @@ func (c *Client) noteDirect(roleName string, u User, direct bool) {
 	c.holders[roleName] = h
 }
 
+// newHolders lists the direct holders of roleName, the start of every snapshot.
+func (c *Client) newHolders(ctx context.Context, clientUUID, roleName string) (*Holders, error) {
+	h := &Holders{Role: roleName, Direct: map[string]User{}, Via: map[string][]string{}, Users: map[string]User{}}
+	direct, err := pagedGet[User](ctx, c, c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName), "users"), map[string]string{"briefRepresentation": "true"})
+	if err != nil {
+		if IsNotFound(err) {
+			return nil, fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, roleName, ErrNotFound)
+		}
+		return nil, fmt.Errorf("listing holders of %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
+	}
+	for _, u := range direct {
+		h.Direct[u.ID] = u
+		h.Users[u.ID] = u
+	}
+	return h, nil
+}
+
+// addGroupMembers records grants for the members of g and of all its sub-groups, who inherit its roles.
+func (c *Client) addGroupMembers(ctx context.Context, h *Holders, g *Group, grants ...string) error {
+	members, err := c.MembersWithDescendants(ctx, g)
+	if err != nil {
+		return err
+	}
+	for _, u := range members {
+		for _, grant := range grants {
+			h.addVia(u, grant)
+		}
+	}
+	return nil
+}
+
+// addRoleUsers records label for the direct holders of the role at rolesURL.
+func (c *Client) addRoleUsers(ctx context.Context, h *Holders, rolesURL, label string) error {
+	users, err := pagedGet[User](ctx, c, rolesURL+"/users", map[string]string{"briefRepresentation": "true"})
+	if err != nil {
+		return fmt.Errorf("listing holders of composite role %s: %w", label, c.describe(err))
+	}
+	for _, u := range users {
+		h.addVia(u, label)
+	}
+	return nil
+}
+
 type roleRef struct {
 	ID          string
 	Name        string
@@ -173,15 +216,9 @@ func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, 
 	if err != nil {
 		return nil, err
 	}
-	h := &Holders{Role: roleName, Direct: map[string]User{}, Via: map[string][]string{}, Users: map[string]User{}}
-
-	direct, err := pagedGet[User](ctx, c, c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName), "users"), map[string]string{"briefRepresentation": "true"})
+	h, err := c.newHolders(ctx, clientUUID, roleName)
 	if err != nil {
-		return nil, fmt.Errorf("listing holders of %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
-	}
-	for _, u := range direct {
-		h.Direct[u.ID] = u
-		h.Users[u.ID] = u
+		return nil, err
 	}
 
 	forest, err := c.GroupTree(ctx)
@@ -192,7 +229,9 @@ func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, 
 	for _, g := range Flatten(forest) {
 		byID[g.ID] = g
 	}
-	groupHolders := func(rolesURL string, grant func(g *Group) string) error {
+	// groupHolders records the members of the groups holding the role at rolesURL;
+	// target says it is the role itself (grant "group:<path>") rather than a composite (label).
+	groupHolders := func(rolesURL string, target bool, label string) error {
 		groups, err := pagedGet[Group](ctx, c, rolesURL+"/groups", map[string]string{"briefRepresentation": "true"})
 		if err != nil {
 			return fmt.Errorf("listing groups holding a role (%s): %w", rolesURL, c.describe(err))
@@ -202,20 +241,18 @@ func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, 
 			if g == nil {
 				g = &listed
 			}
-			if rolesURL == c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName)) {
+			grant := label
+			if target {
 				h.Groups = append(h.Groups, g.Path)
+				grant = "group:" + g.Path
 			}
-			members, err := c.MembersWithDescendants(ctx, g)
-			if err != nil {
+			if err := c.addGroupMembers(ctx, h, g, grant); err != nil {
 				return err
-			}
-			for _, u := range members {
-				h.addVia(u, grant(g))
 			}
 		}
 		return nil
 	}
-	if err := groupHolders(c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName)), func(g *Group) string { return "group:" + g.Path }); err != nil {
+	if err := groupHolders(c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName)), true, ""); err != nil {
 		return nil, err
 	}
 
@@ -230,15 +267,10 @@ func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, 
 		} else {
 			rolesURL = c.realmURL("clients", comp.ClientUUID, "roles", url.PathEscape(comp.Name))
 		}
-		users, err := pagedGet[User](ctx, c, rolesURL+"/users", map[string]string{"briefRepresentation": "true"})
-		if err != nil {
-			return nil, fmt.Errorf("listing holders of composite role %s: %w", comp.label(), c.describe(err))
+		if err := c.addRoleUsers(ctx, h, rolesURL, comp.label()); err != nil {
+			return nil, err
 		}
-		for _, u := range users {
-			h.addVia(u, comp.label())
-		}
-		label := comp.label()
-		if err := groupHolders(rolesURL, func(*Group) string { return label }); err != nil {
+		if err := groupHolders(rolesURL, false, comp.label()); err != nil {
 			return nil, err
 		}
 	}
