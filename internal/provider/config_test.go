@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -176,4 +178,27 @@ func FuzzParseTransferID(f *testing.F) {
 			t.Fatalf("%q -> %q %q", in, from, to)
 		}
 	})
+}
+
+// Every password and secret is sensitive (Terraform then keeps it out of plans
+// and CLI output), and every setting documents its environment variable.
+func TestProviderSchemaSecretsSensitiveAndEnvDocumented(t *testing.T) {
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	secrets := 0
+	for name, attr := range resp.Schema.Attributes {
+		secret := strings.Contains(name, "password") || strings.Contains(name, "secret")
+		if secret {
+			secrets++
+		}
+		if attr.IsSensitive() != secret {
+			t.Errorf("%s: sensitive = %v, want %v", name, attr.IsSensitive(), secret)
+		}
+		if !strings.Contains(attr.GetMarkdownDescription(), "`"+EnvVar(name)+"`") {
+			t.Errorf("%s: description does not name %s", name, EnvVar(name))
+		}
+	}
+	if secrets != 4 {
+		t.Errorf("found %d password/secret settings, want 4 (admin_password, admin_client_secret, platform_client_secret, platform_password)", secrets)
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"io"
+	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -139,14 +141,25 @@ func TestRetriesConnectionErrors(t *testing.T) {
 }
 
 func TestCACertFileAddsToSystemRoots(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok") }))
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok") }))
+	var conns atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the rejected handshake is expected
+	srv.StartTLS()
 	defer srv.Close()
 
-	// Verification is on by default: the test server's CA is unknown.
-	if _, err := fastClient(t, 0).Get(srv.URL); err == nil || !strings.Contains(err.Error(), "certificate") {
+	// Verification is on by default: the test server's CA is unknown. A
+	// certificate error is final, so the 3 retries allowed here are not used.
+	if _, err := fastClient(t, 3).Get(srv.URL); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("want a certificate error by default, got %v", err)
 	}
-	// A TLS failure is not retried.
+	if n := conns.Load(); n != 1 {
+		t.Errorf("a TLS verification failure was tried %d times; want 1 (not retried)", n)
+	}
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	der := srv.Certificate().Raw
 	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
