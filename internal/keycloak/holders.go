@@ -23,6 +23,18 @@ type Holders struct {
 	Users map[string]User
 	// Groups lists the paths of groups that hold the role themselves.
 	Groups []string
+	// byName maps usernames to user IDs for the lookups every resource makes.
+	byName map[string]string
+}
+
+func newHoldersFor(role string) *Holders {
+	return &Holders{Role: role, Direct: map[string]User{}, Via: map[string][]string{}, Users: map[string]User{}, byName: map[string]string{}}
+}
+
+// remember records a user seen while building or updating the snapshot.
+func (h *Holders) remember(u User) {
+	h.Users[u.ID] = u
+	h.byName[u.Username] = u.ID
 }
 
 // Effective reports whether the user holds the role in any way.
@@ -44,40 +56,33 @@ func (h *Holders) EffectiveCount() int {
 
 // DirectByUsername finds a direct holder by username.
 func (h *Holders) DirectByUsername(username string) (User, bool) {
-	for _, u := range h.Direct {
-		if u.Username == username {
-			return u, true
-		}
-	}
-	return User{}, false
+	u, ok := h.Direct[h.byName[username]]
+	return u, ok
 }
 
 // UserByUsername finds any user seen in the snapshot.
 func (h *Holders) UserByUsername(username string) (User, bool) {
-	for _, u := range h.Users {
-		if u.Username == username {
-			return u, true
-		}
-	}
-	return User{}, false
+	u, ok := h.Users[h.byName[username]]
+	return u, ok
 }
 
 func (h *Holders) clone() *Holders {
-	c := &Holders{Role: h.Role, Direct: map[string]User{}, Via: map[string][]string{}, Users: map[string]User{}, Groups: append([]string(nil), h.Groups...)}
+	c := newHoldersFor(h.Role)
+	c.Groups = append([]string(nil), h.Groups...)
 	for k, v := range h.Direct {
 		c.Direct[k] = v
 	}
 	for k, v := range h.Via {
 		c.Via[k] = append([]string(nil), v...)
 	}
-	for k, v := range h.Users {
-		c.Users[k] = v
+	for _, u := range h.Users {
+		c.remember(u)
 	}
 	return c
 }
 
 func (h *Holders) addVia(u User, grant string) {
-	h.Users[u.ID] = u
+	h.remember(u)
 	for _, g := range h.Via[u.ID] {
 		if g == grant {
 			return
@@ -126,7 +131,7 @@ func (c *Client) noteDirect(roleName string, u User, direct bool) {
 		return
 	}
 	h = h.clone()
-	h.Users[u.ID] = u
+	h.remember(u)
 	if direct {
 		h.Direct[u.ID] = u
 	} else {
@@ -137,7 +142,7 @@ func (c *Client) noteDirect(roleName string, u User, direct bool) {
 
 // newHolders lists the direct holders of roleName, the start of every snapshot.
 func (c *Client) newHolders(ctx context.Context, clientUUID, roleName string) (*Holders, error) {
-	h := &Holders{Role: roleName, Direct: map[string]User{}, Via: map[string][]string{}, Users: map[string]User{}}
+	h := newHoldersFor(roleName)
 	direct, err := pagedGet[User](ctx, c, c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName), "users"), map[string]string{"briefRepresentation": "true"})
 	if err != nil {
 		if IsNotFound(err) {
@@ -147,7 +152,7 @@ func (c *Client) newHolders(ctx context.Context, clientUUID, roleName string) (*
 	}
 	for _, u := range direct {
 		h.Direct[u.ID] = u
-		h.Users[u.ID] = u
+		h.remember(u)
 	}
 	return h, nil
 }
