@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -13,15 +14,21 @@ var perUserRequest = regexp.MustCompile(`/users/[0-9a-f-]{36}|username=`)
 
 type countingRun struct {
 	total, roleUserPages, perUser int
+	// platformTokens counts token requests of realm dash (the platform API's),
+	// which are not part of refreshing seats.
+	platformTokens int
 }
 
 func countRefresh(t *testing.T, ws *acctest.Workspace, proxy *acctest.FaultProxy) countingRun {
 	t.Helper()
-	var perUser atomic.Int64
+	var perUser, platformTokens atomic.Int64
 	proxy.ResetCounts()
 	proxy.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
 		if perUserRequest.MatchString(r.Path) {
 			perUser.Add(1)
+		}
+		if strings.HasPrefix(r.Path, "/realms/dash/protocol/openid-connect/token") {
+			platformTokens.Add(1)
 		}
 		return acctest.Fault{}
 	})
@@ -30,7 +37,8 @@ func countRefresh(t *testing.T, ws *acctest.Workspace, proxy *acctest.FaultProxy
 	if res.Err != nil || len(res.Changes) != 0 {
 		t.Fatalf("refresh plan: %v changes %v %v", res.Err, res.Changes, res.Errors())
 	}
-	return countingRun{total: int(proxy.Requests.Load()), roleUserPages: proxy.Count("/roles/licensed_user/users"), perUser: int(perUser.Load())}
+	return countingRun{total: int(proxy.Requests.Load()), roleUserPages: proxy.Count("/roles/licensed_user/users"), perUser: int(perUser.Load()),
+		platformTokens: int(platformTokens.Load())}
 }
 
 // A refresh of 50 seats shares one snapshot: no request per seat, and a fixed
@@ -77,8 +85,15 @@ func TestAccLicenseSeats_refresh1000(t *testing.T) {
 	}
 	run := countRefresh(t, ws, proxy)
 	pages := len(everyone)/100 + 1
-	t.Logf("refresh of %d seats: %d Keycloak requests, %d role-member pages, %d per-user", len(everyone), run.total, run.roleUserPages, run.perUser)
+	// Issue 6's physical limit: one page per 100 direct holders plus 3 lookups
+	// (admin token, roles client, role); the target is at most 1.2 times that.
+	seatRequests, limit := run.total-run.platformTokens, pages+3
+	t.Logf("refresh of %d seats: %d Keycloak requests for the seats (+%d platform token), physical limit %d (%.2f×), %d role-member pages, %d per-user",
+		len(everyone), seatRequests, run.platformTokens, limit, float64(seatRequests)/float64(limit), run.roleUserPages, run.perUser)
 	if run.perUser != 0 || run.roleUserPages != pages {
 		t.Fatalf("want %d pages and no per-user request, got %d pages and %d per-user", pages, run.roleUserPages, run.perUser)
+	}
+	if float64(seatRequests) > 1.2*float64(limit) {
+		t.Errorf("%d requests to refresh the seats, more than 1.2 × the physical limit of %d", seatRequests, limit)
 	}
 }

@@ -32,6 +32,9 @@ type seatResult struct {
 	PlanRefresh, PlanNoRefresh       time.Duration
 	RefreshKC, RefreshEm, PhysicalKC int
 	RefreshPerUser                   int
+	// RefreshPlatformTokens counts the platform API's token requests (realm
+	// dash) within RefreshKC: the co-owner reads need one, the seats none.
+	RefreshPlatformTokens int
 }
 
 type dsResult struct {
@@ -175,10 +178,13 @@ func benchSeats(binDir string, n, runs int) seatResult {
 	res.Apply = ws.run("apply", "-auto-approve", "-input=false", "-lock=false", "-no-color")
 	res.ApplyKC, res.ApplyEm = kc.Requests.Load(), em.Requests.Load()
 
-	var perUser atomic.Int64
+	var perUser, platformTokens atomic.Int64
 	kc.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
 		if strings.Contains(r.Path, "/users/") || strings.Contains(r.Path, "username=") {
 			perUser.Add(1)
+		}
+		if strings.HasPrefix(r.Path, "/realms/dash/protocol/openid-connect/token") {
+			platformTokens.Add(1)
 		}
 		return acctest.Fault{}
 	})
@@ -187,10 +193,12 @@ func benchSeats(binDir string, n, runs int) seatResult {
 		kc.ResetCounts()
 		em.ResetCounts()
 		perUser.Store(0)
+		platformTokens.Store(0)
 		log.Printf("seats N=%d: terraform plan (refresh) %d/%d", n, i+1, runs)
 		refresh = append(refresh, ws.run("plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode"))
 		if i == 0 {
 			res.RefreshKC, res.RefreshEm, res.RefreshPerUser = int(kc.Requests.Load()), int(em.Requests.Load()), int(perUser.Load())
+			res.RefreshPlatformTokens = int(platformTokens.Load())
 		}
 		log.Printf("seats N=%d: terraform plan -refresh=false %d/%d", n, i+1, runs)
 		noRefresh = append(noRefresh, ws.run("plan", "-refresh=false", "-input=false", "-lock=false", "-no-color"))
@@ -290,14 +298,18 @@ func render(seats []seatResult, ds *dsResult) string {
 	fmt.Fprintf(&b, "# Benchmarks\n\nMeasured by `make bench` (tools/bench) on %s.\n\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "Machine: %d CPUs (GOMAXPROCS), %s, %s/%s. %s, %s, Keycloak 26.7.3 (dev mode, H2, heap ≤ 1 GiB) on OpenJDK 17, platform API emulator in-process. Everything on loopback.\n\n",
 		runtime.NumCPU(), memTotal(), runtime.GOOS, runtime.GOARCH, runtime.Version(), strings.SplitN(strings.TrimSpace(string(tfv)), "\n", 2)[0])
-	b.WriteString("Requests are counted by loopback proxies in front of Keycloak and the emulator. The physical limit of a refresh is " +
-		"one page per 100 direct holders of `licensed_user` plus 3 lookups (admin token, roles client, role). Plan times are medians.\n\n")
+	b.WriteString("Requests are counted by loopback proxies in front of Keycloak and the emulator. The physical limit of refreshing the seats is " +
+		"one page per 100 direct holders of `licensed_user` plus 3 lookups (admin token, roles client, role); the co-owners add one " +
+		"request to Keycloak, the platform API's token (realm `dash`), and their own listing at the emulator. \"Seats\" columns leave that " +
+		"platform token out, \"whole refresh\" columns count it on both sides. Plan times are medians.\n\n")
 	b.WriteString("## Seats and co-owners\n\n")
-	b.WriteString("| N seats | co-owners | apply | plan (refresh) | plan -refresh=false | ratio | Keycloak requests (refresh) | physical limit | ratio | per-user requests | emulator requests (refresh) |\n")
-	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| N seats | co-owners | apply | plan (refresh) | plan -refresh=false | ratio | Keycloak requests, seats | physical limit, seats | ratio | Keycloak requests, whole refresh | physical limit | ratio | per-user requests | emulator requests (refresh) |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range seats {
-		fmt.Fprintf(&b, "| %d | %d | %s | %s | %s | %.2f× | %d | %d | %.2f× | %d | %d |\n", r.N, r.CoOwners, secs(r.Apply), secs(r.PlanRefresh), secs(r.PlanNoRefresh),
-			float64(r.PlanRefresh)/float64(r.PlanNoRefresh), r.RefreshKC, r.PhysicalKC, float64(r.RefreshKC)/float64(r.PhysicalKC), r.RefreshPerUser, r.RefreshEm)
+		seatsKC, wholeLimit := r.RefreshKC-r.RefreshPlatformTokens, r.PhysicalKC+r.RefreshPlatformTokens
+		fmt.Fprintf(&b, "| %d | %d | %s | %s | %s | %.2f× | %d | %d | %.2f× | %d | %d | %.2f× | %d | %d |\n", r.N, r.CoOwners, secs(r.Apply), secs(r.PlanRefresh), secs(r.PlanNoRefresh),
+			float64(r.PlanRefresh)/float64(r.PlanNoRefresh), seatsKC, r.PhysicalKC, float64(seatsKC)/float64(r.PhysicalKC),
+			r.RefreshKC, wholeLimit, float64(r.RefreshKC)/float64(wholeLimit), r.RefreshPerUser, r.RefreshEm)
 	}
 	b.WriteString("\nApply requests: ")
 	for i, r := range seats {
@@ -331,8 +343,11 @@ func targets(seats []seatResult, ds *dsResult) string {
 		if r.N != 1000 {
 			continue
 		}
-		ratio := float64(r.RefreshKC) / float64(r.PhysicalKC)
-		fmt.Fprintf(&b, "| Keycloak requests of a refresh at N = 1,000 ≤ 1.2 × the physical limit | %d vs %d (%.2f×) | %s |\n", r.RefreshKC, r.PhysicalKC, ratio, verdict(ratio <= 1.2))
+		seatsKC, wholeLimit := r.RefreshKC-r.RefreshPlatformTokens, r.PhysicalKC+r.RefreshPlatformTokens
+		ratio := float64(seatsKC) / float64(r.PhysicalKC)
+		fmt.Fprintf(&b, "| Keycloak requests of refreshing 1,000 seats ≤ 1.2 × the physical limit | %d vs %d (%.2f×) | %s |\n", seatsKC, r.PhysicalKC, ratio, verdict(ratio <= 1.2))
+		whole := float64(r.RefreshKC) / float64(wholeLimit)
+		fmt.Fprintf(&b, "| the same for the whole refresh (1,000 seats and %d co-owners) | %d vs %d (%.2f×) | %s |\n", r.CoOwners, r.RefreshKC, wholeLimit, whole, verdict(whole <= 1.2))
 		pr := float64(r.PlanRefresh) / float64(r.PlanNoRefresh)
 		fmt.Fprintf(&b, "| plan with refresh ≤ 1.5 × `plan -refresh=false` at N = 1,000 | %s vs %s (%.2f×) | %s |\n", secs(r.PlanRefresh), secs(r.PlanNoRefresh), pr, verdict(pr <= 1.5))
 	}
@@ -341,7 +356,7 @@ func targets(seats []seatResult, ds *dsResult) string {
 		fmt.Fprintf(&b, "| provider peak memory < 200 MiB while reading it | %.0f MiB | %s |\n", ds.PeakRSSMiB, verdict(ds.PeakRSSMiB < 200))
 	}
 	b.WriteString("\nWhere the request count exceeds the physical limit, the difference is fixed, not per seat: one partial export " +
-		"(groups, roles, composites) and the live listings of the groups and composite roles that hold `licensed_user` " +
+		"(groups, roles, composites; it replaces the roles-client and role lookups) and the live listings of the groups and composite roles that hold `licensed_user` " +
 		"(here `/Licensed Developers`, its sub-group `/Contractors`, and `dash/developer`). The limit counts only the direct " +
 		"holders, but a seat held through a group or a composite role is a seat too, so these listings cannot be skipped. " +
 		"With an admin account that may not export the realm (no `manage-realm`), the provider falls back to listing groups " +
