@@ -24,6 +24,20 @@ func seatsConfig(protection string, seats ...string) string {
 	return b.String()
 }
 
+// seatedWorkspace applies a configuration that manages the seats of users.
+func seatedWorkspace(t *testing.T, protection string, users ...string) *acctest.Workspace {
+	t.Helper()
+	ws := acctest.NewWorkspace(t)
+	ws.Cleanup()
+	ws.Write(seatsConfig(protection, users...))
+	ws.MustApply()
+	return ws
+}
+
+func offboardingTransfer(from, to string) string {
+	return fmt.Sprintf("\nresource \"dashenterprise_app_transfer\" \"offboard\" {\n  from_username = %q\n  to_username   = %q\n}\n", from, to)
+}
+
 // An owner of two apps and a co-owner of a third, with a seat managed by Terraform.
 func appOwnerWithSeat(t *testing.T) (owner, ownerID string, apps []string, heir string) {
 	t.Helper()
@@ -44,9 +58,7 @@ func appOwnerWithSeat(t *testing.T) (owner, ownerID string, apps []string, heir 
 func TestAccSeatRevocation_warnsNamingEveryApp(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, _, apps, _ := appOwnerWithSeat(t)
-	ws := acctest.NewWorkspace(t)
-	ws.Write(seatsConfig("", owner))
-	ws.MustApply()
+	ws := seatedWorkspace(t, "", owner)
 
 	ws.Write(seatsConfig(""))
 	res := ws.Plan()
@@ -64,9 +76,7 @@ func TestAccSeatRevocation_keptThroughGroup(t *testing.T) {
 	acctest.PreCheck(t)
 	u, _ := acctest.LoggedInUser(t, "kept", acctest.UserOptions{Roles: []string{"licensed_user"}, Groups: []string{"/Licensed Developers"}})
 	acctest.CreateApp(t, u, acctest.RandomName("kapp"))
-	ws := acctest.NewWorkspace(t)
-	ws.Write(seatsConfig("error", u))
-	ws.MustApply()
+	ws := seatedWorkspace(t, "error", u)
 	ws.Write(seatsConfig("error"))
 	res := ws.Plan()
 	if len(res.Find("warning", u+" keeps a seat through /Licensed Developers")) != 1 || len(res.Find("warning", "orphaned")) != 0 {
@@ -79,9 +89,7 @@ func TestAccSeatRevocation_keptThroughGroup(t *testing.T) {
 func TestAccStrictMode_revocationWithoutTransferRefused(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, ownerID, apps, _ := appOwnerWithSeat(t)
-	ws := acctest.NewWorkspace(t)
-	ws.Write(seatsConfig("error", owner))
-	ws.MustApply()
+	ws := seatedWorkspace(t, "error", owner)
 
 	ws.Write(seatsConfig("error"))
 	res := ws.Plan()
@@ -100,12 +108,9 @@ func TestAccStrictMode_revocationWithoutTransferRefused(t *testing.T) {
 func TestAccStrictMode_transferThenRevokeInTwoApplies(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, ownerID, apps, heir := appOwnerWithSeat(t)
-	ws := acctest.NewWorkspace(t)
-	ws.Cleanup()
-	ws.Write(seatsConfig("error", owner))
-	ws.MustApply()
+	ws := seatedWorkspace(t, "error", owner)
 
-	transfer := fmt.Sprintf("\nresource \"dashenterprise_app_transfer\" \"offboard\" {\n  from_username = %q\n  to_username   = %q\n}\n", owner, heir)
+	transfer := offboardingTransfer(owner, heir)
 	ws.Write(seatsConfig("error", owner) + transfer)
 	ws.MustApply()
 	ws.Write(seatsConfig("error") + transfer)
@@ -127,13 +132,10 @@ func TestAccStrictMode_transferThenRevokeInTwoApplies(t *testing.T) {
 func TestAccStrictMode_transferAndRevokeInOneApply(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, ownerID, apps, heir := appOwnerWithSeat(t)
-	ws := acctest.NewWorkspace(t)
-	ws.Cleanup()
-	ws.Write(seatsConfig("error", owner))
-	ws.MustApply()
+	ws := seatedWorkspace(t, "error", owner)
 
 	// One apply removes the seat and adds the transfer; Terraform may run them in either order.
-	ws.Write(seatsConfig("error") + fmt.Sprintf("\nresource \"dashenterprise_app_transfer\" \"offboard\" {\n  from_username = %q\n  to_username   = %q\n}\n", owner, heir))
+	ws.Write(seatsConfig("error") + offboardingTransfer(owner, heir))
 	res := ws.Apply("-parallelism=1")
 	for _, a := range apps[:2] {
 		if o := acctest.AppOwner(t, a); o == owner && !acctest.DirectRoles(t, ownerID)["licensed_user"] {
@@ -160,10 +162,7 @@ func TestAccStrictMode_transferAndRevokeInOneApply(t *testing.T) {
 func TestAccSeatRead_warnsWhenRevokedOutOfBandOrphansApps(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, ownerID, apps, _ := appOwnerWithSeat(t)
-	ws := acctest.NewWorkspace(t)
-	ws.Cleanup()
-	ws.Write(seatsConfig("", owner))
-	ws.MustApply()
+	ws := seatedWorkspace(t, "", owner)
 	acctest.RevokeRole(t, ownerID, "licensed_user")
 	res := ws.Plan()
 	if len(res.Find("warning", "The seat of "+owner+" was revoked outside Terraform", apps[0], apps[1])) != 1 {
