@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: a local Keycloak and platform emulator, the provider built from
 # this repository, `terraform apply` of the organisation example, then the plan
-# of an offboarding that would orphan apps. `scripts/demo.sh down` stops it all.
+# of an offboarding that would orphan apps. `scripts/demo.sh down` stops what it
+# started (a Keycloak that was already running, e.g. for tests, is left alone).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEMO="${ROOT}/.demo"
@@ -10,14 +11,25 @@ export CHECKPOINT_DISABLE=1
 
 if [[ "${1:-}" == "down" ]]; then
   if [[ -f "${DEMO}/emulator.pid" ]]; then kill "$(cat "${DEMO}/emulator.pid")" 2>/dev/null || true; rm -f "${DEMO}/emulator.pid"; echo "emulator: stopped"; fi
-  "${ROOT}/scripts/keycloak.sh" down
+  if [[ -f "${DEMO}/keycloak.started" ]]; then
+    "${ROOT}/scripts/keycloak.sh" down
+    rm -f "${DEMO}/keycloak.started"
+  else
+    echo "keycloak: left running (the demo did not start it; scripts/keycloak.sh down stops it)"
+  fi
   exit 0
 fi
 
 banner() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 banner "Keycloak (realm dash, test users and groups)"
-"${ROOT}/scripts/keycloak.sh" up
+mkdir -p "${DEMO}"
+if ! "${ROOT}/scripts/keycloak.sh" status >/dev/null 2>&1; then
+  "${ROOT}/scripts/keycloak.sh" up
+  touch "${DEMO}/keycloak.started"
+else
+  "${ROOT}/scripts/keycloak.sh" up
+fi
 
 banner "Building the provider and the platform API emulator"
 mkdir -p "${DEMO}/bin"
@@ -80,6 +92,6 @@ Where to look:
       Keycloak: the licensed_user role of client dash, groups, users
 Try it yourself:
   source ${DEMO}/env.sh && cd ${WORK} && terraform plan
-Stop everything:
+Stop everything (the emulator, and Keycloak if the demo started it):
   make demo-down
 MSG
