@@ -240,7 +240,7 @@ func (c *Client) ClientRole(ctx context.Context, roleName string) (*gocloak.Role
 func (c *Client) describe(err error) error {
 	switch statusOf(err) {
 	case http.StatusForbidden:
-		return fmt.Errorf("%w: the admin account lacks permission in realm %q (it needs realm-management roles manage-users, view-users, query-groups, view-clients and view-realm)", err, c.cfg.Realm)
+		return fmt.Errorf("%w: the admin account lacks permission in realm %q (it needs realm-management roles manage-users, view-users, query-users, query-groups, view-clients and view-realm)", err, c.cfg.Realm)
 	case http.StatusNotFound:
 		return fmt.Errorf("%w: check realm (%q), keycloak_url and keycloak_base_path", err, c.cfg.Realm)
 	}
