@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,7 +31,26 @@ type Fault struct {
 
 // Request is what a fault decision sees of a request.
 type Request struct {
-	Method, Path, Body string
+	Method, Path, Query, Body string
+}
+
+// perUserPath matches Keycloak admin calls about one user: /users/{id} and below.
+var perUserPath = regexp.MustCompile(`/users/[0-9a-f-]{36}`)
+
+// PerUser reports whether the request is about one user: /users/{id}/... or a
+// lookup by username. A refresh should make none.
+func (r *Request) PerUser() bool {
+	if perUserPath.MatchString(r.Path) {
+		return true
+	}
+	q, _ := url.ParseQuery(r.Query)
+	return strings.HasSuffix(r.Path, "/users") && q.Get("username") != ""
+}
+
+// PlatformToken reports whether the request obtains a platform API token
+// (realm dash): it serves the platform API, not Keycloak's admin API.
+func (r *Request) PlatformToken() bool {
+	return r.Path == "/realms/dash/protocol/openid-connect/token"
 }
 
 // FaultProxy is a loopback reverse proxy that counts requests and injects faults.
@@ -86,7 +106,7 @@ func StartFaultProxy(target string) (p *FaultProxy, stop func(), err error) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			// Decisions run one at a time, so tests may keep plain state in them.
 			p.decideMu.Lock()
-			f = decide(n, &Request{Method: r.Method, Path: r.URL.Path, Body: string(body)})
+			f = decide(n, &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body)})
 			p.decideMu.Unlock()
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}

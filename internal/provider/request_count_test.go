@@ -1,16 +1,11 @@
 package provider_test
 
 import (
-	"regexp"
-	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
 )
-
-// perUserRequest matches Keycloak calls about one user: /users/{id}/... or a username lookup.
-var perUserRequest = regexp.MustCompile(`/users/[0-9a-f-]{36}|username=`)
 
 type countingRun struct {
 	total, roleUserPages, perUser int
@@ -24,10 +19,10 @@ func countRefresh(t *testing.T, ws *acctest.Workspace, proxy *acctest.FaultProxy
 	var perUser, platformTokens atomic.Int64
 	proxy.ResetCounts()
 	proxy.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
-		if perUserRequest.MatchString(r.Path) {
+		if r.PerUser() {
 			perUser.Add(1)
 		}
-		if strings.HasPrefix(r.Path, "/realms/dash/protocol/openid-connect/token") {
+		if r.PlatformToken() {
 			platformTokens.Add(1)
 		}
 		return acctest.Fault{}

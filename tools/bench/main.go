@@ -180,10 +180,10 @@ func benchSeats(binDir string, n, runs int) seatResult {
 
 	var perUser, platformTokens atomic.Int64
 	kc.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
-		if strings.Contains(r.Path, "/users/") || strings.Contains(r.Path, "username=") {
+		if r.PerUser() {
 			perUser.Add(1)
 		}
-		if strings.HasPrefix(r.Path, "/realms/dash/protocol/openid-connect/token") {
+		if r.PlatformToken() {
 			platformTokens.Add(1)
 		}
 		return acctest.Fault{}
