@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -149,15 +150,28 @@ func (c *Client) realmURL(parts ...string) string {
 	return strings.Join(append([]string{strings.TrimRight(c.cfg.BaseURL, "/"), "admin", "realms", c.cfg.Realm}, parts...), "/")
 }
 
+// roleURL is the admin endpoint of a client role (clientUUID "" for a realm role).
+func (c *Client) roleURL(clientUUID, name string) string {
+	if clientUUID == "" {
+		return c.realmURL("roles", url.PathEscape(name))
+	}
+	return c.realmURL("clients", clientUUID, "roles", url.PathEscape(name))
+}
+
 // getJSON performs an authenticated GET through gocloak's request helper.
 func (c *Client) getJSON(ctx context.Context, url string, query map[string]string, out any) error {
+	return c.requestJSON(ctx, http.MethodGet, url, query, out)
+}
+
+// requestJSON sends an authenticated request without a body and decodes the answer into out.
+func (c *Client) requestJSON(ctx context.Context, method, url string, query map[string]string, out any) error {
 	return c.withToken(ctx, func(token string) error {
-		resp, err := c.gc.GetRequestWithBearerAuth(ctx, token).SetQueryParams(query).SetResult(out).Get(url)
+		resp, err := c.gc.GetRequestWithBearerAuth(ctx, token).SetQueryParams(query).SetResult(out).Execute(method, url)
 		var raw *http.Response
 		if resp != nil {
 			raw = resp.RawResponse
 		}
-		return checkResponse(raw, err, "GET "+url)
+		return checkResponse(raw, err, method+" "+url)
 	})
 }
 

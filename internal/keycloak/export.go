@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -63,16 +62,8 @@ func (c *Client) export(ctx context.Context) (*realmExport, error) {
 	}
 	return shared(&c.sf, "export", func() (*realmExport, error) {
 		var ex realmExport
-		err := c.withToken(ctx, func(token string) error {
-			resp, err := c.gc.GetRequestWithBearerAuth(ctx, token).
-				SetQueryParams(map[string]string{"exportClients": "true", "exportGroupsAndRoles": "true"}).
-				SetResult(&ex).Post(c.realmURL("partial-export"))
-			var raw *http.Response
-			if resp != nil {
-				raw = resp.RawResponse
-			}
-			return checkResponse(raw, err, "POST "+c.realmURL("partial-export"))
-		})
+		err := c.requestJSON(ctx, http.MethodPost, c.realmURL("partial-export"),
+			map[string]string{"exportClients": "true", "exportGroupsAndRoles": "true"}, &ex)
 		s := &structure{fetched: time.Now()}
 		switch status := statusOf(err); {
 		case err == nil:
@@ -140,26 +131,7 @@ func (ex *realmExport) containing(target string) map[string]bool {
 			add(roleKey(cl, r.Name), r)
 		}
 	}
-	out := map[string]bool{}
-	var reaches func(k string, seen map[string]bool) bool
-	reaches = func(k string, seen map[string]bool) bool {
-		if seen[k] {
-			return false
-		}
-		seen[k] = true
-		for _, ch := range children[k] {
-			if ch == target || reaches(ch, seen) {
-				return true
-			}
-		}
-		return false
-	}
-	for k := range children {
-		if reaches(k, map[string]bool{}) {
-			out[k] = true
-		}
-	}
-	return out
+	return reaching(children, target)
 }
 
 // holdersFromExport builds the holders of a role of the roles client from the
@@ -223,14 +195,14 @@ func (c *Client) holdersFromExport(ctx context.Context, ex *realmExport, roleNam
 	for _, k := range keys {
 		var rolesURL string
 		if realmRole, ok := strings.CutPrefix(k, "realm:"); ok {
-			rolesURL = c.realmURL("roles", url.PathEscape(realmRole))
+			rolesURL = c.roleURL("", realmRole)
 		} else {
 			cl, name, _ := strings.Cut(k, "/")
 			uuid, err := c.ClientUUID(ctx, cl)
 			if err != nil {
 				return nil, err
 			}
-			rolesURL = c.realmURL("clients", uuid, "roles", url.PathEscape(name))
+			rolesURL = c.roleURL(uuid, name)
 		}
 		if err := c.addRoleUsers(ctx, h, rolesURL, keyLabel(k)); err != nil {
 			return nil, err

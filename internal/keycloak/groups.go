@@ -3,6 +3,7 @@ package keycloak
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -97,7 +98,7 @@ func (c *Client) GroupByPath(ctx context.Context, path string) (*Group, error) {
 func escapePath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
-		parts[i] = pathEscape(s)
+		parts[i] = url.PathEscape(s)
 	}
 	return strings.Join(parts, "/")
 }

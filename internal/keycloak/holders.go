@@ -3,7 +3,6 @@ package keycloak
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"sort"
 
 	"github.com/Nerzal/gocloak/v13"
@@ -114,13 +113,6 @@ func (c *Client) RoleHolders(ctx context.Context, roleName string) (*Holders, er
 	})
 }
 
-// Refresh drops all snapshots so the next read lists Keycloak again.
-func (c *Client) Refresh() {
-	c.mu.Lock()
-	c.holders = map[string]*Holders{}
-	c.mu.Unlock()
-}
-
 // noteDirect records a write in the cached snapshot (copy-on-write, so
 // readers holding the old snapshot are not disturbed).
 func (c *Client) noteDirect(roleName string, u User, direct bool) {
@@ -143,7 +135,7 @@ func (c *Client) noteDirect(roleName string, u User, direct bool) {
 // newHolders lists the direct holders of roleName, the start of every snapshot.
 func (c *Client) newHolders(ctx context.Context, clientUUID, roleName string) (*Holders, error) {
 	h := newHoldersFor(roleName)
-	direct, err := pagedGet[User](ctx, c, c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName), "users"), map[string]string{"briefRepresentation": "true"})
+	direct, err := pagedGet[User](ctx, c, c.roleURL(clientUUID, roleName)+"/users", map[string]string{"briefRepresentation": "true"})
 	if err != nil {
 		if IsNotFound(err) {
 			return nil, fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, roleName, ErrNotFound)
@@ -184,12 +176,11 @@ func (c *Client) addRoleUsers(ctx context.Context, h *Holders, rolesURL, label s
 }
 
 type roleRef struct {
-	ID          string
-	Name        string
-	ClientID    string // clientId, "" for realm roles
-	ClientUUID  string
-	ContainerID string
-	Composite   bool
+	ID         string
+	Name       string
+	ClientID   string // clientId, "" for realm roles
+	ClientUUID string
+	Composite  bool
 }
 
 func (r roleRef) label() string {
@@ -257,7 +248,7 @@ func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, 
 		}
 		return nil
 	}
-	if err := groupHolders(c.realmURL("clients", clientUUID, "roles", url.PathEscape(roleName)), true, ""); err != nil {
+	if err := groupHolders(c.roleURL(clientUUID, roleName), true, ""); err != nil {
 		return nil, err
 	}
 
@@ -266,12 +257,7 @@ func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, 
 		return nil, err
 	}
 	for _, comp := range composites {
-		var rolesURL string
-		if comp.ClientID == "" {
-			rolesURL = c.realmURL("roles", url.PathEscape(comp.Name))
-		} else {
-			rolesURL = c.realmURL("clients", comp.ClientUUID, "roles", url.PathEscape(comp.Name))
-		}
+		rolesURL := c.roleURL(comp.ClientUUID, comp.Name)
 		if err := c.addRoleUsers(ctx, h, rolesURL, comp.label()); err != nil {
 			return nil, err
 		}
@@ -322,28 +308,39 @@ func (c *Client) compositesContaining(ctx context.Context, targetID string) ([]r
 			children[r.ID] = append(children[r.ID], deref(cr.ID))
 		}
 	}
-	contains := map[string]bool{}
-	var visit func(id string, seen map[string]bool) bool
-	visit = func(id string, seen map[string]bool) bool {
-		if seen[id] {
+	contains := reaching(children, targetID)
+	var out []roleRef
+	for _, r := range all {
+		if r.Composite && contains[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// reaching returns the composites (keys of children) that contain target,
+// directly or through other composites; cycles are tolerated.
+func reaching(children map[string][]string, target string) map[string]bool {
+	var reaches func(k string, seen map[string]bool) bool
+	reaches = func(k string, seen map[string]bool) bool {
+		if seen[k] {
 			return false
 		}
-		seen[id] = true
-		for _, ch := range children[id] {
-			if ch == targetID || visit(ch, seen) {
+		seen[k] = true
+		for _, ch := range children[k] {
+			if ch == target || reaches(ch, seen) {
 				return true
 			}
 		}
 		return false
 	}
-	var out []roleRef
-	for _, r := range all {
-		if r.Composite && !contains[r.ID] && visit(r.ID, map[string]bool{}) {
-			contains[r.ID] = true
-			out = append(out, r)
+	out := map[string]bool{}
+	for k := range children {
+		if reaches(k, map[string]bool{}) {
+			out[k] = true
 		}
 	}
-	return out, nil
+	return out
 }
 
 func deref(s *string) string {
@@ -352,8 +349,6 @@ func deref(s *string) string {
 	}
 	return *s
 }
-
-func pathEscape(s string) string { return url.PathEscape(s) }
 
 // FreshRoleHolders builds a new snapshot without touching the run-scoped cache
 // (the emulator reads seats at call time).

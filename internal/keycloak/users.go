@@ -52,37 +52,15 @@ func (c *Client) Users(ctx context.Context, search string) ([]User, error) {
 	return users, nil
 }
 
-// HasDirectClientRole reports whether the user holds roleName of the roles client by a direct mapping.
-func (c *Client) HasDirectClientRole(ctx context.Context, userID, roleName string) (bool, error) {
-	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
-	if err != nil {
-		return false, err
-	}
-	var roles []gocloak.Role
-	if err := c.getJSON(ctx, c.realmURL("users", userID, "role-mappings", "clients", clientUUID), nil, &roles); err != nil {
-		return false, c.describe(err)
-	}
-	for _, r := range roles {
-		if r.Name != nil && *r.Name == roleName {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 // AddClientRole maps roleName of the roles client directly to the user.
 // Keycloak treats adding an existing mapping as success, so this is idempotent.
 func (c *Client) AddClientRole(ctx context.Context, user User, roleName string) error {
-	role, err := c.ClientRole(ctx, roleName)
-	if err != nil {
-		return err
-	}
-	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
+	clientUUID, roles, err := c.mappingOf(ctx, roleName)
 	if err != nil {
 		return err
 	}
 	err = c.withToken(ctx, func(token string) error {
-		return c.gc.AddClientRolesToUser(ctx, token, c.cfg.Realm, clientUUID, user.ID, []gocloak.Role{*role})
+		return c.gc.AddClientRolesToUser(ctx, token, c.cfg.Realm, clientUUID, user.ID, roles)
 	})
 	if err != nil {
 		return fmt.Errorf("granting %s/%s to user %q: %w", c.cfg.RolesClientID, roleName, user.Username, c.describe(err))
@@ -94,22 +72,32 @@ func (c *Client) AddClientRole(ctx context.Context, user User, roleName string) 
 // RemoveClientRole removes only the direct mapping of roleName from the user.
 // Removing a mapping that is already gone succeeds.
 func (c *Client) RemoveClientRole(ctx context.Context, user User, roleName string) error {
-	role, err := c.ClientRole(ctx, roleName)
-	if err != nil {
-		return err
-	}
-	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
+	clientUUID, roles, err := c.mappingOf(ctx, roleName)
 	if err != nil {
 		return err
 	}
 	err = c.withToken(ctx, func(token string) error {
-		return c.gc.DeleteClientRolesFromUser(ctx, token, c.cfg.Realm, clientUUID, user.ID, []gocloak.Role{*role})
+		return c.gc.DeleteClientRolesFromUser(ctx, token, c.cfg.Realm, clientUUID, user.ID, roles)
 	})
 	if err != nil && !IsNotFound(err) {
 		return fmt.Errorf("revoking %s/%s from user %q: %w", c.cfg.RolesClientID, roleName, user.Username, c.describe(err))
 	}
 	c.noteDirect(roleName, user, false)
 	return nil
+}
+
+// mappingOf returns what a role-mapping call of roleName needs: the roles
+// client's UUID and the role's representation (both looked up once per Client).
+func (c *Client) mappingOf(ctx context.Context, roleName string) (string, []gocloak.Role, error) {
+	role, err := c.ClientRole(ctx, roleName)
+	if err != nil {
+		return "", nil, err
+	}
+	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
+	if err != nil {
+		return "", nil, err
+	}
+	return clientUUID, []gocloak.Role{*role}, nil
 }
 
 // LogoutUser ends every Keycloak session of the user so role and co-owner changes apply at once.
