@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"strings"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
@@ -50,18 +49,7 @@ func (d KeycloakDirectory) Seats(ctx context.Context) (Seats, error) {
 	if err != nil {
 		return nil, err
 	}
-	hs := holderSeats{seats: map[string]bool{}, admins: map[string]bool{}, assigned: seat.EffectiveCount()}
-	for id, u := range seat.Users {
-		if seat.Effective(id) {
-			hs.seats[u.Username] = true
-		}
-	}
-	for id, u := range admin.Users {
-		if admin.Effective(id) {
-			hs.admins[u.Username] = true
-		}
-	}
-	return hs, nil
+	return holderSeats{seats: seat.EffectiveUsernames(), admins: admin.EffectiveUsernames(), assigned: seat.EffectiveCount()}, nil
 }
 
 // UserExists looks the user up by exact username.
@@ -84,7 +72,7 @@ func (d KeycloakDirectory) UserGroups(ctx context.Context, username string) ([]s
 		return nil, err
 	}
 	for i, p := range paths {
-		paths[i] = strings.TrimPrefix(p, "/")
+		paths[i] = keycloak.DisplayGroupPath(p)
 	}
 	return paths, nil
 }

@@ -53,6 +53,35 @@ func (h *Holders) EffectiveCount() int {
 	return n
 }
 
+// EffectiveByUsername reports whether the user holds the role in any way.
+func (h *Holders) EffectiveByUsername(username string) bool {
+	u, ok := h.UserByUsername(username)
+	return ok && h.Effective(u.ID)
+}
+
+// EffectiveUsernames is the set of usernames that hold the role in any way.
+func (h *Holders) EffectiveUsernames() map[string]bool {
+	out := map[string]bool{}
+	for id, u := range h.Users {
+		if h.Effective(id) {
+			out[u.Username] = true
+		}
+	}
+	return out
+}
+
+// Indirect maps the username of everyone holding the role through a group or
+// composite role to those grants (whether or not they also hold it directly).
+func (h *Holders) Indirect() map[string][]string {
+	out := map[string][]string{}
+	for id, via := range h.Via {
+		if len(via) > 0 {
+			out[h.Users[id].Username] = via
+		}
+	}
+	return out
+}
+
 // DirectByUsername finds a direct holder by username.
 func (h *Holders) DirectByUsername(username string) (User, bool) {
 	u, ok := h.Direct[h.byName[username]]

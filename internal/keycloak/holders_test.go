@@ -38,4 +38,13 @@ func TestNoteDirectIsCopyOnWriteAndIndexed(t *testing.T) {
 	if _, ok := cur.UserByUsername("nobody"); ok {
 		t.Error("an unknown username was found")
 	}
+	if !cur.EffectiveByUsername("bob") || cur.EffectiveByUsername("alice") || cur.EffectiveByUsername("nobody") {
+		t.Error("EffectiveByUsername disagrees with Effective")
+	}
+	if got := cur.EffectiveUsernames(); len(got) != 1 || !got["bob"] {
+		t.Errorf("EffectiveUsernames = %v, want only bob", got)
+	}
+	if got := cur.Indirect(); len(got) != 1 || len(got["bob"]) != 1 || got["bob"][0] != "group:/Licensed Developers" {
+		t.Errorf("Indirect = %v, want bob through /Licensed Developers", got)
+	}
 }

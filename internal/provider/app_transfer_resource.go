@@ -224,7 +224,7 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	for _, u := range []string{from, to} {
-		if hu, ok := holders.UserByUsername(u); !ok || !holders.Effective(hu.ID) {
+		if !holders.EffectiveByUsername(u) {
 			resp.Diagnostics.AddError(fmt.Sprintf("Cannot transfer the apps of %s to %s: %s holds no license seat", from, to, u),
 				fmt.Sprintf("Both users of a transfer need a seat and %s has none. Nothing was transferred. Grant the seat with dashenterprise_license_seat, applied before this transfer (reference it or use depends_on).", u))
 			return

@@ -88,13 +88,7 @@ func (r *licenseSeatsResource) readSeats(ctx context.Context) ([]string, map[str
 		direct = append(direct, u.Username)
 	}
 	sort.Strings(direct)
-	indirect := map[string][]string{}
-	for id, via := range holders.Via {
-		if len(via) > 0 {
-			indirect[holders.Users[id].Username] = via
-		}
-	}
-	return direct, indirect, holders, nil
+	return direct, holders.Indirect(), holders, nil
 }
 
 func (r *licenseSeatsResource) state(ctx context.Context, diags *diag.Diagnostics) *licenseSeatsModel {
@@ -242,10 +236,8 @@ func (r *licenseSeatsResource) planCapacity(ctx context.Context, desired []strin
 	for _, n := range desired {
 		planned[n] = true
 	}
-	for id, via := range holders.Via {
-		if len(via) > 0 {
-			planned[holders.Users[id].Username] = true
-		}
+	for username := range holders.Indirect() {
+		planned[username] = true
 	}
 	if len(planned) > lic.SeatsPurchased && lic.SeatsPurchased > 0 {
 		c := governance.Capacity{Purchased: lic.SeatsPurchased, Assigned: holders.EffectiveCount()}

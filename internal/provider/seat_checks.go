@@ -40,7 +40,7 @@ func (r *licenseSeatResource) planCapacity(ctx context.Context, username string,
 	if r.clients.Platform == nil {
 		return
 	}
-	if u, ok := holders.UserByUsername(username); ok && holders.Effective(u.ID) {
+	if holders.EffectiveByUsername(username) {
 		return // already holds a seat: a direct assignment uses no new seat
 	}
 	lic, err := r.clients.Platform.License(ctx)
@@ -60,7 +60,7 @@ func (r *licenseSeatResource) warnOrphanedNow(ctx context.Context, username stri
 	if r.clients.Platform == nil {
 		return
 	}
-	if u, ok := holders.UserByUsername(username); ok && holders.Effective(u.ID) {
+	if holders.EffectiveByUsername(username) {
 		return
 	}
 	snap, err := r.clients.snapshot(ctx)
