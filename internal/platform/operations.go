@@ -161,7 +161,11 @@ func (c *Client) App(ctx context.Context, name string) (*App, error) {
 			return &apps[i], nil
 		}
 	}
-	return nil, &Error{Code: CodeAppNotFound, App: name, Message: fmt.Sprintf("there is no app named %q", name)}
+	return nil, appNotFound(name)
+}
+
+func appNotFound(name string) *Error {
+	return &Error{Code: CodeAppNotFound, App: name, Message: fmt.Sprintf("there is no app named %q", name)}
 }
 
 // FetchApp reads one app from the server, bypassing the run-scoped listing.
@@ -171,7 +175,7 @@ func (c *Client) FetchApp(ctx context.Context, name string) (*App, error) {
 		return nil, err
 	}
 	if out.App == nil {
-		return nil, &Error{Code: CodeAppNotFound, App: name, Message: fmt.Sprintf("there is no app named %q", name)}
+		return nil, appNotFound(name)
 	}
 	return out.App, nil
 }
@@ -248,40 +252,32 @@ func (c *Client) invalidate() {
 // co-owners are not there.
 func (c *Client) AddCoOwners(ctx context.Context, app string, users, groups []string) (*App, error) {
 	defer c.invalidate()
-	return c.coOwnerMutation(ctx, "addCoOwners", app, users, groups, func(a *App) bool {
-		for _, u := range users {
-			if !a.HasCoOwnerUser(u) {
-				return false
-			}
-		}
-		for _, g := range groups {
-			if !a.HasCoOwnerGroup(g) {
-				return false
-			}
-		}
-		return true
-	})
+	return c.coOwnerMutation(ctx, "addCoOwners", app, users, groups, true)
 }
 
 // RemoveCoOwners removes co-owners, with the same read-back rule as AddCoOwners.
 func (c *Client) RemoveCoOwners(ctx context.Context, app string, users, groups []string) (*App, error) {
 	defer c.invalidate()
-	return c.coOwnerMutation(ctx, "removeCoOwners", app, users, groups, func(a *App) bool {
+	return c.coOwnerMutation(ctx, "removeCoOwners", app, users, groups, false)
+}
+
+// coOwnerMutation adds (present) or removes (!present) co-owners. After a lost
+// answer it reads the app back, and is done when every listed co-owner's
+// presence is as wanted.
+func (c *Client) coOwnerMutation(ctx context.Context, op, app string, users, groups []string, present bool) (*App, error) {
+	done := func(a *App) bool {
 		for _, u := range users {
-			if a.HasCoOwnerUser(u) {
+			if a.HasCoOwnerUser(u) != present {
 				return false
 			}
 		}
 		for _, g := range groups {
-			if a.HasCoOwnerGroup(g) {
+			if a.HasCoOwnerGroup(g) != present {
 				return false
 			}
 		}
 		return true
-	})
-}
-
-func (c *Client) coOwnerMutation(ctx context.Context, op, app string, users, groups []string, done func(*App) bool) (*App, error) {
+	}
 	vars := map[string]any{"app": app, "users": nonNil(users), "groups": nonNil(groups)}
 	var last error
 	for attempt := 0; attempt < 3; attempt++ {
