@@ -49,6 +49,24 @@ type AppSettings struct {
 	ContactEmail  string   `json:"contactEmail"`
 }
 
+// CoOwnerUsernames lists the user co-owners, active or not.
+func (a App) CoOwnerUsernames() []string {
+	out := make([]string, 0, len(a.CoOwners))
+	for _, c := range a.CoOwners {
+		out = append(out, c.Username)
+	}
+	return out
+}
+
+// CoOwnerGroupPaths lists the group co-owners as Parent/child.
+func (a App) CoOwnerGroupPaths() []string {
+	out := make([]string, 0, len(a.CoOwnerGroups))
+	for _, g := range a.CoOwnerGroups {
+		out = append(out, g.Path)
+	}
+	return out
+}
+
 // HasCoOwnerUser reports whether username is a user co-owner.
 func (a App) HasCoOwnerUser(username string) bool {
 	for _, c := range a.CoOwners {

@@ -223,20 +223,16 @@ func (r *appCoOwnerResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	id := plan.id()
-	var users, groups []string
 	if id.Group != "" {
 		if _, err := r.clients.Keycloak.GroupByPath(ctx, id.Group); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("group"), fmt.Sprintf("Group %s not found", id.Group), err.Error()+". Group paths are written /Parent/child.")
 			return
 		}
-		groups = []string{keycloak.DisplayGroupPath(id.Group)}
-	} else {
-		if _, err := r.clients.Keycloak.UserByUsername(ctx, id.Username); err != nil {
-			addUserLookupError(&resp.Diagnostics, r.clients.Keycloak, id.Username, err)
-			return
-		}
-		users = []string{id.Username}
+	} else if _, err := r.clients.Keycloak.UserByUsername(ctx, id.Username); err != nil {
+		addUserLookupError(&resp.Diagnostics, r.clients.Keycloak, id.Username, err)
+		return
 	}
+	users, groups := id.platformArgs()
 	app, err := r.clients.Platform.AddCoOwners(ctx, id.App, users, groups)
 	if err != nil {
 		addCoOwnerError(&resp.Diagnostics, id, err)
@@ -336,12 +332,7 @@ func (r *appCoOwnerResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	id := state.id()
-	var users, groups []string
-	if id.Group != "" {
-		groups = []string{keycloak.DisplayGroupPath(id.Group)}
-	} else {
-		users = []string{id.Username}
-	}
+	users, groups := id.platformArgs()
 	_, err := r.clients.Platform.RemoveCoOwners(ctx, id.App, users, groups)
 	if err != nil && platform.CodeOf(err) != platform.CodeAppNotFound {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot remove co-owner %s from %s", id.String(), id.App), err.Error())

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -93,16 +94,28 @@ func spelled(group string, prior []string) string {
 	return canonical
 }
 
+// platformGroups converts configured group paths to the platform's spelling
+// (Parent/child). Invalid paths are left out; the first one's error is returned.
+func platformGroups(paths []string) ([]string, error) {
+	var out []string
+	var first error
+	for _, p := range paths {
+		n, err := keycloak.NormalizeGroupPath(p)
+		if err != nil {
+			first = cmp.Or(first, err)
+			continue
+		}
+		out = append(out, keycloak.DisplayGroupPath(n))
+	}
+	return out, first
+}
+
 func (r *appCoOwnersResource) stateFrom(ctx context.Context, app *platform.App, priorGroups []string, diags *diag.Diagnostics) *appCoOwnersModel {
-	users := []string{}
-	for _, c := range app.CoOwners {
-		users = append(users, c.Username)
+	groups := app.CoOwnerGroupPaths()
+	for i, g := range groups {
+		groups[i] = spelled(g, priorGroups)
 	}
-	groups := []string{}
-	for _, g := range app.CoOwnerGroups {
-		groups = append(groups, spelled(g.Path, priorGroups))
-	}
-	u, d := types.SetValueFrom(ctx, types.StringType, users)
+	u, d := types.SetValueFrom(ctx, types.StringType, app.CoOwnerUsernames())
 	diags.Append(d...)
 	g, d := types.SetValueFrom(ctx, types.StringType, groups)
 	diags.Append(d...)
@@ -147,12 +160,7 @@ func (r *appCoOwnersResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
 		return
 	}
-	var groups []string
-	for _, g := range setStrings(ctx, state.Groups) {
-		if n, err := keycloak.NormalizeGroupPath(g); err == nil {
-			groups = append(groups, keycloak.DisplayGroupPath(n))
-		}
-	}
+	groups, _ := platformGroups(setStrings(ctx, state.Groups)) // a path that was never valid was never added
 	_, err := r.clients.Platform.RemoveCoOwners(ctx, state.App.ValueString(), setStrings(ctx, state.Usernames), groups)
 	if err != nil && platform.CodeOf(err) != platform.CodeAppNotFound {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot remove the co-owners of %s", state.App.ValueString()), err.Error())
@@ -172,24 +180,13 @@ func (r *appCoOwnersResource) converge(ctx context.Context, plan appCoOwnersMode
 		addCoOwnerError(diags, CoOwnerID{App: name}, err)
 		return
 	}
-	var currentUsers, currentGroups []string
-	for _, c := range app.CoOwners {
-		currentUsers = append(currentUsers, c.Username)
+	desiredGroups, err := platformGroups(setStrings(ctx, plan.Groups))
+	if err != nil {
+		diags.AddAttributeError(path.Root("groups"), "Invalid group path", err.Error())
+		return
 	}
-	for _, g := range app.CoOwnerGroups {
-		currentGroups = append(currentGroups, g.Path)
-	}
-	var desiredGroups []string
-	for _, g := range setStrings(ctx, plan.Groups) {
-		n, err := keycloak.NormalizeGroupPath(g)
-		if err != nil {
-			diags.AddAttributeError(path.Root("groups"), "Invalid group path", err.Error())
-			return
-		}
-		desiredGroups = append(desiredGroups, keycloak.DisplayGroupPath(n))
-	}
-	addUsers, removeUsers := diffSets(currentUsers, setStrings(ctx, plan.Usernames))
-	addGroups, removeGroups := diffSets(currentGroups, desiredGroups)
+	addUsers, removeUsers := diffSets(app.CoOwnerUsernames(), setStrings(ctx, plan.Usernames))
+	addGroups, removeGroups := diffSets(app.CoOwnerGroupPaths(), desiredGroups)
 	for _, u := range addUsers {
 		if _, err := r.clients.Keycloak.UserByUsername(ctx, u); err != nil {
 			addUserLookupError(diags, r.clients.Keycloak, u, err)
@@ -257,10 +254,9 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	planned := *app
 	planned.CoOwnerGroups = nil
-	for _, g := range setStrings(ctx, plan.Groups) {
-		if n, err := keycloak.NormalizeGroupPath(g); err == nil {
-			planned.CoOwnerGroups = append(planned.CoOwnerGroups, platform.CoOwnerGroup{Path: keycloak.DisplayGroupPath(n)})
-		}
+	plannedGroups, _ := platformGroups(setStrings(ctx, plan.Groups)) // invalid paths fail validation
+	for _, g := range plannedGroups {
+		planned.CoOwnerGroups = append(planned.CoOwnerGroups, platform.CoOwnerGroup{Path: g})
 	}
 	addGroups, _ := diffSets(setStrings(ctx, prior.Groups), setStrings(ctx, plan.Groups))
 	for _, g := range addGroups {

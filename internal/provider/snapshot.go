@@ -67,12 +67,9 @@ func (c *Clients) addGroup(ctx context.Context, s *governance.Snapshot, g *keycl
 func governanceApps(apps []platform.App) []governance.App {
 	out := make([]governance.App, 0, len(apps))
 	for _, a := range apps {
-		ga := governance.App{Name: a.Name, Owner: a.Owner}
-		for _, u := range a.CoOwners {
-			ga.CoOwnerUsers = append(ga.CoOwnerUsers, u.Username)
-		}
-		for _, g := range a.CoOwnerGroups {
-			ga.CoOwnerGroups = append(ga.CoOwnerGroups, "/"+g.Path)
+		ga := governance.App{Name: a.Name, Owner: a.Owner, CoOwnerUsers: a.CoOwnerUsernames()}
+		for _, g := range a.CoOwnerGroupPaths() {
+			ga.CoOwnerGroups = append(ga.CoOwnerGroups, "/"+g)
 		}
 		out = append(out, ga)
 	}

@@ -85,6 +85,14 @@ func (id CoOwnerID) String() string {
 	return id.App + ":user:" + id.Username
 }
 
+// platformArgs are the users and groups (Parent/child) arguments of a co-owner mutation for this co-owner.
+func (id CoOwnerID) platformArgs() (users, groups []string) {
+	if id.Group != "" {
+		return nil, []string{keycloak.DisplayGroupPath(id.Group)}
+	}
+	return []string{id.Username}, nil
+}
+
 // ParseCoOwnerID parses <app>:user:<username> and <app>:group:<path>.
 func ParseCoOwnerID(s string) (CoOwnerID, error) {
 	const format = "expected <app>:user:<username> or <app>:group:<Parent/child>, e.g. sales-dashboard:user:alice or sales-dashboard:group:/Data Science/Forecasting"
