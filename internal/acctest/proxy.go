@@ -58,6 +58,9 @@ type FaultProxy struct {
 	URL string
 	// Requests counts forwarded and faulted requests; Faults counts injected faults.
 	Requests, Faults atomic.Int64
+	// PerUser and PlatformTokens count the requests Request.PerUser and
+	// Request.PlatformToken recognise (a refresh should make no per-user request).
+	PerUser, PlatformTokens atomic.Int64
 
 	mu       sync.Mutex
 	decideMu sync.Mutex
@@ -93,6 +96,13 @@ func StartFaultProxy(target string) (p *FaultProxy, stop func(), err error) {
 	}
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := p.Requests.Add(1)
+		seen := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+		if seen.PerUser() {
+			p.PerUser.Add(1)
+		}
+		if seen.PlatformToken() {
+			p.PlatformTokens.Add(1)
+		}
 		p.mu.Lock()
 		p.byPath[r.URL.Path]++
 		decide, latency := p.decide, p.latency
@@ -106,7 +116,8 @@ func StartFaultProxy(target string) (p *FaultProxy, stop func(), err error) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			// Decisions run one at a time, so tests may keep plain state in them.
 			p.decideMu.Lock()
-			f = decide(n, &Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body)})
+			seen.Body = string(body)
+			f = decide(n, &seen)
 			p.decideMu.Unlock()
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
@@ -172,6 +183,8 @@ func (p *FaultProxy) ResetCounts() {
 	p.mu.Unlock()
 	p.Requests.Store(0)
 	p.Faults.Store(0)
+	p.PerUser.Store(0)
+	p.PlatformTokens.Store(0)
 }
 
 func hijackClose(w http.ResponseWriter) {

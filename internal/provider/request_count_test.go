@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"sync/atomic"
 	"testing"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
@@ -16,24 +15,13 @@ type countingRun struct {
 
 func countRefresh(t *testing.T, ws *acctest.Workspace, proxy *acctest.FaultProxy) countingRun {
 	t.Helper()
-	var perUser, platformTokens atomic.Int64
 	proxy.ResetCounts()
-	proxy.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
-		if r.PerUser() {
-			perUser.Add(1)
-		}
-		if r.PlatformToken() {
-			platformTokens.Add(1)
-		}
-		return acctest.Fault{}
-	})
-	defer proxy.SetFaults(nil)
 	res := ws.Plan()
 	if res.Err != nil || len(res.Changes) != 0 {
 		t.Fatalf("refresh plan: %v changes %v %v", res.Err, res.Changes, res.Errors())
 	}
-	return countingRun{total: int(proxy.Requests.Load()), roleUserPages: proxy.Count("/roles/licensed_user/users"), perUser: int(perUser.Load()),
-		platformTokens: int(platformTokens.Load())}
+	return countingRun{total: int(proxy.Requests.Load()), roleUserPages: proxy.Count("/roles/licensed_user/users"), perUser: int(proxy.PerUser.Load()),
+		platformTokens: int(proxy.PlatformTokens.Load())}
 }
 
 // A refresh of 50 seats shares one snapshot: no request per seat, and a fixed

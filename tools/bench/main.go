@@ -178,27 +178,15 @@ func benchSeats(binDir string, n, runs int) seatResult {
 	res.Apply = ws.run("apply", "-auto-approve", "-input=false", "-lock=false", "-no-color")
 	res.ApplyKC, res.ApplyEm = kc.Requests.Load(), em.Requests.Load()
 
-	var perUser, platformTokens atomic.Int64
-	kc.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
-		if r.PerUser() {
-			perUser.Add(1)
-		}
-		if r.PlatformToken() {
-			platformTokens.Add(1)
-		}
-		return acctest.Fault{}
-	})
 	var refresh, noRefresh []time.Duration
 	for i := 0; i < runs; i++ {
 		kc.ResetCounts()
 		em.ResetCounts()
-		perUser.Store(0)
-		platformTokens.Store(0)
 		log.Printf("seats N=%d: terraform plan (refresh) %d/%d", n, i+1, runs)
 		refresh = append(refresh, ws.run("plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode"))
 		if i == 0 {
-			res.RefreshKC, res.RefreshEm, res.RefreshPerUser = int(kc.Requests.Load()), int(em.Requests.Load()), int(perUser.Load())
-			res.RefreshPlatformTokens = int(platformTokens.Load())
+			res.RefreshKC, res.RefreshEm, res.RefreshPerUser = int(kc.Requests.Load()), int(em.Requests.Load()), int(kc.PerUser.Load())
+			res.RefreshPlatformTokens = int(kc.PlatformTokens.Load())
 		}
 		log.Printf("seats N=%d: terraform plan -refresh=false %d/%d", n, i+1, runs)
 		noRefresh = append(noRefresh, ws.run("plan", "-refresh=false", "-input=false", "-lock=false", "-no-color"))
