@@ -137,11 +137,7 @@ func (ex *realmExport) containing(target string) map[string]bool {
 // holdersFromExport builds the holders of a role of the roles client from the
 // export plus the member listings that must be read live.
 func (c *Client) holdersFromExport(ctx context.Context, ex *realmExport, roleName string) (*Holders, error) {
-	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
-	if err != nil {
-		return nil, err
-	}
-	h, err := c.newHolders(ctx, clientUUID, roleName)
+	h, _, err := c.newHolders(ctx, roleName)
 	if err != nil {
 		return nil, err
 	}

@@ -161,21 +161,26 @@ func (c *Client) noteDirect(roleName string, u User, direct bool) {
 	c.holders[roleName] = h
 }
 
-// newHolders lists the direct holders of roleName, the start of every snapshot.
-func (c *Client) newHolders(ctx context.Context, clientUUID, roleName string) (*Holders, error) {
+// newHolders lists the direct holders of roleName, the start of every
+// snapshot, and returns the roles client's UUID it looked up.
+func (c *Client) newHolders(ctx context.Context, roleName string) (*Holders, string, error) {
+	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
+	if err != nil {
+		return nil, "", err
+	}
 	h := newHoldersFor(roleName)
 	direct, err := pagedGet[User](ctx, c, c.roleURL(clientUUID, roleName)+"/users", map[string]string{"briefRepresentation": "true"})
 	if err != nil {
 		if IsNotFound(err) {
-			return nil, fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, roleName, ErrNotFound)
+			return nil, "", fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, roleName, ErrNotFound)
 		}
-		return nil, fmt.Errorf("listing holders of %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
+		return nil, "", fmt.Errorf("listing holders of %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
 	}
 	for _, u := range direct {
 		h.Direct[u.ID] = u
 		h.remember(u)
 	}
-	return h, nil
+	return h, clientUUID, nil
 }
 
 // addGroupMembers records grants for the members of g and of all its sub-groups, who inherit its roles.
@@ -237,11 +242,7 @@ func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, 
 	if err != nil {
 		return nil, err
 	}
-	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
-	if err != nil {
-		return nil, err
-	}
-	h, err := c.newHolders(ctx, clientUUID, roleName)
+	h, clientUUID, err := c.newHolders(ctx, roleName)
 	if err != nil {
 		return nil, err
 	}
