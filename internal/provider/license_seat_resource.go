@@ -97,12 +97,14 @@ func (r *licenseSeatResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot grant a license seat to %q", username), err.Error())
 		return
 	}
-	state, diags := r.seatState(ctx, username, user.ID)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	holders, err := kc.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	if st := seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
+	}
 }
 
 func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -124,28 +126,17 @@ func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	newState, diags := r.seatState(ctx, username, user.ID)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if st := seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newState)...)
 }
 
 // seatState builds the state of a seat that is held directly.
-func (r *licenseSeatResource) seatState(ctx context.Context, username, userID string) (*licenseSeatModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
-	if err != nil {
-		diags.AddError("Cannot read license seats", err.Error())
-		return nil, diags
-	}
-	via, d := types.ListValueFrom(ctx, types.StringType, nonNil(holders.Via[userID]))
-	diags.Append(d...)
+func seatState(ctx context.Context, username, userID string, holders *keycloak.Holders, diags *diag.Diagnostics) *licenseSeatModel {
 	return &licenseSeatModel{
 		ID: types.StringValue(username), Username: types.StringValue(username), UserID: types.StringValue(userID),
-		GrantedVia: via, Effective: types.BoolValue(true),
-	}, diags
+		GrantedVia: stringList(ctx, holders.Via[userID], diags), Effective: types.BoolValue(true),
+	}
 }
 
 func (r *licenseSeatResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
