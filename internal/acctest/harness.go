@@ -251,3 +251,47 @@ func (w *Workspace) CopyExample(dir string, vars map[string]any) {
 		w.t.Fatal(err)
 	}
 }
+
+// PlannedChange is one resource's change in a saved plan, as terraform show -json reports it.
+type PlannedChange struct {
+	Actions []string       `json:"actions"`
+	Before  map[string]any `json:"before"`
+	After   map[string]any `json:"after"`
+}
+
+// ShowPlan runs terraform show -json on a saved plan file and returns its resource changes by address.
+func (w *Workspace) ShowPlan(planFile string) map[string]PlannedChange {
+	w.t.Helper()
+	cmd := exec.Command(terraformPath(), "show", "-json", planFile)
+	cmd.Dir, cmd.Env = w.Dir, w.Env
+	out, err := cmd.Output()
+	if err != nil {
+		w.t.Fatalf("terraform show -json %s: %v", planFile, err)
+	}
+	var doc struct {
+		ResourceChanges []struct {
+			Address string        `json:"address"`
+			Change  PlannedChange `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		w.t.Fatalf("terraform show -json %s: %v", planFile, err)
+	}
+	changes := map[string]PlannedChange{}
+	for _, rc := range doc.ResourceChanges {
+		changes[rc.Address] = rc.Change
+	}
+	return changes
+}
+
+// Strings returns a list attribute of a planned object as strings (nil when absent or unknown).
+func Strings(obj map[string]any, attr string) []string {
+	list, _ := obj[attr].([]any)
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

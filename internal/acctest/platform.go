@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -165,4 +166,40 @@ func SetSeatsPurchased(t *testing.T, n int) {
 	before := Emulator.SeatsPurchased()
 	Emulator.SetSeatsPurchased(n)
 	t.Cleanup(func() { Emulator.SetSeatsPurchased(before) })
+}
+
+// EmulatorCoOwners returns an app's user co-owners from the emulator's own state,
+// not through the provider's platform client.
+func EmulatorCoOwners(t *testing.T, app string) []string {
+	t.Helper()
+	for _, a := range Emulator.State().Apps {
+		if a.Name == app {
+			return a.CoOwners
+		}
+	}
+	t.Fatalf("the emulator has no app %s", app)
+	return nil
+}
+
+// EmulatorAddCoOwner adds a user co-owner in the emulator's state, as a change
+// made in the App Manager would.
+func EmulatorAddCoOwner(t *testing.T, app, username string) {
+	t.Helper()
+	if err := Emulator.EditApp(app, func(a *emulator.App) {
+		if !slices.Contains(a.CoOwners, username) {
+			a.CoOwners = append(a.CoOwners, username)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// EmulatorRemoveCoOwner removes a user co-owner in the emulator's state.
+func EmulatorRemoveCoOwner(t *testing.T, app, username string) {
+	t.Helper()
+	if err := Emulator.EditApp(app, func(a *emulator.App) {
+		a.CoOwners = slices.DeleteFunc(a.CoOwners, func(u string) bool { return u == username })
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -7,6 +7,7 @@ package emulator
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -232,4 +233,17 @@ func (s *Server) SetSeatsPurchased(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.store.seatsPurchased = n
+}
+
+// EditApp changes an app's stored record directly, as a change made in the App
+// Manager outside the API would (for tests): edit receives the live record.
+func (s *Server) EditApp(name string, edit func(*App)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.store.apps[name]
+	if !ok {
+		return fmt.Errorf("emulator: no app %q", name)
+	}
+	edit(a)
+	return s.persist()
 }

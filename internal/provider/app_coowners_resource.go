@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -41,6 +42,9 @@ type appCoOwnersModel struct {
 	App       types.String `tfsdk:"app"`
 	Usernames types.Set    `tfsdk:"usernames"`
 	Groups    types.Set    `tfsdk:"groups"`
+	// What the plan saw live (groups as /Parent/child); each refresh resets them.
+	ObservedUsernames types.Set `tfsdk:"observed_usernames"`
+	ObservedGroups    types.Set `tfsdk:"observed_groups"`
 }
 
 func (r *appCoOwnersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -65,6 +69,13 @@ func (r *appCoOwnersResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"groups": schema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType, Default: setdefault.StaticValue(emptySet),
 				MarkdownDescription: "Every group co-owner, as `/Parent/child` (the spelling without the leading slash is accepted and kept). Default: none.",
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(groupPathValidator{})}},
+			"observed_usernames": schema.SetAttribute{Computed: true, ElementType: types.StringType,
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "The user co-owners the plan saw on the platform: each refresh sets it to what is live, and the plan keeps it, so it never shows as a change by itself. " +
+					"The apply refuses, before changing anything, when a co-owner was added or removed outside Terraform after the plan."},
+			"observed_groups": schema.SetAttribute{Computed: true, ElementType: types.StringType,
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "The group co-owners the plan saw on the platform, as `/Parent/child`; checked at apply like `observed_usernames`."},
 		},
 	}
 }
@@ -119,7 +130,21 @@ func (r *appCoOwnersResource) stateFrom(ctx context.Context, app *platform.App, 
 	diags.Append(d...)
 	g, d := types.SetValueFrom(ctx, types.StringType, groups)
 	diags.Append(d...)
-	return &appCoOwnersModel{ID: types.StringValue(app.Name), App: types.StringValue(app.Name), Usernames: u, Groups: g}
+	ou, og := observedOf(ctx, app, diags)
+	return &appCoOwnersModel{ID: types.StringValue(app.Name), App: types.StringValue(app.Name), Usernames: u, Groups: g, ObservedUsernames: ou, ObservedGroups: og}
+}
+
+// observedOf returns an app's live co-owners as the observed_* values (groups as /Parent/child).
+func observedOf(ctx context.Context, app *platform.App, diags *diag.Diagnostics) (users, groups types.Set) {
+	paths := app.CoOwnerGroupPaths()
+	for i, g := range paths {
+		paths[i] = "/" + g
+	}
+	users, d := types.SetValueFrom(ctx, types.StringType, app.CoOwnerUsernames())
+	diags.Append(d...)
+	groups, d = types.SetValueFrom(ctx, types.StringType, paths)
+	diags.Append(d...)
+	return users, groups
 }
 
 func (r *appCoOwnersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -145,13 +170,14 @@ func (r *appCoOwnersResource) Read(ctx context.Context, req resource.ReadRequest
 func (r *appCoOwnersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan appCoOwnersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	r.converge(ctx, plan, &resp.State, &resp.Diagnostics)
+	r.converge(ctx, nil, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *appCoOwnersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan appCoOwnersModel
+	var plan, prior appCoOwnersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	r.converge(ctx, plan, &resp.State, &resp.Diagnostics)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	r.converge(ctx, &prior, plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *appCoOwnersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -167,8 +193,30 @@ func (r *appCoOwnersResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
-// converge adds the missing co-owners in one call and removes the extra ones in another.
-func (r *appCoOwnersResource) converge(ctx context.Context, plan appCoOwnersModel, state interface {
+// coOwnerChanges computes what the apply may do to the user and the group
+// co-owners (groups in the platform's spelling, Parent/child); prior is nil on Create.
+func coOwnerChanges(ctx context.Context, prior *appCoOwnersModel, plan appCoOwnersModel, app *platform.App) (users, groups plannedChange, err error) {
+	var priorUsers, priorGroups []string
+	if prior != nil {
+		priorUsers = setStrings(ctx, prior.Usernames)
+		priorGroups, _ = platformGroups(setStrings(ctx, prior.Groups)) // a path that was never valid was never added
+	}
+	desiredGroups, err := platformGroups(setStrings(ctx, plan.Groups))
+	if err != nil {
+		return users, groups, err
+	}
+	seenGroups, _ := platformGroups(setStrings(ctx, plan.ObservedGroups))
+	users = planChange(priorUsers, setStrings(ctx, plan.Usernames), setStrings(ctx, plan.ObservedUsernames), known(plan.ObservedUsernames), app.CoOwnerUsernames())
+	groups = planChange(priorGroups, desiredGroups, seenGroups, known(plan.ObservedGroups), app.CoOwnerGroupPaths())
+	return users, groups, nil
+}
+
+func known(v types.Set) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// converge adds the co-owners the plan adds in one call and removes the ones
+// it removes in another, after refusing when the app's co-owners changed since
+// the plan (see plannedChange).
+func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersModel, plan appCoOwnersModel, state interface {
 	Set(context.Context, any) diag.Diagnostics
 }, diags *diag.Diagnostics) {
 	if diags.HasError() || !r.clients.platformReady(diags) {
@@ -180,22 +228,39 @@ func (r *appCoOwnersResource) converge(ctx context.Context, plan appCoOwnersMode
 		addCoOwnerError(diags, CoOwnerID{App: name}, err)
 		return
 	}
-	desiredGroups, err := platformGroups(setStrings(ctx, plan.Groups))
+	users, groups, err := coOwnerChanges(ctx, prior, plan, app)
 	if err != nil {
 		diags.AddAttributeError(path.Root("groups"), "Invalid group path", err.Error())
 		return
 	}
-	addUsers, removeUsers := diffSets(app.CoOwnerUsernames(), setStrings(ctx, plan.Usernames))
-	addGroups, removeGroups := diffSets(app.CoOwnerGroupPaths(), desiredGroups)
-	for _, u := range addUsers {
+	if users.Refused() || groups.Refused() {
+		// Group paths are reported as /Parent/child.
+		for _, xs := range []*[]string{&groups.Appeared, &groups.Vanished, &groups.Unshown} {
+			for i, g := range *xs {
+				(*xs)[i] = "/" + g
+			}
+		}
+		both := plannedChange{
+			Appeared: append(users.Appeared, groups.Appeared...),
+			Vanished: append(users.Vanished, groups.Vanished...),
+			Unshown:  append(users.Unshown, groups.Unshown...),
+		}
+		refuseChangedSince(diags, fmt.Sprintf("No co-owner of %s was changed", name), prior == nil, both,
+			func(m string) string { return fmt.Sprintf("%s was added as a co-owner of %s outside Terraform", m, name) },
+			func(m string) string { return fmt.Sprintf("%s was removed as a co-owner of %s outside Terraform", m, name) },
+			func(m string) string { return fmt.Sprintf("%s co-owns %s", m, name) },
+			fmt.Sprintf("terraform import dashenterprise_app_coowners.<name> %s", name))
+		return
+	}
+	for _, u := range users.Add {
 		if _, err := r.clients.Keycloak.UserByUsername(ctx, u); err != nil {
 			addUserLookupError(diags, r.clients.Keycloak, u, err)
 			return
 		}
 	}
-	if len(addUsers)+len(addGroups) > 0 {
+	if len(users.Add)+len(groups.Add) > 0 {
 		// The platform validates every co-owner before adding any.
-		if _, err := r.clients.Platform.AddCoOwners(ctx, name, addUsers, addGroups); err != nil {
+		if _, err := r.clients.Platform.AddCoOwners(ctx, name, users.Add, groups.Add); err != nil {
 			id := CoOwnerID{App: name}
 			var pe *platform.Error
 			if errors.As(err, &pe) {
@@ -208,8 +273,8 @@ func (r *appCoOwnersResource) converge(ctx context.Context, plan appCoOwnersMode
 			return
 		}
 	}
-	if len(removeUsers)+len(removeGroups) > 0 {
-		if _, err := r.clients.Platform.RemoveCoOwners(ctx, name, removeUsers, removeGroups); err != nil {
+	if len(users.Remove)+len(groups.Remove) > 0 {
+		if _, err := r.clients.Platform.RemoveCoOwners(ctx, name, users.Remove, groups.Remove); err != nil {
 			diags.AddError(fmt.Sprintf("Cannot remove co-owners of %s", name), err.Error())
 			return
 		}
@@ -220,6 +285,13 @@ func (r *appCoOwnersResource) converge(ctx context.Context, plan appCoOwnersMode
 		return
 	}
 	if st := r.stateFrom(ctx, app, setStrings(ctx, plan.Groups), diags); st != nil {
+		// What the plan saw; the next refresh resets it.
+		if known(plan.ObservedUsernames) {
+			st.ObservedUsernames = plan.ObservedUsernames
+		}
+		if known(plan.ObservedGroups) {
+			st.ObservedGroups = plan.ObservedGroups
+		}
 		diags.Append(state.Set(ctx, st)...)
 	}
 }
@@ -246,6 +318,23 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if err != nil {
 		resp.Diagnostics.AddWarning("Cannot check the planned co-owners", err.Error())
 		return
+	}
+	// What the plan sees now (the refresh's view is in plan.Observed*).
+	plan.ObservedUsernames, plan.ObservedGroups = observedOf(ctx, app, &resp.Diagnostics)
+	var priorPtr *appCoOwnersModel
+	if !req.State.Raw.IsNull() {
+		priorPtr = &prior
+	}
+	if users, groups, err := coOwnerChanges(ctx, priorPtr, plan, app); err == nil {
+		unshown := users.Unshown
+		for _, g := range groups.Unshown {
+			unshown = append(unshown, "/"+g)
+		}
+		for _, m := range unshown {
+			resp.Diagnostics.AddWarning(fmt.Sprintf("%s co-owns %s but this plan does not show it", m, app.Name),
+				fmt.Sprintf("%s is a co-owner of %s but is not in the configuration, and the state does not list it, so this plan cannot show its removal: the apply will refuse. "+
+					"Import the existing co-owners first (terraform import dashenterprise_app_coowners.<name> %s), or add %s to the configuration.", m, app.Name, app.Name, m))
+		}
 	}
 	// The checks of the single resource, for each co-owner that is new.
 	addUsers, _ := diffSets(setStrings(ctx, prior.Usernames), setStrings(ctx, plan.Usernames))

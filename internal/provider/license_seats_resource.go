@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -40,6 +41,7 @@ type licenseSeatsModel struct {
 	ID        types.String `tfsdk:"id"`
 	Usernames types.Set    `tfsdk:"usernames"`
 	Indirect  types.Map    `tfsdk:"indirect"`
+	Observed  types.Set    `tfsdk:"observed_usernames"`
 }
 
 func (r *licenseSeatsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -61,6 +63,10 @@ func (r *licenseSeatsResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(usernameValidator{})}},
 			"indirect": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
 				MarkdownDescription: "Users who hold a seat through a group or composite role, with how (`group:/Parent/child`, `composite:<client>/<role>`). Never changed by this resource."},
+			"observed_usernames": schema.SetAttribute{Computed: true, ElementType: types.StringType,
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "The direct seat holders the plan saw in Keycloak: each refresh sets it to what is live, and the plan keeps it, so it never shows as a change by itself. " +
+					"The apply compares it with Keycloak and refuses, before changing any seat, when a seat was granted or revoked outside Terraform after the plan."},
 		},
 	}
 }
@@ -101,7 +107,7 @@ func (r *licenseSeatsResource) state(ctx context.Context, diags *diag.Diagnostic
 	diags.Append(d...)
 	ind, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, indirect)
 	diags.Append(d...)
-	return &licenseSeatsModel{ID: types.StringValue(LicenseSeatsID), Usernames: usernames, Indirect: ind}
+	return &licenseSeatsModel{ID: types.StringValue(LicenseSeatsID), Usernames: usernames, Indirect: ind, Observed: usernames}
 }
 
 func (r *licenseSeatsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -114,24 +120,35 @@ func (r *licenseSeatsResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *licenseSeatsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan.Get, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, nil, req.Plan.Get, &resp.State, &resp.Diagnostics)
 }
 
 func (r *licenseSeatsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan.Get, &resp.State, &resp.Diagnostics)
+	var prior licenseSeatsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	r.apply(ctx, setStrings(ctx, prior.Usernames), req.Plan.Get, &resp.State, &resp.Diagnostics)
 }
 
+// Delete revokes the direct seats the state lists that are still live; one
+// already revoked is done.
 func (r *licenseSeatsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	if !r.clients.ready(&resp.Diagnostics) {
 		return
 	}
 	var st licenseSeatsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	r.converge(ctx, setStrings(ctx, st.Usernames), nil, &resp.Diagnostics)
+	live, _, _, err := r.readSeats(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
+		return
+	}
+	r.converge(ctx, nil, planChange(setStrings(ctx, st.Usernames), nil, nil, false, live).Remove, &resp.Diagnostics)
 }
 
-// apply makes the direct holders exactly the planned set.
-func (r *licenseSeatsResource) apply(ctx context.Context, get func(context.Context, any) diag.Diagnostics, state interface {
+// apply does what the plan showed: it grants the planned seats that are
+// missing and revokes the ones the plan removed, and refuses before changing
+// anything when Keycloak changed since the plan (see plannedChange).
+func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get func(context.Context, any) diag.Diagnostics, state interface {
 	Set(context.Context, any) diag.Diagnostics
 }, diags *diag.Diagnostics) {
 	var plan licenseSeatsModel
@@ -139,25 +156,36 @@ func (r *licenseSeatsResource) apply(ctx context.Context, get func(context.Conte
 	if diags.HasError() || !r.clients.ready(diags) {
 		return
 	}
-	current, _, _, err := r.readSeats(ctx)
+	live, _, _, err := r.readSeats(ctx)
 	if err != nil {
 		diags.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	r.converge(ctx, current, setStrings(ctx, plan.Usernames), diags)
+	change := planChange(prior, setStrings(ctx, plan.Usernames), setStrings(ctx, plan.Observed), !plan.Observed.IsUnknown() && !plan.Observed.IsNull(), live)
+	if change.Refused() {
+		refuseChangedSince(diags, "No seat was changed", prior == nil, change,
+			func(u string) string { return fmt.Sprintf("%s was granted a license seat outside Terraform", u) },
+			func(u string) string { return fmt.Sprintf("the license seat of %s was revoked outside Terraform", u) },
+			func(u string) string { return fmt.Sprintf("%s holds a license seat directly", u) },
+			"terraform import dashenterprise_license_seats.<name> licensed_user")
+		return
+	}
+	r.converge(ctx, change.Add, change.Remove, diags)
 	if diags.HasError() {
 		return
 	}
 	if st := r.state(ctx, diags); st != nil {
+		if !plan.Observed.IsUnknown() {
+			st.Observed = plan.Observed // what the plan saw; the next refresh resets it
+		}
 		diags.Append(state.Set(ctx, st)...)
 	}
 }
 
-// converge grants the missing direct seats and revokes the extra ones. Every
-// user is looked up and every revocation checked before anything changes.
-func (r *licenseSeatsResource) converge(ctx context.Context, current, desired []string, diags *diag.Diagnostics) {
+// converge grants add and revokes remove. Every user is looked up and every
+// revocation checked before anything changes.
+func (r *licenseSeatsResource) converge(ctx context.Context, add, remove []string, diags *diag.Diagnostics) {
 	kc := r.clients.Keycloak
-	add, remove := diffSets(current, desired)
 	users := map[string]keycloak.User{}
 	for _, name := range append(append([]string{}, add...), remove...) {
 		u, err := kc.UserByUsername(ctx, name)
@@ -197,7 +225,12 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if r.clients == nil || r.clients.unknownConfig {
 		return
 	}
-	var desired []string
+	var desired, prior []string
+	if !req.State.Raw.IsNull() {
+		var st licenseSeatsModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
+		prior = setStrings(ctx, st.Usernames)
+	}
 	if !req.Plan.Raw.IsNull() {
 		var plan licenseSeatsModel
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -206,19 +239,27 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 		desired = setStrings(ctx, plan.Usernames)
 	}
-	current, _, holders, err := r.readSeats(ctx)
+	live, _, holders, err := r.readSeats(ctx)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Cannot check the planned seats", err.Error())
 		return
 	}
-	add, remove := diffSets(current, desired)
-	for _, name := range add {
+	change := planChange(prior, desired, live, true, live)
+	for _, name := range change.Unshown {
+		if req.Plan.Raw.IsNull() {
+			break // destroy revokes only what the state lists
+		}
+		resp.Diagnostics.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("%s holds a license seat that this plan does not show", name),
+			fmt.Sprintf("%s holds the licensed_user role directly but is not in usernames, and the state does not list the seat, so this plan cannot show its revocation: the apply will refuse. "+
+				"Import the existing seats first (terraform import dashenterprise_license_seats.<name> licensed_user), or add %s to usernames.", name, name))
+	}
+	for _, name := range change.Add {
 		if _, err := r.clients.Keycloak.UserByUsername(ctx, name); keycloak.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("User %q does not exist yet", name),
 				fmt.Sprintf("Realm %q has no user %q. The apply will fail, before changing any seat, unless the user is created first.", r.clients.Keycloak.Realm(), name))
 		}
 	}
-	r.clients.planRevocations(ctx, remove, &resp.Diagnostics)
+	r.clients.planRevocations(ctx, change.Remove, &resp.Diagnostics)
 	r.planCapacity(ctx, desired, holders, &resp.Diagnostics)
 }
 
