@@ -74,7 +74,7 @@ func (r *appCoOwnersResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "The user co-owners the plan saw on the platform: each refresh sets it to what is live, and the plan keeps it, so it never shows as a change by itself. " +
 					"The apply refuses, before changing anything, when a co-owner was added or removed outside Terraform after the plan."},
 			"observed_groups": schema.SetAttribute{Computed: true, ElementType: types.StringType,
-				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+				PlanModifiers:       []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "The group co-owners the plan saw on the platform, as `/Parent/child`; checked at apply like `observed_usernames`."},
 		},
 	}
@@ -246,8 +246,12 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 			Unshown:  append(users.Unshown, groups.Unshown...),
 		}
 		refuseChangedSince(diags, fmt.Sprintf("No co-owner of %s was changed", name), prior == nil, both,
-			func(m string) string { return fmt.Sprintf("%s was added as a co-owner of %s outside Terraform", m, name) },
-			func(m string) string { return fmt.Sprintf("%s was removed as a co-owner of %s outside Terraform", m, name) },
+			func(m string) string {
+				return fmt.Sprintf("%s was added as a co-owner of %s outside Terraform", m, name)
+			},
+			func(m string) string {
+				return fmt.Sprintf("%s was removed as a co-owner of %s outside Terraform", m, name)
+			},
 			func(m string) string { return fmt.Sprintf("%s co-owns %s", m, name) },
 			fmt.Sprintf("terraform import dashenterprise_app_coowners.<name> %s", name))
 		return
