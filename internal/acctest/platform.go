@@ -203,3 +203,27 @@ func EmulatorRemoveCoOwner(t *testing.T, app, username string) {
 		t.Fatal(err)
 	}
 }
+
+// EmulatorAppOwner returns an app's owner from the emulator's own state.
+func EmulatorAppOwner(t *testing.T, app string) string {
+	t.Helper()
+	for _, a := range Emulator.State().Apps {
+		if a.Name == app {
+			return a.Owner
+		}
+	}
+	t.Fatalf("the emulator has no app %s", app)
+	return ""
+}
+
+// ClosedURL returns the URL of a loopback port on which nothing listens.
+func ClosedURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	_ = ln.Close()
+	return url
+}

@@ -103,6 +103,14 @@ func (r *appTransferResource) ImportState(ctx context.Context, req resource.Impo
 	})...)
 }
 
+// valueOr returns a string value, or alt when it is unknown or null.
+func valueOr(v types.String, alt string) string {
+	if v.IsUnknown() || v.IsNull() {
+		return alt
+	}
+	return v.ValueString()
+}
+
 func stringList(ctx context.Context, s []string, diags *diag.Diagnostics) types.List {
 	v, d := types.ListValueFrom(ctx, types.StringType, nonNil(s))
 	diags.Append(d...)
@@ -126,36 +134,67 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 			fmt.Sprintf("A transfer cannot be undone by destroying it: the apps stay with %s. This only removes the resource from the state.", state.ToUsername.ValueString()))
 		return
 	}
-	if r.clients == nil || r.clients.unknownConfig || r.clients.Platform == nil {
+	if r.clients == nil {
 		return
 	}
 	var plan appTransferModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.FromUsername.IsUnknown() || plan.ToUsername.IsUnknown() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	from, to := plan.FromUsername.ValueString(), plan.ToUsername.ValueString()
 	if !req.State.Raw.IsNull() {
+		if r.clients.unknownConfig || r.clients.Platform == nil {
+			return
+		}
 		var state appTransferModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		r.planPending(ctx, state, resp)
 		return
 	}
+	// The app list needs only from_username. When it cannot be known, the plan
+	// says so and records the list as null: Terraform then stops the apply
+	// before anything moves, because the apply-time plan would list apps this
+	// plan never showed (and Create refuses a list that is not known).
+	if plan.FromUsername.IsUnknown() || r.clients.unknownConfig {
+		plan.TransferredApps = types.ListNull(types.StringType)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		why := "from_username is known only after apply"
+		if r.clients.unknownConfig {
+			why = "the provider configuration is known only after apply"
+		}
+		resp.Diagnostics.AddWarning(fmt.Sprintf("The apps that the transfer to %s would move are not known at plan time", valueOr(plan.ToUsername, "(known after apply)")),
+			fmt.Sprintf("%s, so this plan cannot list the apps that would move. The apply will refuse to move anything (the apps to move were not in the plan). "+
+				"Apply what it depends on first (terraform apply -target=...), then run terraform plan again to review the list.", why))
+		return
+	}
+	if r.clients.Platform == nil {
+		return
+	}
+	from, to := plan.FromUsername.ValueString(), plan.ToUsername.ValueString()
 	snap, err := r.clients.snapshot(ctx)
 	if err != nil {
-		resp.Diagnostics.AddWarning("Cannot check the planned transfer", err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot list the apps %s owns", from), err.Error()+"\n\nThe plan cannot show which apps the transfer would move, so it stops here.")
 		return
 	}
 	tr := snap.PlanTransfer(from, to)
 	plan.TransferredApps = stringList(ctx, tr.Apps, &resp.Diagnostics)
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
-	plan.ID = types.StringValue(from + ":" + to)
+	if !plan.ToUsername.IsUnknown() {
+		plan.ID = types.StringValue(from + ":" + to)
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 
-	for _, u := range []struct {
+	checks := []struct {
 		name, attr string
 		seat       bool
-	}{{from, "from_username", tr.FromHasSeat}, {to, "to_username", tr.ToHasSeat}} {
+	}{{from, "from_username", tr.FromHasSeat}}
+	if !plan.ToUsername.IsUnknown() {
+		checks = append(checks, struct {
+			name, attr string
+			seat       bool
+		}{to, "to_username", tr.ToHasSeat})
+	}
+	for _, u := range checks {
 		if _, err := r.clients.Keycloak.UserByUsername(ctx, u.name); keycloak.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeWarning(path.Root(u.attr), fmt.Sprintf("User %q does not exist yet", u.name),
 				fmt.Sprintf("Realm %q has no user %q. The apply will fail before moving anything unless the user is created first.", r.clients.Keycloak.Realm(), u.name))
@@ -166,11 +205,14 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 				fmt.Sprintf("Both users of a transfer need a seat. Unless a dashenterprise_license_seat for %s is applied first (reference it or use depends_on), the apply will fail before moving anything.", u.name))
 		}
 	}
+	if plan.ToUsername.IsUnknown() {
+		to = "the new owner"
+	}
 	if len(tr.Apps) == 0 {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("%s owns no apps: nothing to transfer", from),
 			fmt.Sprintf("The transfer from %s to %s will move no app. Apps %s deploys later show up in pending_apps and are transferred by a later apply.", from, to, from))
 	}
-	if len(tr.ToAlreadyOwns) > 0 {
+	if len(tr.ToAlreadyOwns) > 0 && !plan.ToUsername.IsUnknown() {
 		resp.Diagnostics.AddWarning(fmt.Sprintf("%s already owns apps: this transfer cannot be exactly reversed", to),
 			fmt.Sprintf("%s already owns %s. A transfer moves all apps of a user, so transferring back from %s would also move these.", to, strings.Join(tr.ToAlreadyOwns, ", "), to))
 	}
@@ -210,6 +252,11 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	from, to := plan.FromUsername.ValueString(), plan.ToUsername.ValueString()
+	if plan.TransferredApps.IsNull() || plan.TransferredApps.IsUnknown() {
+		resp.Diagnostics.AddError(fmt.Sprintf("The apps of %s to move were not in the plan", from),
+			"the apps to move were not in the plan; run terraform plan again (once from_username and the provider configuration are known) and review the list. Nothing was transferred.")
+		return
+	}
 	kc := r.clients.Keycloak
 	for _, u := range []struct{ name, attr string }{{from, "from_username"}, {to, "to_username"}} {
 		if _, err := kc.UserByUsername(ctx, u.name); err != nil {
@@ -241,7 +288,7 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	sort.Strings(now)
 	planned := listStrings(ctx, plan.TransferredApps)
-	if !plan.TransferredApps.IsUnknown() && !slices.Equal(now, nonNil(planned)) {
+	if !slices.Equal(now, nonNil(planned)) {
 		resp.Diagnostics.AddError(fmt.Sprintf("The apps of %s changed since the plan", from),
 			fmt.Sprintf("The plan moves [%s] but %s now owns [%s]. Nothing was transferred. Run terraform plan again to review the new list.",
 				strings.Join(planned, ", "), from, strings.Join(now, ", ")))

@@ -51,8 +51,8 @@ func (r *licenseSeatResource) Schema(_ context.Context, _ resource.SchemaRequest
 		MarkdownDescription: "A Dash Enterprise license seat: the `licensed_user` client role mapped **directly** to one user. " +
 			"Destroying it removes only that direct mapping; other roles and seats held through groups or composite roles are never touched.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The username.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The username. Known at plan time, so a transfer to `dashenterprise_license_seat.<name>.id` lists the apps it moves in the same plan that grants the seat.",
+				PlanModifiers: []planmodifier.String{copyOf{attr: "username"}}},
 			"username": schema.StringAttribute{Required: true,
 				MarkdownDescription: "Keycloak username (lower case) of the user who gets the seat. Changing it replaces the seat.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
