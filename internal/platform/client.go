@@ -160,10 +160,26 @@ func (c *Client) send(ctx context.Context, mutation bool, query string, vars map
 		}
 		return fmt.Errorf("reading the platform API answer: %w", err)
 	}
+	// A mutation whose answer cannot be read as a verdict may or may not have
+	// been applied: a gateway error (the server may have finished the work),
+	// a body that is not GraphQL, data that does not decode.
+	unknown := func(err error) error {
+		if mutation {
+			return &outcomeUnknownError{err: err}
+		}
+		return err
+	}
 	var gr gqlResponse
-	if err := json.Unmarshal(raw, &gr); err != nil {
+	if err := json.Unmarshal(raw, &gr); err != nil || (gr.Data == nil && len(gr.Errors) == 0) {
+		if resp.StatusCode == http.StatusUnauthorized {
+			// A gateway in front of the API may answer 401 without a GraphQL body.
+			return &Error{Code: CodeUnauthenticated, Message: fmt.Sprintf("%s answered 401 Unauthorized", c.endpoint)}
+		}
 		if resp.StatusCode == http.StatusNotFound {
 			return fmt.Errorf("%s answered 404: check url and platform_api_path", c.endpoint)
+		}
+		if mutation && (resp.StatusCode == http.StatusOK || resp.StatusCode >= 500) && resp.StatusCode != http.StatusServiceUnavailable {
+			return unknown(fmt.Errorf("%s answered %s with a body that is not a GraphQL answer", c.endpoint, resp.Status))
 		}
 		return fmt.Errorf("%s answered %s with a body that is not GraphQL JSON; check url and platform_api_path", c.endpoint, resp.Status)
 	}
@@ -172,11 +188,11 @@ func (c *Client) send(ctx context.Context, mutation bool, query string, vars map
 		return &Error{Code: e.Extensions.Code, Message: e.Message, Username: e.Extensions.Username, Group: e.Extensions.Group, App: e.Extensions.App}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s answered %s", c.endpoint, resp.Status)
+		return unknown(fmt.Errorf("%s answered %s", c.endpoint, resp.Status))
 	}
 	if out != nil {
 		if err := json.Unmarshal(gr.Data, out); err != nil {
-			return fmt.Errorf("decoding the platform API answer: %w", err)
+			return unknown(fmt.Errorf("decoding the platform API answer: %w", err))
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package platform
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"sort"
@@ -208,7 +207,9 @@ func (c *Client) listUsers(ctx context.Context) ([]User, error) {
 }
 
 // pages runs a paged query (apps, users) until its last page. Each page is
-// {op: {op: [items], totalPages}}, so the items are read by the operation's name.
+// {op: {op: [items], totalPages, totalCount}}, so the items are read by the
+// operation's name. A listing that ends before totalCount items is an error,
+// never a shorter list.
 func pages[T any](ctx context.Context, c *Client, op string, vars map[string]any, what string) ([]T, error) {
 	var all []T
 	for page := 0; ; page++ {
@@ -219,15 +220,22 @@ func pages[T any](ctx context.Context, c *Client, op string, vars map[string]any
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		var items []T
-		var totalPages int
-		if err := json.Unmarshal(out[op][op], &items); err != nil {
-			return nil, fmt.Errorf("%s: decoding page %d: %w", what, page, err)
-		}
-		if err := json.Unmarshal(out[op]["totalPages"], &totalPages); err != nil {
-			return nil, fmt.Errorf("%s: decoding page %d: %w", what, page, err)
+		var totalPages, totalCount int
+		for field, dst := range map[string]any{op: &items, "totalPages": &totalPages, "totalCount": &totalCount} {
+			raw, ok := out[op][field]
+			if !ok {
+				return nil, fmt.Errorf("%s: page %d has no %s", what, page, field)
+			}
+			if err := json.Unmarshal(raw, dst); err != nil {
+				return nil, fmt.Errorf("%s: decoding page %d: %w", what, page, err)
+			}
 		}
 		all = append(all, items...)
 		if page+1 >= totalPages || len(items) == 0 {
+			if len(all) != totalCount {
+				return nil, fmt.Errorf("%s: the listing ended after %d of %d items (page %d of %d); it changed while being read or was cut short, run terraform plan again",
+					what, len(all), totalCount, page+1, totalPages)
+			}
 			return all, nil
 		}
 	}
@@ -283,83 +291,107 @@ func (c *Client) RemoveCoOwners(ctx context.Context, app string, users, groups [
 // answer it reads the app back, and is done when every listed co-owner's
 // presence is as wanted.
 func (c *Client) coOwnerMutation(ctx context.Context, op, app string, users, groups []string, present bool) (*App, error) {
-	done := func(a *App) bool {
+	vars := map[string]any{"app": app, "users": nonNil(users), "groups": nonNil(groups)}
+	var result *App
+	send := func(ctx context.Context) error {
+		var out map[string]App
+		if err := c.do(ctx, true, Operations[op], vars, &out); err != nil {
+			return err
+		}
+		a := out[op]
+		result = &a
+		return nil
+	}
+	confirm := func(ctx context.Context) (bool, error) {
+		a, err := c.FetchApp(ctx, app)
+		if err != nil {
+			return false, err
+		}
 		for _, u := range users {
 			if a.HasCoOwnerUser(u) != present {
-				return false
+				return false, nil
 			}
 		}
 		for _, g := range groups {
 			if a.HasCoOwnerGroup(g) != present {
-				return false
+				return false, nil
 			}
 		}
-		return true
+		result = a
+		return true, nil
 	}
-	vars := map[string]any{"app": app, "users": nonNil(users), "groups": nonNil(groups)}
+	how := fmt.Sprintf("check the co-owners of %s in the App Manager (or run terraform plan)", app)
+	if err := c.mutate(ctx, op, send, confirm, how); err != nil {
+		return nil, err
+	}
+	return result, nil
+}
+
+// mutateAttempts bounds how often a mutation is sent when read-backs show it
+// did not happen.
+const mutateAttempts = 3
+
+// mutate sends a mutation. When its answer is lost (outcome unknown) it reads
+// back with confirm before anything else: done means the mutation happened;
+// not done means it did not, and it is sent again. It is never sent again
+// before a read-back has succeeded: if reading back fails, the error says that
+// the outcome is unknown and how to check it (how).
+func (c *Client) mutate(ctx context.Context, op string, send func(context.Context) error, confirm func(context.Context) (bool, error), how string) error {
 	var last error
-	for attempt := 0; attempt < 3; attempt++ {
-		var out map[string]App
-		err := c.do(ctx, true, Operations[op], vars, &out)
-		if err == nil {
-			a := out[op]
-			return &a, nil
-		}
-		if !IsOutcomeUnknown(err) {
-			return nil, err
+	for attempt := 0; attempt < mutateAttempts; attempt++ {
+		err := send(ctx)
+		if err == nil || !IsOutcomeUnknown(err) {
+			return err
 		}
 		last = err
-		a, rerr := c.FetchApp(ctx, app)
-		if rerr == nil && done(a) {
-			return a, nil
+		done, rerr := confirm(ctx)
+		if rerr != nil {
+			return &outcomeUnknownError{err: fmt.Errorf("%s: %w; reading back to check whether it was applied failed too (%v). "+
+				"The outcome is unknown and the provider did not send it again: %s, then apply again", op, err, rerr, how)}
+		}
+		if done {
+			return nil
 		}
 	}
-	return nil, last
+	return fmt.Errorf("%s: the answer was lost %d times and reading back showed it had not been applied: %w", op, mutateAttempts, last)
 }
 
 // TransferApps moves every app of source to target. After a lost answer it
-// checks whether the apps moved before trying again, so a transfer is never
-// performed twice.
+// reads the source's apps back before anything else: when the source owns
+// none of them, the transfer happened and the result lists expected (the
+// planned apps); a transfer is never sent twice without that check.
 func (c *Client) TransferApps(ctx context.Context, source, target string, expected []string) (*TransferResult, error) {
 	defer c.invalidate()
 	vars := map[string]any{"source": source, "target": target}
-	var last error
-	for attempt := 0; attempt < 3; attempt++ {
+	var result *TransferResult
+	send := func(ctx context.Context) error {
 		var out struct {
 			TransferApps TransferResult `json:"transferApps"`
 		}
-		err := c.do(ctx, true, Operations["transferApps"], vars, &out)
-		if err == nil {
-			sort.Strings(out.TransferApps.MovedApps)
-			return &out.TransferApps, nil
+		if err := c.do(ctx, true, Operations["transferApps"], vars, &out); err != nil {
+			return err
 		}
-		if !IsOutcomeUnknown(err) {
-			return nil, err
-		}
-		last = err
-		left, rerr := c.OwnedApps(ctx, source)
-		if rerr != nil || len(left) > 0 {
-			continue
-		}
-		moved, rerr := c.OwnedApps(ctx, target)
-		if rerr != nil {
-			continue
-		}
-		owned := map[string]bool{}
-		for _, a := range moved {
-			owned[a.Name] = true
-		}
-		all := true
-		for _, name := range expected {
-			all = all && owned[name]
-		}
-		if all {
-			res := &TransferResult{SourceUsername: source, TargetUsername: target, MovedApps: append([]string(nil), expected...)}
-			sort.Strings(res.MovedApps)
-			return res, nil
-		}
+		sort.Strings(out.TransferApps.MovedApps)
+		result = &out.TransferApps
+		return nil
 	}
-	return nil, errors.Join(last, fmt.Errorf("could not confirm whether the apps of %q moved to %q; run terraform plan to see what is left", source, target))
+	confirm := func(ctx context.Context) (bool, error) {
+		left, err := c.OwnedApps(ctx, source)
+		if err != nil {
+			return false, err
+		}
+		if len(left) > 0 {
+			return false, nil
+		}
+		result = &TransferResult{SourceUsername: source, TargetUsername: target, MovedApps: append([]string{}, expected...)}
+		sort.Strings(result.MovedApps)
+		return true, nil
+	}
+	how := fmt.Sprintf("check in the App Manager which apps %s and %s own (or run terraform plan: pending_apps lists what is left)", source, target)
+	if err := c.mutate(ctx, "transferApps", send, confirm, how); err != nil {
+		return nil, err
+	}
+	return result, nil
 }
 
 // CreateApp creates an app owned by the caller (used by tests and the demo with a user's token).
