@@ -55,7 +55,7 @@ func TestListingsArePagedToTheEnd(t *testing.T) {
 	old := UserPageSize
 	UserPageSize = 100
 	defer func() { UserPageSize = old }()
-	for _, tc := range []struct{ users, wantRequests int }{{0, 1}, {99, 1}, {100, 2}, {250, 3}} {
+	for _, tc := range []struct{ users, wantRequests int }{{0, 1}, {99, 1}, {100, 2}, {199, 2}, {200, 3}, {250, 3}} {
 		c, listings, tokens := fakeKeycloak(t, tc.users)
 		users, err := c.Users(context.Background(), "")
 		if err != nil {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
 // TokenSource supplies Bearer tokens for the platform API.
@@ -45,6 +47,10 @@ func New(endpoint string, base *retryablehttp.Client, tokens TokenSource) *Clien
 			return false, ctx.Err()
 		}
 		if err != nil {
+			var redirect *transport.RedirectError
+			if errors.As(err, &redirect) {
+				return false, err // answered with a redirect: not applied
+			}
 			return false, &outcomeUnknownError{err: err}
 		}
 		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
@@ -144,7 +150,8 @@ func (c *Client) send(ctx context.Context, mutation bool, query string, vars map
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		if mutation {
+		var redirect *transport.RedirectError
+		if mutation && !errors.As(err, &redirect) {
 			var ou *outcomeUnknownError
 			if !errors.As(err, &ou) {
 				err = &outcomeUnknownError{err: err}

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -34,7 +35,89 @@ type Options struct {
 	RetryWaitMin, RetryWaitMax time.Duration
 	// Subsystem names the tflog subsystem requests are logged to.
 	Subsystem string
+	// MaxResponseBytes bounds a response body (DefaultMaxResponseBytes when 0).
+	MaxResponseBytes int64
 }
+
+// DefaultMaxResponseBytes bounds every response body: far above the largest
+// answer we read (a partial export of a large realm), far below what could
+// exhaust the machine running terraform.
+const DefaultMaxResponseBytes = 256 << 20
+
+// RedirectError is returned instead of following a redirect: requests carry
+// Bearer tokens and password-grant bodies, which must never reach another
+// host or travel over plain HTTP, so no redirect is followed.
+type RedirectError struct {
+	From, To string
+	Status   int
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("%s answered %d with a redirect to %s; the provider never follows redirects with credentials: "+
+		"if that is the right server, use its address in the provider settings (url, keycloak_url, keycloak_base_path)", e.From, e.Status, e.To)
+}
+
+func refuseRedirect(req *http.Request, via []*http.Request) error {
+	status := 0
+	if req.Response != nil {
+		status = req.Response.StatusCode
+	}
+	return &RedirectError{From: redact(via[len(via)-1].URL), To: redact(req.URL), Status: status}
+}
+
+// limitTransport fails a response whose body is larger than max instead of reading it all.
+type limitTransport struct {
+	next http.RoundTripper
+	max  int64
+}
+
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || resp.Body == nil {
+		return resp, err
+	}
+	if resp.ContentLength > t.max {
+		_ = resp.Body.Close()
+		return nil, &TooLargeError{URL: redact(req.URL), Max: t.max}
+	}
+	resp.Body = &limitedBody{rc: resp.Body, left: t.max, url: redact(req.URL), max: t.max}
+	return resp, nil
+}
+
+// TooLargeError means a response body exceeded the bound.
+type TooLargeError struct {
+	URL string
+	Max int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("the answer of %s is larger than %d MiB; refusing to read it", e.URL, e.Max>>20)
+}
+
+type limitedBody struct {
+	rc        io.ReadCloser
+	left, max int64
+	url       string
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more than allowed tells a body of exactly max bytes from a longer one.
+		var one [1]byte
+		if n, _ := b.rc.Read(one[:]); n > 0 {
+			return 0, &TooLargeError{URL: b.url, Max: b.max}
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
 
 // maxRetryAfter caps a server's Retry-After so a bad header cannot stall an apply.
 const maxRetryAfter = 60 * time.Second
@@ -80,7 +163,15 @@ func New(opts Options) (*retryablehttp.Client, error) {
 		sub = "http"
 	}
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: &loggingTransport{next: base, subsystem: sub}, Timeout: opts.Timeout}
+	maxBody := opts.MaxResponseBytes
+	if maxBody == 0 {
+		maxBody = DefaultMaxResponseBytes
+	}
+	rc.HTTPClient = &http.Client{
+		Transport:     &limitTransport{next: &loggingTransport{next: base, subsystem: sub}, max: maxBody},
+		Timeout:       opts.Timeout,
+		CheckRedirect: refuseRedirect,
+	}
 	rc.RetryMax = opts.MaxRetries
 	rc.RetryWaitMin = opts.RetryWaitMin
 	rc.RetryWaitMax = opts.RetryWaitMax
@@ -139,6 +230,11 @@ func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 }
 
 func permanent(err error) bool {
+	var redirect *RedirectError
+	var tooLarge *TooLargeError
+	if errors.As(err, &redirect) || errors.As(err, &tooLarge) {
+		return true
+	}
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
@@ -191,6 +287,12 @@ func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // giveUp turns the last failed attempt into an error that names the endpoint.
 func giveUp(resp *http.Response, err error, attempts int) (*http.Response, error) {
+	if err != nil && permanent(err) {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		return nil, err
+	}
 	if resp != nil {
 		_ = resp.Body.Close()
 		return nil, fmt.Errorf("%s %s: server answered %s after %d attempt(s); the server is overloaded or unavailable, try again later",
