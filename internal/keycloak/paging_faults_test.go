@@ -72,9 +72,11 @@ func TestPageThatIsNotAJSONListIsAnError(t *testing.T) {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte("<html>maintenance</html>"))
 		},
-		"204":       func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) },
-		"truncated": func(w http.ResponseWriter) { _, _ = w.Write([]byte(`[{"id":"id0009","username":"user0009"},{"id":"id00`)) },
-		"object":    func(w http.ResponseWriter) { _, _ = w.Write([]byte(`{"error":"x"}`)) },
+		"204": func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) },
+		"truncated": func(w http.ResponseWriter) {
+			_, _ = w.Write([]byte(`[{"id":"id0009","username":"user0009"},{"id":"id00`))
+		},
+		"object": func(w http.ResponseWriter) { _, _ = w.Write([]byte(`{"error":"x"}`)) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := listingServer(t, func() []User { return numbered(25) }, func(w http.ResponseWriter, n int) bool {
