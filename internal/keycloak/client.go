@@ -16,6 +16,8 @@ import (
 	"github.com/Nerzal/gocloak/v13"
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/runcache"
 )
 
 // Config says where Keycloak is and how the provider logs in to it.
@@ -36,6 +38,10 @@ type Config struct {
 	ClientSecret string
 	// HTTP is the retrying client every request goes through.
 	HTTP *retryablehttp.Client
+	// PageSize is the page size of role-member and group listings
+	// (DefaultPageSize when 0); UserPageSize that of the realm's user listing
+	// (DefaultUserPageSize when 0).
+	PageSize, UserPageSize int
 	// StructureTTL is how long the realm's roles and groups (not their members)
 	// are cached; 0 caches them for the Client's life (one terraform command).
 	StructureTTL time.Duration
@@ -53,7 +59,7 @@ type Client struct {
 	mu        sync.Mutex
 	clientIDs map[string]string // clientId -> UUID
 	roles     map[string]*gocloak.Role
-	holders   map[string]*Holders
+	holders   *runcache.Cache[*Holders]
 	structure *structure
 	sf        singleflight.Group
 }
@@ -65,7 +71,13 @@ func New(cfg Config) *Client {
 	// ignore its own TLS options once a transport is set.
 	gc.RestyClient().SetTransport(&retryablehttp.RoundTripper{Client: cfg.HTTP})
 	gc.RestyClient().SetTimeout(0)
-	c := &Client{cfg: cfg, gc: gc, clientIDs: map[string]string{}, roles: map[string]*gocloak.Role{}, holders: map[string]*Holders{}}
+	c := &Client{cfg: cfg, gc: gc, clientIDs: map[string]string{}, roles: map[string]*gocloak.Role{}, holders: runcache.New[*Holders]()}
+	if c.cfg.PageSize <= 0 {
+		c.cfg.PageSize = DefaultPageSize
+	}
+	if c.cfg.UserPageSize <= 0 {
+		c.cfg.UserPageSize = DefaultUserPageSize
+	}
 	c.tokens = NewTokenSource(c.login)
 	return c
 }

@@ -122,43 +122,25 @@ func (h *Holders) addVia(u User, grant string) {
 
 // RoleHolders returns the run-scoped snapshot of the holders of roleName,
 // built once per Client (concurrent callers share one build). Writes made
-// through this Client update the snapshot, so it stays exact for them.
+// through this Client update the snapshot, also while it is being built, so
+// it stays exact for them.
 func (c *Client) RoleHolders(ctx context.Context, roleName string) (*Holders, error) {
-	c.mu.Lock()
-	h, ok := c.holders[roleName]
-	c.mu.Unlock()
-	if ok {
-		return h, nil
-	}
-	return shared(&c.sf, "holders:"+roleName, func() (*Holders, error) {
-		h, err := c.buildHolders(ctx, roleName)
-		if err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		c.holders[roleName] = h
-		c.mu.Unlock()
-		return h, nil
-	})
+	return c.holders.Get(roleName, func() (*Holders, error) { return c.buildHolders(ctx, roleName) })
 }
 
-// noteDirect records a write in the cached snapshot (copy-on-write, so
+// noteDirect records a write in the run-scoped snapshot (copy-on-write, so
 // readers holding the old snapshot are not disturbed).
 func (c *Client) noteDirect(roleName string, u User, direct bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	h, ok := c.holders[roleName]
-	if !ok {
-		return
-	}
-	h = h.clone()
-	h.remember(u)
-	if direct {
-		h.Direct[u.ID] = u
-	} else {
-		delete(h.Direct, u.ID)
-	}
-	c.holders[roleName] = h
+	c.holders.Update(roleName, func(h *Holders) *Holders {
+		h = h.clone()
+		h.remember(u)
+		if direct {
+			h.Direct[u.ID] = u
+		} else {
+			delete(h.Direct, u.ID)
+		}
+		return h
+	})
 }
 
 // newHolders lists the direct holders of roleName, the start of every

@@ -11,11 +11,13 @@ func TestNoteDirectIsCopyOnWriteAndIndexed(t *testing.T) {
 	old.Direct[alice.ID] = alice
 	old.remember(alice)
 	old.addVia(bob, "group:/Licensed Developers")
-	c.holders["licensed_user"] = old
+	if _, err := c.holders.Get("licensed_user", func() (*Holders, error) { return old, nil }); err != nil {
+		t.Fatal(err)
+	}
 
 	c.noteDirect("licensed_user", bob, true)
 	c.noteDirect("licensed_user", alice, false)
-	cur := c.holders["licensed_user"]
+	cur, _ := c.RoleHolders(t.Context(), "licensed_user")
 
 	if _, ok := old.DirectByUsername("bob"); ok {
 		t.Error("the old snapshot changed: bob became a direct holder in it")
@@ -46,5 +48,37 @@ func TestNoteDirectIsCopyOnWriteAndIndexed(t *testing.T) {
 	}
 	if got := cur.Indirect(); len(got) != 1 || len(got["bob"]) != 1 || got["bob"][0] != "group:/Licensed Developers" {
 		t.Errorf("Indirect = %v, want bob through /Licensed Developers", got)
+	}
+}
+
+// A seat granted while the run-scoped snapshot is being built is visible to
+// every later check in the run, even when the build read the role's holders
+// before the grant (before, noteDirect did nothing while a build was in flight,
+// so a transfer right after its seat grant could fail with "holds no license seat").
+func TestSeatGrantedDuringSnapshotBuildIsSeen(t *testing.T) {
+	c := New(Config{Realm: "dash", RolesClientID: "dash"})
+	alice, bob := User{ID: "id-a", Username: "alice"}, User{ID: "id-b", Username: "bob"}
+	started, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = c.holders.Get("licensed_user", func() (*Holders, error) {
+			h := newHoldersFor("licensed_user") // the listing, read before bob's grant
+			h.Direct[alice.ID] = alice
+			h.remember(alice)
+			close(started)
+			<-release
+			return h, nil
+		})
+	}()
+	<-started
+	c.noteDirect("licensed_user", bob, true) // AddClientRole(bob) returns during the build
+	close(release)
+	<-done
+	h, err := c.RoleHolders(t.Context(), "licensed_user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.EffectiveByUsername("bob") || !h.EffectiveByUsername("alice") {
+		t.Fatalf("bob's grant during the build was lost: direct %v", h.Direct)
 	}
 }

@@ -11,12 +11,12 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// PageSize is the page size of role-member and group listings; Keycloak's own default is 100.
-var PageSize = 100
+// DefaultPageSize is the page size of role-member and group listings; Keycloak's own default is 100.
+const DefaultPageSize = 100
 
-// UserPageSize is the page size of the realm's user listing, which can hold
-// tens of thousands of users: fewer, larger pages halve its time.
-var UserPageSize = 500
+// DefaultUserPageSize is the page size of the realm's user listing, which can
+// hold tens of thousands of users: fewer, larger pages halve its time.
+const DefaultUserPageSize = 500
 
 // pageAll lists with first/max until a page comes back short, so no listing is
 // ever cut at Keycloak's default page size. Every page after the first starts
@@ -55,7 +55,7 @@ func itemKey(raw json.RawMessage) string {
 
 // pagedGet lists a raw admin endpoint page by page.
 func pagedGet[T any](ctx context.Context, c *Client, url string, extra map[string]string) ([]T, error) {
-	return pagedGetSize[T](ctx, c, url, extra, PageSize)
+	return pagedGetSize[T](ctx, c, url, extra, c.cfg.PageSize)
 }
 
 // pagedGetSize lists a raw admin endpoint in pages of size.

@@ -51,7 +51,7 @@ func listingServer(t *testing.T, users func() []User, hook func(w http.ResponseW
 		t.Fatal(err)
 	}
 	return New(Config{BaseURL: srv.URL, Realm: "dash", RolesClientID: "dash", AdminRealm: "master", AdminClientID: "admin-cli",
-		Username: "admin", Password: "admin", HTTP: hc})
+		Username: "admin", Password: "admin", HTTP: hc, UserPageSize: 10})
 }
 
 func numbered(n int) []User {
@@ -64,9 +64,6 @@ func numbered(n int) []User {
 
 // A second page that is not a 200 JSON array is an error, never an empty last page.
 func TestPageThatIsNotAJSONListIsAnError(t *testing.T) {
-	old := UserPageSize
-	UserPageSize = 10
-	defer func() { UserPageSize = old }()
 	for name, bad := range map[string]func(w http.ResponseWriter){
 		"html": func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "text/html")
@@ -97,9 +94,6 @@ func TestPageThatIsNotAJSONListIsAnError(t *testing.T) {
 // A user deleted (or added) before the offset while the listing runs shifts
 // the pages; the overlap detects it instead of returning a list with a hole.
 func TestUserDeletedMidListingIsDetected(t *testing.T) {
-	old := UserPageSize
-	UserPageSize = 10
-	defer func() { UserPageSize = old }()
 	for name, change := range map[string]func([]User) []User{
 		"deleted": func(u []User) []User { return append(append([]User{}, u[:3]...), u[4:]...) },
 		"added":   func(u []User) []User { return append([]User{{ID: "aaaa", Username: "aaaa"}}, u...) },

@@ -52,11 +52,9 @@ func fakeKeycloak(t *testing.T, n int) (*Client, *atomic.Int32, *atomic.Int32) {
 }
 
 func TestListingsArePagedToTheEnd(t *testing.T) {
-	old := UserPageSize
-	UserPageSize = 100
-	defer func() { UserPageSize = old }()
 	for _, tc := range []struct{ users, wantRequests int }{{0, 1}, {99, 1}, {100, 2}, {199, 2}, {200, 3}, {250, 3}} {
 		c, listings, tokens := fakeKeycloak(t, tc.users)
+		c.cfg.UserPageSize = 100
 		users, err := c.Users(context.Background(), "")
 		if err != nil {
 			t.Fatal(err)
@@ -82,20 +80,18 @@ func TestAgainstRealKeycloak(t *testing.T) {
 		t.Skip("needs the local Keycloak (make test starts it)")
 	}
 	hc, _ := transport.New(transport.Options{Timeout: 10 * time.Second})
-	newClient := func() *Client {
+	newClientPaged := func(pageSize int) *Client {
 		return New(Config{BaseURL: "http://127.0.0.1:18080", Realm: "dash", RolesClientID: "dash", AdminRealm: "master",
-			AdminClientID: "admin-cli", Username: "admin", Password: "admin", HTTP: hc})
+			AdminClientID: "admin-cli", Username: "admin", Password: "admin", HTTP: hc, PageSize: pageSize})
 	}
+	newClient := func() *Client { return newClientPaged(0) }
 	ctx := context.Background()
 	full, err := newClient().FreshRoleHolders(ctx, "licensed_user")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The same snapshot with pages of 2: every listing must be followed to its end.
-	old := PageSize
-	PageSize = 2
-	defer func() { PageSize = old }()
-	small, err := newClient().FreshRoleHolders(ctx, "licensed_user")
+	small, err := newClientPaged(2).FreshRoleHolders(ctx, "licensed_user")
 	if err != nil {
 		t.Fatal(err)
 	}

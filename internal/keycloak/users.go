@@ -45,7 +45,7 @@ func (c *Client) Users(ctx context.Context, search string) ([]User, error) {
 	if search != "" {
 		extra["search"] = search
 	}
-	users, err := pagedGetSize[User](ctx, c, c.realmURL("users"), extra, UserPageSize)
+	users, err := pagedGetSize[User](ctx, c, c.realmURL("users"), extra, c.cfg.UserPageSize)
 	if err != nil {
 		return nil, fmt.Errorf("listing users of realm %q: %w", c.cfg.Realm, c.describe(err))
 	}

@@ -8,11 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/sync/singleflight"
 
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/runcache"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
@@ -30,9 +29,8 @@ type Client struct {
 	queries, mutations *retryablehttp.Client
 	tokens             TokenSource
 
-	sf   singleflight.Group
-	mu   sync.Mutex
-	memo map[string]any // run-scoped apps (dropped on every mutation), users, groups and license
+	// memo holds the run-scoped apps (dropped on every mutation), users, groups and license.
+	memo *runcache.Cache[any]
 }
 
 // New returns a client for the GraphQL endpoint; it makes no network call.
@@ -55,7 +53,7 @@ func New(endpoint string, base *retryablehttp.Client, tokens TokenSource) *Clien
 		}
 		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
 	}
-	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: map[string]any{}}
+	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: runcache.New[any]()}
 }
 
 // Endpoint returns the GraphQL URL.

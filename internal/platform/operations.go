@@ -267,11 +267,9 @@ func (c *Client) readLicense(ctx context.Context) (*License, error) {
 	return &out.License, nil
 }
 
-func (c *Client) invalidate() {
-	c.mu.Lock()
-	delete(c.memo, "apps")
-	c.mu.Unlock()
-}
+// invalidate drops the run-scoped app listing after a mutation (also one in
+// flight, which is then not kept).
+func (c *Client) invalidate() { c.memo.Invalidate("apps") }
 
 // AddCoOwners adds user and group (Parent/child) co-owners. After a lost
 // answer it reads the app back and only sends the mutation again if the
@@ -413,23 +411,7 @@ func nonNil(s []string) []string {
 
 // cached runs fetch once per Client and key (concurrent callers share it); errors are not cached.
 func cached[T any](c *Client, key string, fetch func() (T, error)) (T, error) {
-	c.mu.Lock()
-	if v, ok := c.memo[key]; ok {
-		c.mu.Unlock()
-		t, _ := v.(T)
-		return t, nil
-	}
-	c.mu.Unlock()
-	v, err, _ := c.sf.Do(key, func() (any, error) {
-		t, err := fetch()
-		if err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		c.memo[key] = t
-		c.mu.Unlock()
-		return t, nil
-	})
+	v, err := c.memo.Get(key, func() (any, error) { return fetch() })
 	t, _ := v.(T)
 	return t, err
 }

@@ -233,7 +233,7 @@ func benchUsersDataSource(binDir string, users, runs int) dsResult {
 	check(err)
 	res.Users = len(all)
 	res.Plan, res.EmptyPlan = median(plans), median(empty)
-	res.Physical = (res.Users+keycloak.UserPageSize-1)/keycloak.UserPageSize + 3
+	res.Physical = (res.Users+keycloak.DefaultUserPageSize-1)/keycloak.DefaultUserPageSize + 3
 	return res
 }
 
