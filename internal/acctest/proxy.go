@@ -27,6 +27,13 @@ type Fault struct {
 	ResetAfterForward bool
 	// Delay waits before forwarding.
 	Delay time.Duration
+	// Wait, if set, is called before forwarding, outside the decision lock: a
+	// test holds a request until something else has happened.
+	Wait func()
+}
+
+func (f Fault) injected() bool {
+	return f.Status != 0 || f.RetryAfter != 0 || f.Reset || f.ResetAfterForward || f.Delay != 0 || f.Wait != nil
 }
 
 // Request is what a fault decision sees of a request.
@@ -121,11 +128,14 @@ func StartFaultProxy(target string) (p *FaultProxy, stop func(), err error) {
 			p.decideMu.Unlock()
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
-		if f != (Fault{}) {
+		if f.injected() {
 			p.Faults.Add(1)
 		}
 		if f.Delay > 0 {
 			time.Sleep(f.Delay)
+		}
+		if f.Wait != nil {
+			f.Wait()
 		}
 		switch {
 		case f.Reset:

@@ -258,6 +258,9 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	kc := r.clients.Keycloak
+	// The seat checks and the transfer happen under both users' locks, so no
+	// revocation of either in this apply lands in between.
+	defer r.clients.locks.lock(from, to)()
 	for _, u := range []struct{ name, attr string }{{from, "from_username"}, {to, "to_username"}} {
 		if _, err := kc.UserByUsername(ctx, u.name); err != nil {
 			addUserLookupError(&resp.Diagnostics, kc, u.name, err)

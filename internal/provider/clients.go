@@ -19,6 +19,8 @@ type Clients struct {
 	Platform *platform.Client
 	// unknownConfig is set when the provider block depends on values known only at apply.
 	unknownConfig bool
+	// locks serialises checks and writes about the same user (see userLocks).
+	locks userLocks
 }
 
 // clientsFrom converts ProviderData, reporting a provider bug if it has the wrong type.

@@ -154,6 +154,9 @@ func (r *licenseSeatResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	kc := r.clients.Keycloak
 	username := state.Username.ValueString()
+	// The orphan check and the revocation happen under the user's lock, so no
+	// transfer to them in this apply lands in between.
+	defer r.clients.locks.lock(username)()
 	user, err := kc.UserByUsername(ctx, username)
 	if keycloak.IsNotFound(err) {
 		return // The user is gone, and with them the seat.

@@ -186,6 +186,9 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 // revocation checked before anything changes.
 func (r *licenseSeatsResource) converge(ctx context.Context, add, remove []string, diags *diag.Diagnostics) {
 	kc := r.clients.Keycloak
+	// The orphan checks and the revocations happen under the users' locks, so
+	// no transfer to them in this apply lands in between.
+	defer r.clients.locks.lock(remove...)()
 	users := map[string]keycloak.User{}
 	for _, name := range append(append([]string{}, add...), remove...) {
 		u, err := kc.UserByUsername(ctx, name)
