@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,6 +29,7 @@ func main() {
 	adminPass := flag.String("keycloak-admin-password", envOr("KC_ADMIN_PASSWORD", "admin"), "password of -keycloak-admin")
 	fixture := flag.String("fixture", "", "seed fixture (JSON) used when the state file does not exist yet")
 	stateFile := flag.String("state", "", "state file written after every change and read at start")
+	trusted := flag.String("trusted-clients", "dash,dash-platform", "comma-separated clients (azp) whose access tokens the API accepts")
 	flag.Parse()
 
 	host, _, err := net.SplitHostPort(*listen)
@@ -51,7 +53,8 @@ func main() {
 	kc := keycloak.New(keycloak.Config{BaseURL: *keycloakURL, Realm: *realm, RolesClientID: "dash", AdminRealm: "master",
 		AdminClientID: "admin-cli", Username: *adminUser, Password: *adminPass, HTTP: hc, StructureTTL: 10 * time.Second})
 	srv, err := emulator.New(emulator.Config{KeycloakURL: *keycloakURL, Realm: *realm, Initial: initial, StateFile: *stateFile,
-		Directory: emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"}})
+		Directory:      emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
+		TrustedClients: strings.Split(*trusted, ",")})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func ServeEmulator(initial *emulator.State) (*emulator.Server, string, func(), e
 		AdminClientID: "admin-cli", Username: AdminUsername, Password: AdminPassword, HTTP: hc, StructureTTL: 10 * time.Second})
 	em, err := emulator.New(emulator.Config{KeycloakURL: KeycloakURL, Realm: Realm,
 		Directory: emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
-		Initial:   initial})
+		Initial:   initial, TrustedClients: []string{"dash", PlatformClientID}})
 	if err != nil {
 		return nil, "", nil, err
 	}

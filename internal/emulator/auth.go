@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -41,7 +42,9 @@ type verifier struct {
 	issuer        string
 	jwksURL       string
 	rolesClientID string
-	http          *http.Client
+	// trusted are the clients (azp) whose access tokens are accepted.
+	trusted []string
+	http    *http.Client
 
 	mu      sync.Mutex
 	keys    map[string]*rsa.PublicKey
@@ -61,6 +64,7 @@ type tokenClaims struct {
 	ResourceAccess    map[string]struct{ Roles []string } `json:"resource_access"`
 	ClientID          string                              `json:"client_id"`
 	Azp               string                              `json:"azp"`
+	Typ               string                              `json:"typ"`
 }
 
 func (v *verifier) verify(ctx context.Context, raw string) (*Principal, error) {
@@ -74,6 +78,14 @@ func (v *verifier) verify(ctx context.Context, raw string) (*Principal, error) {
 	}
 	if claims.ExpiresAt == nil {
 		return nil, errors.New("token has no expiry")
+	}
+	if claims.Typ != "Bearer" {
+		// Keycloak marks access tokens "Bearer"; ID and refresh tokens are signed
+		// by the same key but are not credentials for an API.
+		return nil, fmt.Errorf("not an access token (typ %q)", claims.Typ)
+	}
+	if !slices.Contains(v.trusted, claims.Azp) {
+		return nil, fmt.Errorf("token issued to client %q, which this API does not trust (trusted: %s)", claims.Azp, strings.Join(v.trusted, ", "))
 	}
 	if claims.PreferredUsername == "" {
 		return nil, errors.New("token has no preferred_username")

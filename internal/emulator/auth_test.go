@@ -34,7 +34,7 @@ func realServer(t *testing.T) (*Server, *httptest.Server) {
 	kc := keycloak.New(keycloak.Config{BaseURL: kcURL, Realm: "dash", RolesClientID: "dash", AdminRealm: "master", AdminClientID: "admin-cli",
 		Username: "admin", Password: "admin", HTTP: hc})
 	s, err := New(Config{KeycloakURL: kcURL, Directory: KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
-		Initial: &State{Apps: []*App{{Name: "forecast", Owner: "alice"}}}})
+		Initial: &State{Apps: []*App{{Name: "forecast", Owner: "alice"}}}, TrustedClients: []string{"dash", "dash-platform"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +122,28 @@ func TestEmulatorValidatesRealKeycloakTokens(t *testing.T) {
 	if code, body := post(t, hs.URL, alice, q); code != 200 || !strings.Contains(body, platform.CodeForbidden) {
 		t.Errorf("non-admin: %d %s", code, body)
 	}
+	// Her ID token (same signature, same issuer) is not a credential for the API.
+	login, err := gocloak.NewClient(kcURL).Login(ctx, "dash", "", "dash", "alice", "alice-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if login.IDToken == "" {
+		login, err = gocloak.NewClient(kcURL).GetToken(ctx, "dash", gocloak.TokenOptions{ClientID: gocloak.StringP("dash"), GrantType: gocloak.StringP("password"),
+			Username: gocloak.StringP("alice"), Password: gocloak.StringP("alice-password"), Scopes: &[]string{"openid"}})
+		if err != nil || login.IDToken == "" {
+			t.Fatalf("no ID token to test with: %v", err)
+		}
+	}
+	if code, body := post(t, hs.URL, login.IDToken, q); code != 401 || !strings.Contains(body, "not an access token") {
+		t.Errorf("ID token accepted: %d %s", code, body)
+	}
+	// An access token of a client the API does not trust (terraform, the Keycloak admin client).
+	other := token(t, func(gc *gocloak.GoCloak) (*gocloak.JWT, error) {
+		return gc.LoginClient(ctx, "terraform", "terraform-secret", "dash")
+	})
+	if code, body := post(t, hs.URL, other, q); code != 401 || !strings.Contains(body, "does not trust") {
+		t.Errorf("token of an untrusted client accepted: %d %s", code, body)
+	}
 	// Her call was her login: she and her group are known now.
 	st := s.State()
 	if !slices.Contains(st.KnownUsers, "alice") || !slices.Contains(st.KnownGroups, "Data Science/Forecasting") {
@@ -169,8 +191,8 @@ func TestLostAnswerIsReadBackNotRepeated(t *testing.T) {
 	if strings.Join(res.MovedApps, ",") != "forecast" || s.State().Apps[0].Owner != "erin" {
 		t.Fatalf("result %+v state %+v", res, s.State().Apps[0])
 	}
-	if n := s.Requests.Load() - before; n != 3 {
-		t.Fatalf("%d requests; want the mutation once and two read-backs", n)
+	if n := s.Requests.Load() - before; n != 2 {
+		t.Fatalf("%d requests; want the mutation once and one read-back (the source owns nothing)", n)
 	}
 	_, _ = c.TransferApps(ctx, "erin", "alice", []string{"forecast"}) // restore for other tests
 }

@@ -35,6 +35,9 @@ type Config struct {
 	StateFile string
 	// HTTPClient fetches the JWKS (default http.DefaultClient).
 	HTTPClient *http.Client
+	// TrustedClients are the clients whose access tokens the API accepts
+	// (the token's azp); default RolesClientID only.
+	TrustedClients []string
 }
 
 // Server is the emulator. It implements http.Handler.
@@ -73,7 +76,11 @@ func New(cfg Config) (*Server, error) {
 		cfg.HTTPClient = http.DefaultClient
 	}
 	s := &Server{cfg: cfg, store: newStore(cfg.Initial), seen: map[string]bool{}}
+	if len(cfg.TrustedClients) == 0 {
+		cfg.TrustedClients = []string{cfg.RolesClientID}
+	}
 	s.verifier = newVerifier(cfg.KeycloakURL, cfg.Realm, cfg.RolesClientID, cfg.HTTPClient)
+	s.verifier.trusted = cfg.TrustedClients
 	schema, err := graphql.ParseSchema(platform.Schema, &resolver{s: s}, graphql.UseFieldResolvers())
 	if err != nil {
 		return nil, err

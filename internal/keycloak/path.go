@@ -23,6 +23,11 @@ func NormalizeGroupPath(p string) (string, error) {
 		if seg == "" {
 			return "", fmt.Errorf("group path %q has an empty segment; write it as /Parent/child", p)
 		}
+		if seg == "." || seg == ".." {
+			// Keycloak would resolve them like a file path (or refuse them),
+			// so the group meant is never the one written.
+			return "", fmt.Errorf("group path %q has a %q segment; group paths name groups, write the full path as /Parent/child", p, seg)
+		}
 	}
 	return "/" + trimmed, nil
 }

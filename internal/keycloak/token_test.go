@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -89,7 +90,7 @@ func TestNormalizeGroupPath(t *testing.T) {
 			t.Errorf("NormalizeGroupPath(%q) = %q %v, want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", " ", "/", "//", "/A//B", "/A/", "A/", " /A", "/A "} {
+	for _, bad := range []string{"", " ", "/", "//", "/A//B", "/A/", "A/", " /A", "/A ", "/A/..", "/A/./B", "..", "./A", "/../Admins"} {
 		if got, err := NormalizeGroupPath(bad); err == nil {
 			t.Errorf("NormalizeGroupPath(%q) = %q, want an error", bad, got)
 		}
@@ -105,9 +106,14 @@ func FuzzNormalizeGroupPath(f *testing.F) {
 		if err != nil {
 			return
 		}
-		// Canonical form: one leading slash, no empty segment, idempotent.
+		// Canonical form: one leading slash, no empty, "." or ".." segment, idempotent.
 		if out[0] != '/' || len(out) < 2 || out[len(out)-1] == '/' {
 			t.Fatalf("%q -> %q", in, out)
+		}
+		for _, seg := range strings.Split(out[1:], "/") {
+			if seg == "" || seg == "." || seg == ".." {
+				t.Fatalf("%q -> %q keeps segment %q", in, out, seg)
+			}
 		}
 		again, err := NormalizeGroupPath(out)
 		if err != nil || again != out {

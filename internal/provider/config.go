@@ -2,8 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -78,6 +80,38 @@ type settings struct {
 	RequestTimeout       time.Duration
 	MaxRetries           int
 	OrphanProtection     string
+	// StrippedUserInfo names the URL settings that carried a user name or
+	// password; it was removed (never sent, never shown) and Configure warns.
+	StrippedUserInfo []string
+}
+
+// warnings are the provider-level warnings of valid settings: TLS off,
+// plain HTTP to a host other than loopback, credentials removed from a URL.
+func (s settings) warnings() (out [][2]string) {
+	if s.InsecureSkipVerify {
+		out = append(out, [2]string{"TLS verification is disabled",
+			fmt.Sprintf("insecure_skip_verify is true: the provider accepts any certificate from %s and %s, so credentials can be intercepted. Use ca_cert_file to trust a private CA instead.", s.KeycloakURL, s.URL)})
+	}
+	for _, u := range []string{s.KeycloakURL, s.URL} {
+		if p, err := url.Parse(u); err == nil && p.Scheme == "http" && !loopback(p.Hostname()) {
+			out = append(out, [2]string{"Credentials sent over plain HTTP to " + u,
+				fmt.Sprintf("%s uses http://, so the admin password, client secrets and tokens cross the network unencrypted and can be intercepted. Use https:// (with ca_cert_file for a private CA).", u)})
+		}
+	}
+	for _, attr := range s.StrippedUserInfo {
+		out = append(out, [2]string{"Credentials removed from " + attr,
+			fmt.Sprintf("%s contained a user name or password before the host. The provider removed it: it is never sent or shown. Use admin_username/admin_password (%s, %s) or the platform credentials instead.",
+				attr, EnvVar("admin_username"), EnvVar("admin_password"))})
+	}
+	return out
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // resolver reads attributes with their environment fallbacks and collects
@@ -198,7 +232,7 @@ func resolve(m providerModel) (settings, bool, diag.Diagnostics) {
 		if err != nil {
 			r.errorf("url", "%s", err)
 		} else {
-			dashURL = u
+			dashURL = s.stripUserInfo("url", u)
 			s.URL = strings.TrimRight(u.String(), "/")
 		}
 	}
@@ -209,7 +243,7 @@ func resolve(m providerModel) (settings, bool, diag.Diagnostics) {
 			r.errorf("keycloak_url", "%s", err)
 			break
 		}
-		keycloakURL = strings.TrimRight(u.String(), "/")
+		keycloakURL = strings.TrimRight(s.stripUserInfo("keycloak_url", u).String(), "/")
 	case dashURL != nil:
 		// Dash Enterprise 5 serves Keycloak at https://auth-<dash host>.
 		keycloakURL = dashURL.Scheme + "://auth-" + dashURL.Host
@@ -255,10 +289,23 @@ func resolve(m providerModel) (settings, bool, diag.Diagnostics) {
 	return s, false, r.diags
 }
 
+// stripUserInfo removes a user name and password from u (in place) and records attr.
+func (s *settings) stripUserInfo(attr string, u *url.URL) *url.URL {
+	if u.User != nil {
+		u.User = nil
+		s.StrippedUserInfo = append(s.StrippedUserInfo, attr)
+	}
+	return u
+}
+
+// userInfo matches "user:password@" at the start of an authority, with or without a scheme.
+var userInfo = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9+.-]*://|//)?[^/@]*@`)
+
 func parseHTTPURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("%q is not an absolute http(s) URL; write it with its scheme, e.g. https://%s", raw, strings.TrimPrefix(strings.TrimPrefix(raw, "//"), "/"))
+		shown := userInfo.ReplaceAllString(raw, "$1") // never echo a password
+		return nil, fmt.Errorf("%q is not an absolute http(s) URL; write it with its scheme, e.g. https://%s", shown, strings.TrimPrefix(strings.TrimPrefix(shown, "//"), "/"))
 	}
 	return u, nil
 }

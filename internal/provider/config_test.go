@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +35,7 @@ func TestResolveDefaults(t *testing.T) {
 	want := settings{URL: "https://dash.example.com", KeycloakURL: "https://auth-dash.example.com", Realm: "dash", RolesClientID: "dash",
 		AdminRealm: "master", AdminClientID: "admin-cli", AdminUsername: "admin", AdminPassword: "pw",
 		PlatformURL: "https://dash.example.com/Manager/graphql", PlatformClientID: "dash", RequestTimeout: 30 * time.Second, MaxRetries: 4, OrphanProtection: "warn"}
-	if s != want {
+	if !reflect.DeepEqual(s, want) {
 		t.Fatalf("got  %+v\nwant %+v", s, want)
 	}
 }
@@ -200,5 +202,53 @@ func TestProviderSchemaSecretsSensitiveAndEnvDocumented(t *testing.T) {
 	}
 	if secrets != 4 {
 		t.Errorf("found %d password/secret settings, want 4 (admin_password, admin_client_secret, platform_client_secret, platform_password)", secrets)
+	}
+}
+
+// A user name and password in url or keycloak_url are removed and never shown,
+// not in the settings, not in any diagnostic; Configure warns that they were.
+func TestResolveStripsUserInfoAndNeverEchoesIt(t *testing.T) {
+	clearEnv(t)
+	m := baseModel()
+	m.URL = types.StringValue("https://bob:hunter2@dash.example.com")
+	m.KeycloakURL = types.StringValue("https://kcadmin:s3cret@auth.example.com")
+	s, _, diags := resolve(m)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	all := fmt.Sprint(s.URL, s.KeycloakURL, s.PlatformURL, s.warnings(), diags)
+	for _, secret := range []string{"hunter2", "s3cret", "bob:", "kcadmin"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("%q survives in the settings or diagnostics: %s", secret, all)
+		}
+	}
+	if s.URL != "https://dash.example.com" || s.KeycloakURL != "https://auth.example.com" {
+		t.Errorf("URLs not stripped: %s %s", s.URL, s.KeycloakURL)
+	}
+	if w := fmt.Sprint(s.warnings()); !strings.Contains(w, "Credentials removed from url") || !strings.Contains(w, "Credentials removed from keycloak_url") {
+		t.Errorf("want a warning per stripped URL: %s", w)
+	}
+	// An invalid URL with credentials: the error shows the URL without them.
+	m.URL, m.KeycloakURL = types.StringValue("bob:hunter2@dash.example.com"), types.StringNull()
+	_, _, diags = resolve(m)
+	if !diags.HasError() || strings.Contains(fmt.Sprint(diags), "hunter2") || !strings.Contains(fmt.Sprint(diags), "https://dash.example.com") {
+		t.Errorf("want an error that suggests https://dash.example.com and hides the password: %v", diags)
+	}
+}
+
+// Plain http:// to a host other than loopback warns, like insecure_skip_verify.
+func TestPlainHTTPWarns(t *testing.T) {
+	clearEnv(t)
+	for url, want := range map[string]bool{"http://dash.example.com": true, "https://dash.example.com": false, "http://127.0.0.1:18090": false, "http://localhost:8080": false} {
+		m := baseModel()
+		m.URL = types.StringValue(url)
+		s, _, diags := resolve(m)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		got := strings.Contains(fmt.Sprint(s.warnings()), "Credentials sent over plain HTTP to "+url)
+		if got != want {
+			t.Errorf("%s: plain-HTTP warning %v, want %v (%v)", url, got, want, s.warnings())
+		}
 	}
 }

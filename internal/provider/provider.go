@@ -99,9 +99,8 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.ResourceData, resp.DataSourceData = c, c
 		return
 	}
-	if s.InsecureSkipVerify {
-		resp.Diagnostics.AddWarning("TLS verification is disabled",
-			fmt.Sprintf("insecure_skip_verify is true: the provider accepts any certificate from %s and %s, so credentials can be intercepted. Use ca_cert_file to trust a private CA instead.", s.KeycloakURL, s.URL))
+	for _, w := range s.warnings() {
+		resp.Diagnostics.AddWarning(w[0], w[1])
 	}
 	c, err := newClients(s)
 	if err != nil {

@@ -21,13 +21,30 @@ type loggingTransport struct {
 // maxLoggedBody bounds how much of a body is logged at TRACE.
 const maxLoggedBody = 4096
 
+// maskWindow is how much of a body is read and masked before it is cut to
+// maxLoggedBody: masking first means a secret that straddles the cut is
+// masked as a whole, not left half-visible.
+const maskWindow = 64 << 10
+
 var secretPatterns = []*regexp.Regexp{
 	// JSON: "password": "...", "access_token": "...", credentials' "value", ...
-	regexp.MustCompile(`("(?:password|client_secret|secret|access_token|refresh_token|id_token|value|token)"\s*:\s*)"(?:[^"\\]|\\.)*"`),
+	// An unterminated string (a body cut inside it) is masked to its end.
+	regexp.MustCompile(`("(?:password|client_secret|secret|access_token|refresh_token|id_token|value|token)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)`),
 	// Form bodies of token requests.
 	regexp.MustCompile(`((?:^|&)(?:password|client_secret|refresh_token|assertion|client_assertion)=)[^&]*`),
-	// Anything that looks like a JWT.
-	regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`),
+	// Anything that looks like a JWT, also a cut one.
+	regexp.MustCompile(`eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}`),
+}
+
+// loggable reads up to maskWindow bytes of a body, masks them and cuts the
+// result to maxLoggedBody. It returns the bytes it read, to be handed on.
+func loggable(r io.Reader) (read []byte, logged string) {
+	read, _ = io.ReadAll(io.LimitReader(r, maskWindow))
+	logged = Mask(string(read))
+	if len(logged) > maxLoggedBody {
+		logged = logged[:maxLoggedBody]
+	}
+	return read, logged
 }
 
 // Mask replaces secrets in a request or response body with ***.
@@ -47,9 +64,9 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	fields := map[string]any{"method": req.Method, "path": req.URL.Path}
 	if req.Body != nil && req.GetBody != nil {
 		if body, err := req.GetBody(); err == nil {
-			b, _ := io.ReadAll(io.LimitReader(body, maxLoggedBody))
+			_, logged := loggable(body)
 			_ = body.Close()
-			tflog.SubsystemTrace(ctx, t.subsystem, "request body", map[string]any{"method": req.Method, "path": req.URL.Path, "body": Mask(string(b))})
+			tflog.SubsystemTrace(ctx, t.subsystem, "request body", map[string]any{"method": req.Method, "path": req.URL.Path, "body": logged})
 		}
 	}
 	start := time.Now()
@@ -64,12 +81,12 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	tflog.SubsystemDebug(ctx, t.subsystem, "request", fields)
 	if resp.Body != nil {
 		// Read a bounded prefix for TRACE and hand the whole body on.
-		prefix, _ := io.ReadAll(io.LimitReader(resp.Body, maxLoggedBody))
+		prefix, logged := loggable(resp.Body)
 		resp.Body = struct {
 			io.Reader
 			io.Closer
 		}{io.MultiReader(bytes.NewReader(prefix), resp.Body), resp.Body}
-		tflog.SubsystemTrace(ctx, t.subsystem, "response body", map[string]any{"method": req.Method, "path": req.URL.Path, "status": resp.StatusCode, "body": Mask(string(prefix))})
+		tflog.SubsystemTrace(ctx, t.subsystem, "response body", map[string]any{"method": req.Method, "path": req.URL.Path, "status": resp.StatusCode, "body": logged})
 	}
 	return resp, nil
 }
