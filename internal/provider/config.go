@@ -117,7 +117,10 @@ func loopback(host string) bool {
 // resolver reads attributes with their environment fallbacks and collects
 // diagnostics that name both the attribute and its variable.
 type resolver struct {
-	diags diag.Diagnostics
+	// complete is set for Configure: missing settings are errors then, and
+	// only then (terraform validate runs without credentials).
+	complete bool
+	diags    diag.Diagnostics
 	// unknown is set when a value is not known yet (planning with values from other resources).
 	unknown bool
 }
@@ -172,16 +175,37 @@ func (r *resolver) integer(attr string, v types.Int64, def int) int {
 	return def
 }
 
+// missing reports a required setting that is not set, at Configure time only.
+func (r *resolver) missing(attr, format string, args ...any) {
+	if r.complete {
+		r.errorf(attr, format, args...)
+	}
+}
+
 func (r *resolver) errorf(attr, format string, args ...any) {
 	r.diags.AddAttributeError(path.Root(attr), "Invalid provider setting "+attr,
 		fmt.Sprintf(format, args...)+fmt.Sprintf(" (attribute %q, environment variable %s)", attr, EnvVar(attr)))
 }
 
-// resolve turns the provider block into settings. With requireComplete false
-// (ValidateConfig) it skips checks that need values which may come from the
-// environment or be unknown until apply.
+// resolve turns the provider block into settings for Configure: every rule
+// applies, including "this setting is required".
 func resolve(m providerModel) (settings, bool, diag.Diagnostics) {
-	r := &resolver{}
+	return resolveSettings(m, true)
+}
+
+// validateSettings is resolve for ValidateConfig (terraform validate): it
+// rejects only values that are present and wrong, so a job without
+// credentials or URL (a pull-request check) validates; missing settings are
+// reported by Configure with the same messages.
+func validateSettings(m providerModel) diag.Diagnostics {
+	_, _, diags := resolveSettings(m, false)
+	return diags
+}
+
+// resolveSettings reads every setting (configuration, then environment, then
+// default) and applies each setting's rule. Each rule stands alone below.
+func resolveSettings(m providerModel, complete bool) (settings, bool, diag.Diagnostics) {
+	r := &resolver{complete: complete}
 	s := settings{
 		URL:                  r.str("url", m.URL, ""),
 		Realm:                r.str("realm", m.Realm, DefaultRealm),
@@ -207,25 +231,52 @@ func resolve(m providerModel) (settings, bool, diag.Diagnostics) {
 	if r.unknown {
 		return s, true, r.diags
 	}
+	s.RequestTimeout = r.timeout(timeout)
+	r.retries(s.MaxRetries)
+	r.orphanProtection(s.OrphanProtection)
+	r.names(s)
+	r.urls(&s, keycloakURL, basePath, apiPath)
+	r.adminLogin(s)
+	r.platformLogin(s)
+	if s.PlatformClientID == "" {
+		s.PlatformClientID = DefaultPlatformClient
+	}
+	return s, false, r.diags
+}
 
-	s.RequestTimeout = DefaultRequestTimeout
-	if d, err := time.ParseDuration(timeout); err != nil || d <= 0 {
-		r.errorf("request_timeout", "Use a positive Go duration such as \"30s\" or \"2m\", got %q.", timeout)
-	} else {
-		s.RequestTimeout = d
+func (r *resolver) timeout(v string) time.Duration {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		r.errorf("request_timeout", "Use a positive Go duration such as \"30s\" or \"2m\", got %q.", v)
+		return DefaultRequestTimeout
 	}
-	if s.MaxRetries < 0 || s.MaxRetries > 20 {
-		r.errorf("max_retries", "Use a number from 0 to 20, got %d.", s.MaxRetries)
+	return d
+}
+
+func (r *resolver) retries(n int) {
+	if n < 0 || n > 20 {
+		r.errorf("max_retries", "Use a number from 0 to 20, got %d.", n)
 	}
-	if s.OrphanProtection != OrphanProtectionWarn && s.OrphanProtection != OrphanProtectionError {
-		r.errorf("orphan_protection", "Use %q (plan warnings only) or %q (refuse to revoke a seat that would orphan apps), got %q.", OrphanProtectionWarn, OrphanProtectionError, s.OrphanProtection)
+}
+
+func (r *resolver) orphanProtection(v string) {
+	if v != OrphanProtectionWarn && v != OrphanProtectionError {
+		r.errorf("orphan_protection", "Use %q (plan warnings only) or %q (refuse to revoke a seat that would orphan apps), got %q.", OrphanProtectionWarn, OrphanProtectionError, v)
 	}
-	for attr, v := range map[string]string{"realm": s.Realm, "roles_client_id": s.RolesClientID, "admin_realm": s.AdminRealm, "admin_client_id": s.AdminClientID} {
-		if v == "" {
-			r.errorf(attr, "The value must not be empty.")
+}
+
+// names rejects realm and client names set to "" explicitly.
+func (r *resolver) names(s settings) {
+	for _, n := range []struct{ attr, v string }{{"realm", s.Realm}, {"roles_client_id", s.RolesClientID}, {"admin_realm", s.AdminRealm}, {"admin_client_id", s.AdminClientID}} {
+		if n.v == "" {
+			r.errorf(n.attr, "The value must not be empty.")
 		}
 	}
+}
 
+// urls sets URL, KeycloakURL (https://auth-<host> by default, plus the base
+// path) and PlatformURL.
+func (r *resolver) urls(s *settings, keycloakURL, basePath, apiPath string) {
 	var dashURL *url.URL
 	if s.URL != "" {
 		u, err := parseHTTPURL(s.URL)
@@ -247,8 +298,8 @@ func resolve(m providerModel) (settings, bool, diag.Diagnostics) {
 	case dashURL != nil:
 		// Dash Enterprise 5 serves Keycloak at https://auth-<dash host>.
 		keycloakURL = dashURL.Scheme + "://auth-" + dashURL.Host
-	default:
-		r.errorf("url", "Set url to the Dash Enterprise address (e.g. https://dash.example.com), or set keycloak_url directly.")
+	case s.URL == "":
+		r.missing("url", "Set url to the Dash Enterprise address (e.g. https://dash.example.com), or set keycloak_url directly.")
 	}
 	if basePath != "" {
 		basePath = "/" + strings.Trim(basePath, "/")
@@ -257,36 +308,38 @@ func resolve(m providerModel) (settings, bool, diag.Diagnostics) {
 		}
 	}
 	s.KeycloakURL = keycloakURL + basePath
-
 	if dashURL != nil {
 		s.PlatformURL = s.URL + "/" + strings.TrimLeft(apiPath, "/")
 	}
+}
 
+// adminLogin checks the Keycloak admin login: a password grant or client credentials, not both.
+func (r *resolver) adminLogin(s settings) {
 	switch {
 	case s.AdminClientSecret != "" && (s.AdminUsername != "" || s.AdminPassword != ""):
 		r.errorf("admin_client_secret", "Choose one admin login: admin_username/admin_password (password grant) or admin_client_id/admin_client_secret (client credentials), not both.")
 	case s.AdminClientSecret != "" && s.AdminClientID == DefaultAdminClientID:
 		r.errorf("admin_client_id", "admin_client_secret needs admin_client_id set to a confidential client whose service account has the realm-management roles; admin-cli is a public client.")
 	case s.AdminClientSecret == "" && s.AdminUsername == "":
-		r.errorf("admin_username", "Set admin_username and admin_password (a Keycloak admin in realm %q), or admin_client_id and admin_client_secret.", s.AdminRealm)
+		r.missing("admin_username", "Set admin_username and admin_password (a Keycloak admin in realm %q), or admin_client_id and admin_client_secret.", s.AdminRealm)
 	case s.AdminClientSecret == "" && s.AdminPassword == "":
-		r.errorf("admin_password", "admin_username %q is set but admin_password is not.", s.AdminUsername)
+		r.missing("admin_password", "admin_username %q is set but admin_password is not.", s.AdminUsername)
 	}
 	if s.AdminUsername != "" && strings.ToLower(s.AdminUsername) != s.AdminUsername {
 		r.errorf("admin_username", "Keycloak stores usernames in lower case; use %q.", strings.ToLower(s.AdminUsername))
 	}
+}
+
+// platformLogin checks the optional platform API login: a user and password, or a client secret.
+func (r *resolver) platformLogin(s settings) {
 	switch {
 	case s.PlatformUsername != "" && s.PlatformPassword == "":
-		r.errorf("platform_password", "platform_username %q is set but platform_password is not.", s.PlatformUsername)
+		r.missing("platform_password", "platform_username %q is set but platform_password is not.", s.PlatformUsername)
 	case s.PlatformUsername == "" && s.PlatformPassword != "":
-		r.errorf("platform_username", "platform_password is set but platform_username is not.")
+		r.missing("platform_username", "platform_password is set but platform_username is not.")
 	case s.PlatformUsername == "" && s.PlatformClientSecret != "" && s.PlatformClientID == "":
-		r.errorf("platform_client_id", "platform_client_secret is set; also set platform_client_id, the confidential client in realm %q whose service account holds the admin role.", s.Realm)
+		r.missing("platform_client_id", "platform_client_secret is set; also set platform_client_id, the confidential client in realm %q whose service account holds the admin role.", s.Realm)
 	}
-	if s.PlatformClientID == "" {
-		s.PlatformClientID = DefaultPlatformClient
-	}
-	return s, false, r.diags
 }
 
 // stripUserInfo removes a user name and password from u (in place) and records attr.

@@ -252,3 +252,31 @@ func TestPlainHTTPWarns(t *testing.T) {
 		}
 	}
 }
+
+// terraform validate (ValidateConfig) passes with no settings at all, and
+// still rejects a value that is present and wrong; Configure reports the
+// missing ones with the same messages.
+func TestValidateNeedsNoCredentialsButRejectsWrongValues(t *testing.T) {
+	clearEnv(t)
+	if diags := validateSettings(providerModel{}); diags.HasError() {
+		t.Fatalf("an empty provider block must validate: %v", diags)
+	}
+	if _, _, diags := resolve(providerModel{}); !strings.Contains(fmt.Sprint(diags), "DASHENTERPRISE_URL") || !strings.Contains(fmt.Sprint(diags), "DASHENTERPRISE_ADMIN_USERNAME") {
+		t.Fatalf("Configure must still name the missing url and admin login: %v", diags)
+	}
+	for name, mutate := range map[string]func(*providerModel){
+		"url without scheme": func(m *providerModel) { m.URL = types.StringValue("dash.example.com") },
+		"both logins": func(m *providerModel) {
+			m.AdminUsername, m.AdminClientSecret = types.StringValue("admin"), types.StringValue("s")
+		},
+		"bad timeout":    func(m *providerModel) { m.RequestTimeout = types.StringValue("30") },
+		"bad protection": func(m *providerModel) { m.OrphanProtection = types.StringValue("strict") },
+		"upper-case":     func(m *providerModel) { m.AdminUsername = types.StringValue("Admin") },
+	} {
+		m := providerModel{}
+		mutate(&m)
+		if diags := validateSettings(m); !diags.HasError() {
+			t.Errorf("%s: validate accepted a wrong value", name)
+		}
+	}
+}

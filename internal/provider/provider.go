@@ -77,8 +77,7 @@ func (p *dashProvider) ValidateConfig(ctx context.Context, req provider.Validate
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, _, diags := resolve(m)
-	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(validateSettings(m)...)
 }
 
 func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
