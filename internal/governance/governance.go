@@ -157,6 +157,34 @@ func (r Revocation) Warning(strict bool) (summary, detail string, ok bool) {
 	return summary, detail, true
 }
 
+// StillOwned returns the apps the revocation would orphan that no transfer
+// planned before it moves away (movedAway: apps a transfer of this plan takes
+// from the user), sorted.
+func (r Revocation) StillOwned(movedAway []string) []string {
+	if !r.LosesSeat() {
+		return nil
+	}
+	var out []string
+	for _, a := range r.Owned {
+		if !slices.Contains(movedAway, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// StrictPlanError is the plan error of a revocation that orphan_protection =
+// "error" refuses: it names the user and the apps left, and the two remedies
+// that work (Terraform cannot order a transfer before an unrelated revocation
+// in one apply).
+func (r Revocation) StrictPlanError(stillOwned []string) (summary, detail string) {
+	return fmt.Sprintf("Revoking the seat of %s would orphan %s", r.Username, strings.Join(stillOwned, ", ")),
+		fmt.Sprintf("orphan_protection is \"error\" and %s owns %s, which no transfer in this plan moves away first. "+
+			"Transfer them in an earlier apply (dashenterprise_app_transfer), or in this one with depends_on on the transfer so the provider plans it first, "+
+			"or keep the seat until the apps have moved. See the offboarding guide.",
+			r.Username, strings.Join(stillOwned, ", "))
+}
+
 // Capacity is the seat count before a change.
 type Capacity struct {
 	Purchased int

@@ -144,3 +144,24 @@ func TestOrphanedApps(t *testing.T) {
 		t.Fatalf("%v", got)
 	}
 }
+
+func TestStrictRevocationLeavesOnlyAppsNotMovedAway(t *testing.T) {
+	s := snapshot()
+	rev := s.RevokeDirectSeat("alice")
+	if !rev.Orphans() {
+		t.Fatalf("alice owns apps: %+v", rev)
+	}
+	if got := rev.StillOwned(nil); !reflect.DeepEqual(got, []string{"churn", "forecast"}) {
+		t.Fatalf("nothing moved away: %v", got)
+	}
+	if got := rev.StillOwned([]string{"forecast"}); !reflect.DeepEqual(got, []string{"churn"}) {
+		t.Fatalf("forecast moved away: %v", got)
+	}
+	if got := rev.StillOwned([]string{"churn", "forecast", "other"}); len(got) != 0 {
+		t.Fatalf("everything moved away: %v", got)
+	}
+	summary, detail := rev.StrictPlanError([]string{"churn"})
+	if !strings.Contains(summary, "alice") || !strings.Contains(summary, "churn") || !strings.Contains(detail, "depends_on") {
+		t.Fatalf("%q / %q", summary, detail)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -41,6 +42,8 @@ type appTransferModel struct {
 	TransferredApps types.List   `tfsdk:"transferred_apps"`
 	PendingApps     types.List   `tfsdk:"pending_apps"`
 	TransferredAt   types.String `tfsdk:"transferred_at"`
+	FromHoldsSeat   types.Bool   `tfsdk:"from_holds_seat"`
+	ToHoldsSeat     types.Bool   `tfsdk:"to_holds_seat"`
 }
 
 func (r *appTransferResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -65,6 +68,12 @@ func (r *appTransferResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "Apps `from_username` owns now. When it is not empty (apps deployed after the transfer), the next plan replaces the resource to transfer them too."},
 			"transferred_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the transfer happened (RFC 3339).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"from_holds_seat": schema.BoolAttribute{Computed: true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Known at plan time: whether `from_username` holds a license seat, or gets one earlier in the same plan. A transfer needs both seats. For policy as code."},
+			"to_holds_seat": schema.BoolAttribute{Computed: true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Known at plan time: whether `to_username` holds a license seat, or gets one earlier in the same plan (a `dashenterprise_license_seat` that this transfer references or depends on). For policy as code."},
 		},
 	}
 }
@@ -100,6 +109,7 @@ func (r *appTransferResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.Set(ctx, appTransferModel{
 		ID: types.StringValue(req.ID), FromUsername: types.StringValue(from), ToUsername: types.StringValue(to),
 		TransferredApps: empty, PendingApps: empty, TransferredAt: types.StringValue(""),
+		FromHoldsSeat: types.BoolNull(), ToHoldsSeat: types.BoolNull(),
 	})...)
 }
 
@@ -177,10 +187,15 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	tr := snap.PlanTransfer(from, to)
+	r.clients.planned.move(from, tr.Apps)
+	tr.FromHasSeat = tr.FromHasSeat || r.clients.planned.granted(from)
 	plan.TransferredApps = stringList(ctx, tr.Apps, &resp.Diagnostics)
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
+	plan.FromHoldsSeat = types.BoolValue(tr.FromHasSeat)
 	if !plan.ToUsername.IsUnknown() {
 		plan.ID = types.StringValue(from + ":" + to)
+		tr.ToHasSeat = tr.ToHasSeat || r.clients.planned.granted(to)
+		plan.ToHoldsSeat = types.BoolValue(tr.ToHasSeat)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 
@@ -241,6 +256,9 @@ func (r *appTransferResource) planPending(ctx context.Context, state appTransfer
 	plan.TransferredApps = stringList(ctx, pending, &resp.Diagnostics)
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
 	plan.TransferredAt = types.StringUnknown()
+	r.clients.planned.move(from, pending)
+	_, toSeat := snap.Seats[state.ToUsername.ValueString()]
+	plan.FromHoldsSeat, plan.ToHoldsSeat = types.BoolValue(true), types.BoolValue(toSeat || r.clients.planned.granted(state.ToUsername.ValueString()))
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("pending_apps"))
 }
@@ -312,6 +330,13 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 	plan.TransferredApps = stringList(ctx, res.MovedApps, &resp.Diagnostics)
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
 	plan.TransferredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	// Both users held seats: the transfer checked it before moving anything.
+	if plan.FromHoldsSeat.IsUnknown() {
+		plan.FromHoldsSeat = types.BoolValue(true)
+	}
+	if plan.ToHoldsSeat.IsUnknown() {
+		plan.ToHoldsSeat = types.BoolValue(true)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 

@@ -99,7 +99,7 @@ func TestAccAppTransfer_lifecycle(t *testing.T) {
 				},
 			},
 			{ResourceName: addr, ImportState: true, ImportStateId: from + ":" + to, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"transferred_apps", "transferred_at"}},
+				ImportStateVerifyIgnore: []string{"transferred_apps", "transferred_at", "from_holds_seat", "to_holds_seat"}},
 		},
 	})
 }
@@ -124,6 +124,11 @@ func TestAccAppTransfer_planWarningsAndApplyRefusals(t *testing.T) {
 	}
 	if len(res.Find("warning", to+" already owns apps", theirs, "cannot be exactly reversed")) != 1 {
 		t.Errorf("missing the irreversibility warning naming %s: %v", theirs, res.Diagnostics)
+	}
+	// For policy: the plan says that to holds no seat and from does.
+	ws.Plan("-out=tfplan")
+	if ch := ws.ShowPlan("tfplan")["dashenterprise_app_transfer.test"]; ch.After["to_holds_seat"] != false || ch.After["from_holds_seat"] != true {
+		t.Errorf("want from_holds_seat true, to_holds_seat false: %v", ch.After)
 	}
 
 	// Apply fails before anything moves.

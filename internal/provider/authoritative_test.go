@@ -99,19 +99,24 @@ func TestAccLicenseSeats_authoritative(t *testing.T) {
 		t.Fatalf("%s not restored", added)
 	}
 
-	// Dropping an app owner: a warning naming the app, and with orphan_protection = "error"
-	// the apply refuses before changing any seat (byHand would have been granted too).
+	// Dropping an app owner with orphan_protection = "error": the plan fails naming
+	// the user and the app, and nothing changes (byHand would have been granted too).
 	ws.Write(seatsSetConfig("error", union(without(everyone, owner), byHand)))
 	res = ws.Plan()
-	if len(res.Find("warning", "Revoking the seat of "+owner, app+" (owner)")) != 1 {
-		t.Fatalf("want the orphan warning naming %s: %v", app, res.Diagnostics)
+	if res.Err == nil || len(res.Find("error", "Revoking the seat of "+owner+" would orphan "+app)) != 1 {
+		t.Fatalf("want the plan to fail naming %s: %v", app, res.Diagnostics)
 	}
 	res = ws.Apply()
-	if len(res.Find("error", "Refusing to revoke the seat of "+owner, app)) != 1 || len(res.Find("error", "No seat was changed")) != 1 {
+	if res.Err == nil || len(res.Find("error", "Revoking the seat of "+owner+" would orphan "+app)) != 1 {
 		t.Fatalf("want a refusal that changes nothing: %v", res.Diagnostics)
 	}
 	if !acctest.DirectRoles(t, ownerID)["licensed_user"] || acctest.DirectRoles(t, byHandID)["licensed_user"] {
 		t.Fatal("a refused apply changed seats")
+	}
+	// In warn mode the plan warns, naming the app.
+	ws.Write(seatsSetConfig("warn", union(without(everyone, owner), byHand)))
+	if res := ws.Plan(); len(res.Find("warning", "Revoking the seat of "+owner, app+" (owner)")) != 1 || len(res.Errors()) > 0 {
+		t.Fatalf("want the orphan warning naming %s: %v", app, res.Diagnostics)
 	}
 
 	// Capacity is checked exactly against the whole planned set.

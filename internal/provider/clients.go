@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -21,6 +24,15 @@ type Clients struct {
 	unknownConfig bool
 	// locks serialises checks and writes about the same user (see userLocks).
 	locks userLocks
+	// planned is what this plan has shown so far (see planRegistry).
+	planned planRegistry
+	// stateApps is the run's app listing for state attributes (see appsForState).
+	stateApps struct {
+		once     sync.Once
+		apps     []platform.App
+		err      error
+		reported atomic.Bool
+	}
 }
 
 // clientsFrom converts ProviderData, reporting a provider bug if it has the wrong type.
@@ -78,4 +90,17 @@ func (c *Clients) platformReady(diags *diag.Diagnostics) bool {
 		return false
 	}
 	return true
+}
+
+// appsForState lists the apps once per run for attributes that describe them
+// in state (owned_apps): a failure is kept for the run too, so a platform
+// outage costs one failed listing, not one per resource.
+func (c *Clients) appsForState(ctx context.Context) ([]platform.App, error) {
+	c.stateApps.once.Do(func() { c.stateApps.apps, c.stateApps.err = c.Platform.Apps(ctx) })
+	return c.stateApps.apps, c.stateApps.err
+}
+
+// firstAppsFailure reports true once per run, so the failure is reported once.
+func (c *Clients) firstAppsFailure() bool {
+	return c.stateApps.reported.CompareAndSwap(false, true)
 }

@@ -182,6 +182,10 @@ resource "dashenterprise_app_transfer" "t" {
 	if got := acctest.Strings(ch.After, "transferred_apps"); !slices.Equal(got, []string{app}) {
 		t.Fatalf("the plan must list the apps that move, got transferred_apps = %v (after %v)", got, ch.After)
 	}
+	// For policy: bob holds no seat yet, but gets one earlier in the same plan.
+	if ch.After["to_holds_seat"] != true || ch.After["from_holds_seat"] != true {
+		t.Fatalf("want from_holds_seat and to_holds_seat true at plan time, got %v / %v", ch.After["from_holds_seat"], ch.After["to_holds_seat"])
+	}
 	ws.MustApply("tfplan")
 	if o := acctest.EmulatorAppOwner(t, app); o != bob {
 		t.Fatalf("%s owned by %s, want %s", app, o, bob)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -40,6 +41,8 @@ type licenseSeatModel struct {
 	UserID     types.String `tfsdk:"user_id"`
 	GrantedVia types.List   `tfsdk:"granted_via"`
 	Effective  types.Bool   `tfsdk:"effective"`
+	OwnedApps  types.List   `tfsdk:"owned_apps"`
+	CoOwned    types.List   `tfsdk:"coowned_apps"`
 }
 
 func (r *licenseSeatResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -62,6 +65,10 @@ func (r *licenseSeatResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"granted_via": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "Other ways the user holds `licensed_user`, sorted: `group:/Parent/child` for a group (or parent group) holding the role, `composite:<client>/<role>` (or `composite:<realm role>`) for a composite role containing it, such as the realm's default roles. Empty when the direct assignment is the only one."},
 			"effective": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user effectively holds a seat."},
+			"owned_apps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Apps the user owns, sorted; refreshed on every read, so a destroy's `before` in `terraform show -json` names the apps the revocation would orphan. Null without platform credentials."},
+			"coowned_apps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Apps the user co-owns directly (not through a group), sorted; refreshed on every read. Null without platform credentials."},
 		},
 	}
 }
@@ -102,7 +109,7 @@ func (r *licenseSeatResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	if st := seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+	if st := r.seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
 	}
 }
@@ -126,17 +133,43 @@ func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if st := seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+	if st := r.seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
 	}
 }
 
-// seatState builds the state of a seat that is held directly.
-func seatState(ctx context.Context, username, userID string, holders *keycloak.Holders, diags *diag.Diagnostics) *licenseSeatModel {
-	return &licenseSeatModel{
+// seatState builds the state of a seat that is held directly, with the apps
+// its holder owns and co-owns (from the run's one app listing).
+func (r *licenseSeatResource) seatState(ctx context.Context, username, userID string, holders *keycloak.Holders, diags *diag.Diagnostics) *licenseSeatModel {
+	st := &licenseSeatModel{
 		ID: types.StringValue(username), Username: types.StringValue(username), UserID: types.StringValue(userID),
 		GrantedVia: stringList(ctx, holders.Via[userID], diags), Effective: types.BoolValue(true),
+		OwnedApps: types.ListNull(types.StringType), CoOwned: types.ListNull(types.StringType),
 	}
+	if r.clients.Platform == nil {
+		return st
+	}
+	apps, err := r.clients.appsForState(ctx)
+	if err != nil {
+		if r.clients.firstAppsFailure() {
+			diags.AddWarning("Cannot read which apps the seat holders own",
+				fmt.Sprintf("%s\n\nowned_apps and coowned_apps are null in this refresh (first affected: %s). Plan-time orphan checks read the apps again and report their own errors.", err, username))
+		}
+		return st
+	}
+	var owned, coowned []string
+	for _, a := range apps {
+		switch {
+		case a.Owner == username:
+			owned = append(owned, a.Name)
+		case a.HasCoOwnerUser(username):
+			coowned = append(coowned, a.Name)
+		}
+	}
+	sort.Strings(owned)
+	sort.Strings(coowned)
+	st.OwnedApps, st.CoOwned = stringList(ctx, owned, diags), stringList(ctx, coowned, diags)
+	return st
 }
 
 func (r *licenseSeatResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -174,7 +207,15 @@ func (r *licenseSeatResource) Delete(ctx context.Context, req resource.DeleteReq
 }
 
 func (r *licenseSeatResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.clients == nil || r.clients.unknownConfig {
+	if r.clients == nil {
+		return
+	}
+	if r.clients.unknownConfig {
+		if req.Plan.Raw.IsNull() {
+			var state licenseSeatModel
+			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+			warnUncheckedRevocations([]string{state.Username.ValueString()}, &resp.Diagnostics)
+		}
 		return
 	}
 	switch {
@@ -188,6 +229,7 @@ func (r *licenseSeatResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if plan.Username.IsUnknown() || plan.Username.IsNull() {
 			return
 		}
+		r.clients.planned.grant(plan.Username.ValueString())
 		r.planGrant(ctx, plan.Username.ValueString(), &resp.Diagnostics)
 	default:
 		var plan, state licenseSeatModel
@@ -195,6 +237,7 @@ func (r *licenseSeatResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !plan.Username.IsUnknown() && plan.Username.ValueString() != state.Username.ValueString() {
 			r.clients.planRevocations(ctx, []string{state.Username.ValueString()}, &resp.Diagnostics)
+			r.clients.planned.grant(plan.Username.ValueString())
 			r.planGrant(ctx, plan.Username.ValueString(), &resp.Diagnostics)
 		}
 	}

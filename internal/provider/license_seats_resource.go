@@ -7,10 +7,12 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -42,6 +44,8 @@ type licenseSeatsModel struct {
 	Usernames types.Set    `tfsdk:"usernames"`
 	Indirect  types.Map    `tfsdk:"indirect"`
 	Observed  types.Set    `tfsdk:"observed_usernames"`
+	OwnedApps types.Map    `tfsdk:"owned_apps"`
+	Revokes   types.Map    `tfsdk:"revocations"`
 }
 
 func (r *licenseSeatsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -67,6 +71,12 @@ func (r *licenseSeatsResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "The direct seat holders the plan saw in Keycloak: each refresh sets it to what is live, and the plan keeps it, so it never shows as a change by itself. " +
 					"The apply compares it with Keycloak and refuses, before changing any seat, when a seat was granted or revoked outside Terraform after the plan."},
+			"owned_apps": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "For each direct seat holder who owns apps, those apps (sorted), as the last refresh read them. Null without platform credentials."},
+			"revocations": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
+				MarkdownDescription: "Known at plan time: each username whose direct seat this change revokes, mapped to the apps that user owned at the plan's refresh " +
+					"(what the revocation would orphan unless a transfer moves them first; empty when none). Empty when nothing is revoked, so it never shows as a change by itself. For policy as code."},
 		},
 	}
 }
@@ -107,7 +117,57 @@ func (r *licenseSeatsResource) state(ctx context.Context, diags *diag.Diagnostic
 	diags.Append(d...)
 	ind, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, indirect)
 	diags.Append(d...)
-	return &licenseSeatsModel{ID: types.StringValue(LicenseSeatsID), Usernames: usernames, Indirect: ind, Observed: usernames}
+	return &licenseSeatsModel{ID: types.StringValue(LicenseSeatsID), Usernames: usernames, Indirect: ind, Observed: usernames,
+		OwnedApps: r.ownedApps(ctx, direct, diags), Revokes: emptyAppsMap()}
+}
+
+func emptyAppsMap() types.Map {
+	return types.MapValueMust(types.ListType{ElemType: types.StringType}, map[string]attr.Value{})
+}
+
+// ownedApps maps each of the usernames who owns apps to them, from the run's app listing.
+func (r *licenseSeatsResource) ownedApps(ctx context.Context, usernames []string, diags *diag.Diagnostics) types.Map {
+	null := types.MapNull(types.ListType{ElemType: types.StringType})
+	if r.clients.Platform == nil {
+		return null
+	}
+	apps, err := r.clients.appsForState(ctx)
+	if err != nil {
+		if r.clients.firstAppsFailure() {
+			diags.AddWarning("Cannot read which apps the seat holders own", err.Error()+"\n\nowned_apps is null in this refresh.")
+		}
+		return null
+	}
+	holders := setOf(usernames)
+	owned := map[string][]string{}
+	for _, a := range apps {
+		if holders[a.Owner] {
+			owned[a.Owner] = append(owned[a.Owner], a.Name)
+		}
+	}
+	for _, names := range owned {
+		sort.Strings(names)
+	}
+	m, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, owned)
+	diags.Append(d...)
+	return m
+}
+
+// revocations maps each username the change revokes to the apps it owned at
+// the plan's refresh (prior owned_apps): computed from the prior state and the
+// configuration only, so the apply's re-plan computes exactly the same value.
+func revocations(ctx context.Context, remove []string, priorOwned types.Map, diags *diag.Diagnostics) types.Map {
+	owned := map[string][]string{}
+	if !priorOwned.IsNull() && !priorOwned.IsUnknown() {
+		diags.Append(priorOwned.ElementsAs(ctx, &owned, false)...)
+	}
+	out := map[string][]string{}
+	for _, u := range remove {
+		out[u] = nonNil(owned[u])
+	}
+	m, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, out)
+	diags.Append(d...)
+	return m
 }
 
 func (r *licenseSeatsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -178,6 +238,12 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 		if !plan.Observed.IsUnknown() {
 			st.Observed = plan.Observed // what the plan saw; the next refresh resets it
 		}
+		if !plan.Revokes.IsUnknown() {
+			st.Revokes = plan.Revokes // what the plan showed; the next refresh resets it
+		}
+		if !plan.OwnedApps.IsUnknown() {
+			st.OwnedApps = plan.OwnedApps // as the plan's refresh read them; the next refresh updates them
+		}
 		diags.Append(state.Set(ctx, st)...)
 	}
 }
@@ -225,12 +291,12 @@ func (r *licenseSeatsResource) converge(ctx context.Context, add, remove []strin
 }
 
 func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.clients == nil || r.clients.unknownConfig {
+	if r.clients == nil {
 		return
 	}
 	var desired, prior []string
+	var st licenseSeatsModel
 	if !req.State.Raw.IsNull() {
-		var st licenseSeatsModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
 		prior = setStrings(ctx, st.Usernames)
 	}
@@ -241,6 +307,13 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 			return
 		}
 		desired = setStrings(ctx, plan.Usernames)
+		// Known at plan time from the prior state and the configuration alone.
+		dropped := planChange(prior, desired, prior, true, prior).Remove
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("revocations"), revocations(ctx, dropped, st.OwnedApps, &resp.Diagnostics))...)
+	}
+	if r.clients.unknownConfig {
+		warnUncheckedRevocations(planChange(prior, desired, prior, true, prior).Remove, &resp.Diagnostics)
+		return
 	}
 	live, _, holders, err := r.readSeats(ctx)
 	if err != nil {
@@ -257,6 +330,7 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"Import the existing seats first (terraform import dashenterprise_license_seats.<name> licensed_user), or add %s to usernames.", name, name))
 	}
 	for _, name := range change.Add {
+		r.clients.planned.grant(name)
 		if _, err := r.clients.Keycloak.UserByUsername(ctx, name); keycloak.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("User %q does not exist yet", name),
 				fmt.Sprintf("Realm %q has no user %q. The apply will fail, before changing any seat, unless the user is created first.", r.clients.Keycloak.Realm(), name))

@@ -13,25 +13,56 @@ import (
 )
 
 // planRevocations warns, by name, about the apps each user whose direct seat is
-// removed would lose. One snapshot serves every user.
+// removed would lose. One snapshot serves every user. With orphan_protection =
+// "error" a revocation that would orphan apps fails the plan itself, naming the
+// user and the apps, unless a transfer planned earlier in this plan moves them
+// away first.
 func (c *Clients) planRevocations(ctx context.Context, usernames []string, diags *diag.Diagnostics) {
 	if len(usernames) == 0 {
 		return
 	}
+	strict := c.settings.OrphanProtection == OrphanProtectionError
 	snap, err := c.snapshot(ctx, usernames...)
 	if err != nil {
-		diags.AddWarning(fmt.Sprintf("Cannot check what revoking the seat of %s would orphan", strings.Join(usernames, ", ")), err.Error())
+		summary := fmt.Sprintf("Cannot check what revoking the seat of %s would orphan", strings.Join(usernames, ", "))
+		if strict {
+			diags.AddError(summary, err.Error()+"\n\norphan_protection is \"error\", so the plan stops here rather than pass a revocation it could not check.")
+			return
+		}
+		diags.AddWarning(summary, err.Error())
 		return
 	}
 	for _, username := range usernames {
 		rev := snap.RevokeDirectSeat(username)
-		if summary, detail, ok := rev.Warning(c.settings.OrphanProtection == OrphanProtectionError); ok {
+		if strict && rev.Orphans() {
+			moved := c.planned.moved(username)
+			if still := rev.StillOwned(moved); len(still) > 0 {
+				summary, detail := rev.StrictPlanError(still)
+				diags.AddError(summary, detail)
+				continue
+			}
+			diags.AddWarning(fmt.Sprintf("Revoking the seat of %s after this plan's transfer of %s", username, strings.Join(rev.Owned, ", ")),
+				fmt.Sprintf("%s owns %s, and a transfer planned earlier in this plan moves them away. The apply checks again, reading the apps fresh, before it revokes the seat.",
+					username, strings.Join(rev.Owned, ", ")))
+			continue
+		}
+		if summary, detail, ok := rev.Warning(strict); ok {
 			diags.AddWarning(summary, detail)
 		}
 		if c.Platform == nil && rev.LosesSeat() {
-			diags.AddWarning("Seat revocation not checked against apps",
+			diags.AddWarning(fmt.Sprintf("Revoking the seat of %s not checked against apps", username),
 				fmt.Sprintf("The platform API is not configured, so the plan cannot tell which apps %s owns or co-owns. Configure platform_client_id and platform_client_secret to get orphan warnings.", username))
 		}
+	}
+}
+
+// warnUncheckedRevocations says, when the provider configuration is known
+// only at apply, that the plan could not check the revocations at all.
+func warnUncheckedRevocations(usernames []string, diags *diag.Diagnostics) {
+	for _, username := range usernames {
+		diags.AddWarning(fmt.Sprintf("Revoking the seat of %s was not checked", username),
+			fmt.Sprintf("The provider configuration is known only after apply, so this plan could not read which apps %s owns. "+
+				"The apply checks before revoking (with orphan_protection = \"error\" it refuses to orphan apps); plan again once the configuration is known to see the apps.", username))
 	}
 }
 

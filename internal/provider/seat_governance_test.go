@@ -86,22 +86,46 @@ func TestAccSeatRevocation_keptThroughGroup(t *testing.T) {
 	ws.MustApply()
 }
 
-func TestAccStrictMode_revocationWithoutTransferRefused(t *testing.T) {
+// With orphan_protection = "error" the plan itself fails, naming the user and
+// the apps, so a pull request is blocked before merge; nothing changes.
+func TestAccStrictMode_revocationWithoutTransferFailsThePlan(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, ownerID, apps, _ := appOwnerWithSeat(t)
 	ws := seatedWorkspace(t, "error", owner)
 
 	ws.Write(seatsConfig("error"))
 	res := ws.Plan()
-	if len(res.Find("warning", "orphan_protection is \"error\"", "will refuse")) != 1 {
-		t.Errorf("plan should say the apply will refuse: %v", res.Diagnostics)
+	if res.Err == nil || len(res.Find("error", "Revoking the seat of "+owner+" would orphan "+apps[0]+", "+apps[1], "orphan_protection is \"error\"", "depends_on")) != 1 {
+		t.Fatalf("want the plan to fail naming %s and both apps: %v %v", owner, res.Err, res.Diagnostics)
 	}
 	res = ws.Apply()
-	if len(res.Find("error", "Refusing to revoke the seat of "+owner, apps[0], apps[1], "left in place")) != 1 {
-		t.Fatalf("want a refusal naming both apps, got %v", res.Diagnostics)
+	if res.Err == nil || len(res.Find("error", "Revoking the seat of "+owner+" would orphan")) != 1 {
+		t.Fatalf("the apply's plan must fail the same way: %v", res.Diagnostics)
 	}
 	if !acctest.DirectRoles(t, ownerID)["licensed_user"] {
 		t.Fatal("the role was removed despite the refusal")
+	}
+}
+
+// The apply-time check stays: a saved strict plan revoking a seat whose holder
+// owned nothing at plan time is refused when the holder deploys an app before
+// the apply.
+func TestAccStrictMode_applyTimeCheckStays(t *testing.T) {
+	acctest.PreCheck(t)
+	u, uID := acctest.LoggedInUser(t, "late", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	ws := seatedWorkspace(t, "error", u)
+	ws.Write(seatsConfig("error"))
+	if res := ws.Plan("-out=revoke.tfplan"); res.Err != nil || len(res.Errors()) > 0 {
+		t.Fatalf("%s owns nothing: the strict plan must pass: %v", u, res.Diagnostics)
+	}
+	app := acctest.RandomName("late")
+	acctest.CreateApp(t, u, app)
+	res := ws.Apply("revoke.tfplan")
+	if res.Err == nil || len(res.Find("error", u, app)) == 0 {
+		t.Fatalf("want the apply refused naming %s and %s: %v", u, app, res.Diagnostics)
+	}
+	if !acctest.DirectRoles(t, uID)["licensed_user"] {
+		t.Fatal("the seat was revoked although its holder owns an app now")
 	}
 }
 
@@ -129,12 +153,16 @@ func TestAccStrictMode_transferThenRevokeInTwoApplies(t *testing.T) {
 	}
 }
 
+// A single seat removed from the configuration and a new transfer in one
+// strict plan: Terraform may plan them in either order, so the plan either
+// fails naming the owner (the revocation was planned first) or warns that the
+// transfer moves the apps first. Either way nothing is ever orphaned, and the
+// documented remedy (the transfer in an earlier apply) completes it.
 func TestAccStrictMode_transferAndRevokeInOneApply(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, ownerID, apps, heir := appOwnerWithSeat(t)
 	ws := seatedWorkspace(t, "error", owner)
 
-	// One apply removes the seat and adds the transfer; Terraform may run them in either order.
 	ws.Write(seatsConfig("error") + offboardingTransfer(owner, heir))
 	res := ws.Apply("-parallelism=1")
 	for _, a := range apps[:2] {
@@ -142,15 +170,19 @@ func TestAccStrictMode_transferAndRevokeInOneApply(t *testing.T) {
 			t.Fatalf("%s is orphaned: owner %s lost the seat before the transfer", a, owner)
 		}
 	}
-	if len(res.Errors()) > 0 {
-		// The revocation ran first and was refused; the transfer went through; the next apply completes.
-		if len(res.Find("error", "Refusing to revoke the seat of "+owner)) != 1 {
-			t.Fatalf("unexpected errors: %v", res.Errors())
+	for _, e := range res.Errors() {
+		if !strings.Contains(e.Summary, "Revoking the seat of "+owner+" would orphan") && !strings.Contains(e.Summary, "Refusing to revoke the seat of "+owner) {
+			t.Fatalf("unexpected error: %v", e)
 		}
+	}
+	if len(res.Errors()) > 0 {
+		ws.Write(seatsConfig("error", owner) + offboardingTransfer(owner, heir))
+		ws.MustApply()
+		ws.Write(seatsConfig("error") + offboardingTransfer(owner, heir))
 		ws.MustApply()
 	}
 	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
-		t.Fatal("seat still assigned after the second apply")
+		t.Fatal("seat still assigned")
 	}
 	for _, a := range apps[:2] {
 		if o := acctest.AppOwner(t, a); o != heir {

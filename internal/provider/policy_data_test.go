@@ -1,0 +1,113 @@
+package provider_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+)
+
+// The blast radius is data in the plan, for policy as code: a seat's destroy
+// names the apps in `before`, the authoritative set maps each revoked user to
+// the apps they own, and a second plan is empty.
+func TestAccPolicyData_blastRadiusInThePlan(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, _, apps, _ := appOwnerWithSeat(t) // apps[0], apps[1] owned; apps[2] co-owned
+	ws := seatedWorkspace(t, "", owner)
+	if res := ws.Plan(); len(res.Changes) != 0 {
+		t.Fatalf("plan after apply must be empty: %v", res.Changes)
+	}
+	ws.Write(seatsConfig(""))
+	ws.Plan("-out=destroy.tfplan")
+	var seat acctest.PlannedChange
+	for addr, ch := range ws.ShowPlan("destroy.tfplan") {
+		if strings.HasPrefix(addr, "dashenterprise_license_seat.") {
+			seat = ch
+		}
+	}
+	if got := acctest.Strings(seat.Before, "owned_apps"); !slices.Equal(got, []string{apps[0], apps[1]}) {
+		t.Errorf("before.owned_apps = %v, want %v", got, apps[:2])
+	}
+	if got := acctest.Strings(seat.Before, "coowned_apps"); !slices.Equal(got, []string{apps[2]}) {
+		t.Errorf("before.coowned_apps = %v, want %v", got, apps[2:])
+	}
+
+	// The authoritative set: revocations maps the dropped owner to the apps.
+	const addr = "dashenterprise_license_seats.all"
+	everyone := acctest.DirectSeatHolders(t)
+	set := acctest.NewWorkspace(t)
+	forget(t, set, addr)
+	set.Write(seatsSetConfig("warn", everyone))
+	set.MustApply()
+	if res := set.Plan(); len(res.Changes) != 0 {
+		t.Fatalf("second plan must be empty (revocations is reset by refresh): %v", res.Changes)
+	}
+	set.Write(seatsSetConfig("warn", without(everyone, owner)))
+	set.Plan("-out=drop.tfplan")
+	after := set.ShowPlan("drop.tfplan")[addr].After
+	rev, _ := after["revocations"].(map[string]any)
+	if got := acctest.Strings(rev, owner); len(rev) != 1 || !slices.Equal(got, []string{apps[0], apps[1]}) {
+		t.Fatalf("after.revocations = %v, want {%s: %v}", rev, owner, apps[:2])
+	}
+}
+
+// Strict mode passes the plan when a transfer in the same plan, which the
+// revocation depends on, moves the apps first; the apply does both in order.
+func TestAccStrictMode_transferPlannedFirstWithDependsOn(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, ownerID, apps, heir := appOwnerWithSeat(t)
+	const addr = "dashenterprise_license_seats.all"
+	everyone := acctest.DirectSeatHolders(t)
+	ws := acctest.NewWorkspace(t)
+	forget(t, ws, addr)
+	ws.Write(seatsSetConfig("error", everyone))
+	ws.MustApply()
+
+	quoted := make([]string, 0, len(everyone))
+	for _, u := range without(everyone, owner) {
+		quoted = append(quoted, fmt.Sprintf("%q", u))
+	}
+	ws.Write(providerBlock("error") + offboardingTransfer(owner, heir) + fmt.Sprintf(`
+resource "dashenterprise_license_seats" "all" {
+  usernames  = [%s]
+  depends_on = [dashenterprise_app_transfer.offboard]
+}
+`, strings.Join(quoted, ", ")))
+	res := ws.Plan()
+	if len(res.Errors()) > 0 || len(res.Find("warning", "Revoking the seat of "+owner+" after this plan's transfer", apps[0], apps[1])) != 1 {
+		t.Fatalf("want the strict plan to pass with a warning naming the transfer: %v", res.Diagnostics)
+	}
+	ws.MustApply()
+	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
+		t.Fatal("seat not revoked")
+	}
+	for _, a := range apps[:2] {
+		if o := acctest.EmulatorAppOwner(t, a); o != heir {
+			t.Fatalf("%s owned by %s, want %s", a, o, heir)
+		}
+	}
+	_, _ = ws.Run("state", "rm", "dashenterprise_app_transfer.offboard")
+}
+
+// When the provider configuration is known only at apply, the plan says that
+// it checked nothing, naming the user, and the apply-time check decides.
+func TestAccStrictMode_unknownProviderConfigWarns(t *testing.T) {
+	acctest.PreCheck(t)
+	u, _ := acctest.LoggedInUser(t, "unk", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	ws := seatedWorkspace(t, "error", u)
+	ws.Write(`
+resource "terraform_data" "mode" {
+  input = "error"
+}
+
+provider "dashenterprise" {
+  orphan_protection = terraform_data.mode.output
+}
+`)
+	res := ws.Plan()
+	if len(res.Find("warning", "Revoking the seat of "+u+" was not checked", "known only after apply")) != 1 {
+		t.Fatalf("want a warning naming %s: %v", u, res.Diagnostics)
+	}
+}
