@@ -295,3 +295,9 @@ func Strings(obj map[string]any, attr string) []string {
 	}
 	return out
 }
+
+// TerraformPath is the terraform (or tofu) binary the harness runs.
+func TerraformPath() string { return terraformPath() }
+
+// RepoRoot is the repository's root directory.
+func RepoRoot() string { return repoRoot() }

@@ -1,7 +1,11 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -109,5 +113,116 @@ provider "dashenterprise" {
 	res := ws.Plan()
 	if len(res.Find("warning", "Revoking the seat of "+u+" was not checked", "known only after apply")) != 1 {
 		t.Fatalf("want a warning naming %s: %v", u, res.Diagnostics)
+	}
+}
+
+// opaBinary is the OPA that make test installs (DASHENTERPRISE_OPA), or one on the PATH.
+func opaBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("DASHENTERPRISE_OPA"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("opa"); err == nil {
+		return p
+	}
+	t.Fatal("OPA is needed to test examples/policy: run `make opa` (make test installs it) or set DASHENTERPRISE_OPA")
+	return ""
+}
+
+// denials runs the example policy on a saved plan and returns its deny set.
+func denials(t *testing.T, ws *acctest.Workspace, planFile string) []string {
+	t.Helper()
+	show := exec.Command(acctest.TerraformPath(), "show", "-json", planFile)
+	show.Dir, show.Env = ws.Dir, ws.Env
+	plan, err := show.Output()
+	if err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	input := filepath.Join(ws.Dir, planFile+".json")
+	if err := os.WriteFile(input, plan, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(opaBinary(t), "eval", "--format=json", "-d", filepath.Join(acctest.RepoRoot(), "examples", "policy"),
+		"-i", input, "data.dashenterprise.deny").CombinedOutput()
+	if err != nil {
+		t.Fatalf("opa eval: %v\n%s", err, out)
+	}
+	var res struct {
+		Result []struct {
+			Expressions []struct {
+				Value []string `json:"value"`
+			} `json:"expressions"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(out, &res); err != nil || len(res.Result) != 1 || len(res.Result[0].Expressions) != 1 {
+		t.Fatalf("opa eval output: %v\n%s", err, out)
+	}
+	return res.Result[0].Expressions[0].Value
+}
+
+// The example policy denies and allows real plans of the provider.
+func TestAccPolicy_exampleDeniesAndAllowsRealPlans(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, _, apps, heir := appOwnerWithSeat(t)
+	newcomer, _ := acctest.LoggedInUser(t, "pnew", acctest.UserOptions{})
+
+	// Denied: destroying the seat of an app owner.
+	ws := seatedWorkspace(t, "", owner)
+	ws.Write(seatsConfig(""))
+	ws.Plan("-out=revoke.tfplan")
+	if d := denials(t, ws, "revoke.tfplan"); len(d) != 1 || !strings.Contains(d[0], "revoking the seat of "+owner+" would orphan "+apps[0]+", "+apps[1]) {
+		t.Fatalf("want one denial naming %s and its apps, got %v", owner, d)
+	}
+
+	// Denied: a transfer to a user without a seat.
+	tr := acctest.NewWorkspace(t)
+	tr.Write(providerBlock("") + offboardingTransfer(owner, newcomer))
+	tr.Plan("-out=transfer.tfplan")
+	if d := denials(t, tr, "transfer.tfplan"); len(d) != 1 || !strings.Contains(d[0], newcomer+" holds no license seat") {
+		t.Fatalf("want one denial naming %s, got %v", newcomer, d)
+	}
+
+	// Allowed: the same transfer when the plan grants the seat.
+	tr.Write(providerBlock("") + fmt.Sprintf(`
+resource "dashenterprise_license_seat" "newcomer" {
+  username = %q
+}
+
+resource "dashenterprise_app_transfer" "offboard" {
+  from_username = %q
+  to_username   = dashenterprise_license_seat.newcomer.id
+}
+`, newcomer, owner))
+	tr.Plan("-out=granted.tfplan")
+	if d := denials(t, tr, "granted.tfplan"); len(d) != 0 {
+		t.Fatalf("a transfer to a seat granted in the same plan must be allowed, got %v", d)
+	}
+
+	// Allowed: the seat set drops the owner while a transfer moves every app away.
+	const addr = "dashenterprise_license_seats.all"
+	everyone := acctest.DirectSeatHolders(t)
+	set := acctest.NewWorkspace(t)
+	forget(t, set, addr)
+	set.Write(seatsSetConfig("warn", everyone))
+	set.MustApply()
+	quoted := []string{}
+	for _, u := range without(everyone, owner) {
+		quoted = append(quoted, fmt.Sprintf("%q", u))
+	}
+	set.Write(providerBlock("") + offboardingTransfer(owner, heir) + fmt.Sprintf(`
+resource "dashenterprise_license_seats" "all" {
+  usernames  = [%s]
+  depends_on = [dashenterprise_app_transfer.offboard]
+}
+`, strings.Join(quoted, ", ")))
+	set.Plan("-out=offboard.tfplan")
+	if d := denials(t, set, "offboard.tfplan"); len(d) != 0 {
+		t.Fatalf("revoking after a transfer of every app must be allowed, got %v", d)
+	}
+	// Denied: the same revocation without the transfer.
+	set.Write(seatsSetConfig("warn", without(everyone, owner)))
+	set.Plan("-out=drop.tfplan")
+	if d := denials(t, set, "drop.tfplan"); len(d) != 1 || !strings.Contains(d[0], "revoking the seat of "+owner) {
+		t.Fatalf("want one denial naming %s, got %v", owner, d)
 	}
 }
