@@ -24,7 +24,7 @@ const DefaultUserPageSize = 500
 // paging skips (or repeats) an item when one before the offset is deleted (or
 // added) mid-listing, and the overlap detects that with no extra request. A
 // listing that changed under us is an error, never a list with a hole.
-func pageAll(ctx context.Context, size int, fetch func(ctx context.Context, first, max int) ([]json.RawMessage, error)) ([]json.RawMessage, error) {
+func pageAll(ctx context.Context, size int, fetch func(ctx context.Context, first, limit int) ([]json.RawMessage, error)) ([]json.RawMessage, error) {
 	all, page, err := []json.RawMessage(nil), []json.RawMessage(nil), error(nil)
 	if page, err = fetch(ctx, 0, size); err != nil {
 		return nil, err
@@ -60,8 +60,8 @@ func pagedGet[T any](ctx context.Context, c *Client, url string, extra map[strin
 
 // pagedGetSize lists a raw admin endpoint in pages of size.
 func pagedGetSize[T any](ctx context.Context, c *Client, url string, extra map[string]string, size int) ([]T, error) {
-	raw, err := pageAll(ctx, size, func(ctx context.Context, first, max int) ([]json.RawMessage, error) {
-		q := map[string]string{"first": strconv.Itoa(first), "max": strconv.Itoa(max)}
+	raw, err := pageAll(ctx, size, func(ctx context.Context, first, limit int) ([]json.RawMessage, error) {
+		q := map[string]string{"first": strconv.Itoa(first), "max": strconv.Itoa(limit)}
 		for k, v := range extra {
 			q[k] = v
 		}

@@ -3,6 +3,7 @@ package platform
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -109,7 +110,7 @@ func (f *fakeAPI) appJSON(app string) map[string]any {
 type countingTokens struct{ fetched, invalidated atomic.Int32 }
 
 func (c *countingTokens) Token(context.Context) (string, error) {
-	return "token-" + string(rune('0'+c.fetched.Add(1))), nil
+	return fmt.Sprintf("token-%d", c.fetched.Add(1)), nil
 }
 func (c *countingTokens) Invalidate() { c.invalidated.Add(1) }
 

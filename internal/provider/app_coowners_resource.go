@@ -211,8 +211,6 @@ func coOwnerChanges(ctx context.Context, prior *appCoOwnersModel, plan appCoOwne
 	return users, groups, nil
 }
 
-func known(v types.Set) bool { return !v.IsNull() && !v.IsUnknown() }
-
 // converge adds the co-owners the plan adds in one call and removes the ones
 // it removes in another, after refusing when the app's co-owners changed since
 // the plan (see plannedChange).
@@ -341,7 +339,7 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 		}
 	}
 	// The checks of the single resource, for each co-owner that is new.
-	addUsers, _ := diffSets(setStrings(ctx, prior.Usernames), setStrings(ctx, plan.Usernames))
+	addUsers := added(setStrings(ctx, prior.Usernames), setStrings(ctx, plan.Usernames))
 	for _, u := range addUsers {
 		resp.Diagnostics.Append(r.single.planUser(ctx, app, u)...)
 	}
@@ -351,7 +349,7 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	for _, g := range plannedGroups {
 		planned.CoOwnerGroups = append(planned.CoOwnerGroups, platform.CoOwnerGroup{Path: g})
 	}
-	addGroups, _ := diffSets(setStrings(ctx, prior.Groups), setStrings(ctx, plan.Groups))
+	addGroups := added(setStrings(ctx, prior.Groups), setStrings(ctx, plan.Groups))
 	for _, g := range addGroups {
 		if n, err := keycloak.NormalizeGroupPath(g); err == nil {
 			resp.Diagnostics.Append(r.single.planGroup(ctx, &planned, n)...)

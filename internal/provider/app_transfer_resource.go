@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -111,29 +110,6 @@ func (r *appTransferResource) ImportState(ctx context.Context, req resource.Impo
 		TransferredApps: empty, PendingApps: empty, TransferredAt: types.StringValue(""),
 		FromHoldsSeat: types.BoolNull(), ToHoldsSeat: types.BoolNull(),
 	})...)
-}
-
-// valueOr returns a string value, or alt when it is unknown or null.
-func valueOr(v types.String, alt string) string {
-	if v.IsUnknown() || v.IsNull() {
-		return alt
-	}
-	return v.ValueString()
-}
-
-func stringList(ctx context.Context, s []string, diags *diag.Diagnostics) types.List {
-	v, d := types.ListValueFrom(ctx, types.StringType, nonNil(s))
-	diags.Append(d...)
-	return v
-}
-
-func listStrings(ctx context.Context, l types.List) []string {
-	var out []string
-	if l.IsNull() || l.IsUnknown() {
-		return nil
-	}
-	l.ElementsAs(ctx, &out, false)
-	return out
 }
 
 func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

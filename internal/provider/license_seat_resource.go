@@ -276,10 +276,3 @@ func addUserLookupError(diags *diag.Diagnostics, kc *keycloak.Client, username s
 	}
 	diags.AddError(fmt.Sprintf("Cannot look up user %q", username), err.Error())
 }
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}

@@ -364,34 +364,3 @@ func (r *licenseSeatsResource) planCapacity(ctx context.Context, desired []strin
 				len(planned), len(desired), c.Purchased, c.Assigned))
 	}
 }
-
-func diffSets(current, desired []string) (add, remove []string) {
-	cur, des := map[string]bool{}, map[string]bool{}
-	for _, c := range current {
-		cur[c] = true
-	}
-	for _, d := range desired {
-		des[d] = true
-		if !cur[d] {
-			add = append(add, d)
-		}
-	}
-	for _, c := range current {
-		if !des[c] {
-			remove = append(remove, c)
-		}
-	}
-	sort.Strings(add)
-	sort.Strings(remove)
-	return add, remove
-}
-
-func setStrings(ctx context.Context, s types.Set) []string {
-	var out []string
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	s.ElementsAs(ctx, &out, false)
-	sort.Strings(out)
-	return out
-}

@@ -75,14 +75,6 @@ func (c plannedChange) Refused() bool {
 	return len(c.Appeared)+len(c.Vanished)+len(c.Unshown) > 0
 }
 
-func setOf(xs []string) map[string]bool {
-	m := make(map[string]bool, len(xs))
-	for _, x := range xs {
-		m[x] = true
-	}
-	return m
-}
-
 // refuseChangedSince adds one error per member that changed since the plan
 // (each summary names it, so Terraform never folds them together), then one
 // saying nothing was changed. The three functions describe a member that
