@@ -125,7 +125,7 @@ func (r *appCoOwnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddWarning("Cannot check the planned co-owner", err.Error())
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Cannot check the planned co-owner %s of %s", id.principal(), id.App), err.Error())
 		return
 	}
 	if id.Group != "" {
@@ -186,7 +186,7 @@ func (r *appCoOwnerResource) planGroup(ctx context.Context, app *platform.App, g
 		return diags
 	}
 	if err != nil {
-		diags.AddWarning("Cannot check the planned group co-owner", err.Error())
+		diags.AddWarning(fmt.Sprintf("Cannot check the planned group co-owner %s of %s", group, app.Name), err.Error())
 		return diags
 	}
 	if known, err := r.clients.Platform.Groups(ctx); err == nil && !slices.Contains(known, keycloak.DisplayGroupPath(group)) {
@@ -195,11 +195,11 @@ func (r *appCoOwnerResource) planGroup(ctx context.Context, app *platform.App, g
 	}
 	snap, err := r.clients.snapshot(ctx)
 	if err != nil {
-		diags.AddWarning("Cannot check the planned group co-owner", err.Error())
+		diags.AddWarning(fmt.Sprintf("Cannot check the planned group co-owner %s of %s", group, app.Name), err.Error())
 		return diags
 	}
 	if err := r.clients.addGroup(ctx, &snap, g); err != nil {
-		diags.AddWarning("Cannot check the planned group co-owner", err.Error())
+		diags.AddWarning(fmt.Sprintf("Cannot check the planned group co-owner %s of %s", group, app.Name), err.Error())
 		return diags
 	}
 	ga := governanceApps([]platform.App{*app})[0]
@@ -355,13 +355,13 @@ func (r *appCoOwnerResource) logout(ctx context.Context, id CoOwnerID) diag.Diag
 			users, err = kc.GroupMembers(ctx, g.ID)
 		}
 		if err != nil {
-			diags.AddWarning("Co-owner changed, but sessions were not ended", err.Error())
+			diags.AddWarning(fmt.Sprintf("Co-owner %s of %s changed, but sessions were not ended", id.principal(), id.App), err.Error())
 			return diags
 		}
 	} else {
 		u, err := kc.UserByUsername(ctx, id.Username)
 		if err != nil {
-			diags.AddWarning("Co-owner changed, but sessions were not ended", err.Error())
+			diags.AddWarning(fmt.Sprintf("Co-owner %s of %s changed, but sessions were not ended", id.principal(), id.App), err.Error())
 			return diags
 		}
 		users = []keycloak.User{*u}

@@ -228,7 +228,7 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 	}
 	users, groups, err := coOwnerChanges(ctx, prior, plan, app)
 	if err != nil {
-		diags.AddAttributeError(path.Root("groups"), "Invalid group path", err.Error())
+		diags.AddAttributeError(path.Root("groups"), fmt.Sprintf("Invalid group path among the co-owners of %s", name), err.Error())
 		return
 	}
 	if users.Refused() || groups.Refused() {
@@ -318,7 +318,7 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddWarning("Cannot check the planned co-owners", err.Error())
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Cannot check the planned co-owners of %s", plan.App.ValueString()), err.Error())
 		return
 	}
 	// What the plan sees now (the refresh's view is in plan.Observed*).

@@ -218,7 +218,7 @@ func (r *appTransferResource) planPending(ctx context.Context, state appTransfer
 	from := state.FromUsername.ValueString()
 	snap, err := r.clients.snapshot(ctx)
 	if err != nil {
-		resp.Diagnostics.AddWarning("Cannot check pending apps", err.Error())
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Cannot check the pending apps of %s", from), err.Error())
 		return
 	}
 	if _, ok := snap.Seats[from]; !ok {
@@ -264,7 +264,7 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	holders, err := kc.RoleHolders(ctx, SeatRole)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot check seats before the transfer", err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot check seats before the transfer from %s to %s", from, to), err.Error())
 		return
 	}
 	for _, u := range []string{from, to} {

@@ -40,7 +40,6 @@ type licenseSeatModel struct {
 	Username   types.String `tfsdk:"username"`
 	UserID     types.String `tfsdk:"user_id"`
 	GrantedVia types.List   `tfsdk:"granted_via"`
-	Effective  types.Bool   `tfsdk:"effective"`
 	OwnedApps  types.List   `tfsdk:"owned_apps"`
 	CoOwned    types.List   `tfsdk:"coowned_apps"`
 }
@@ -64,7 +63,6 @@ func (r *licenseSeatResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"granted_via": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "Other ways the user holds `licensed_user`, sorted: `group:/Parent/child` for a group (or parent group) holding the role, `composite:<client>/<role>` (or `composite:<realm role>`) for a composite role containing it, such as the realm's default roles. Empty when the direct assignment is the only one."},
-			"effective": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user effectively holds a seat."},
 			"owned_apps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "Apps the user owns, sorted; refreshed on every read, so a destroy's `before` in `terraform show -json` names the apps the revocation would orphan. Null without platform credentials."},
 			"coowned_apps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
@@ -106,7 +104,7 @@ func (r *licenseSeatResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	holders, err := kc.RoleHolders(ctx, SeatRole)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the license seat of %s", username), err.Error())
 		return
 	}
 	if st := r.seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
@@ -120,12 +118,12 @@ func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() || !r.clients.ready(&resp.Diagnostics) {
 		return
 	}
+	username := state.Username.ValueString()
 	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the license seat of %s", username), err.Error())
 		return
 	}
-	username := state.Username.ValueString()
 	user, ok := holders.DirectByUsername(username)
 	if !ok {
 		// The direct mapping is gone (or the user was deleted): plan to grant it again.
@@ -143,7 +141,7 @@ func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest
 func (r *licenseSeatResource) seatState(ctx context.Context, username, userID string, holders *keycloak.Holders, diags *diag.Diagnostics) *licenseSeatModel {
 	st := &licenseSeatModel{
 		ID: types.StringValue(username), Username: types.StringValue(username), UserID: types.StringValue(userID),
-		GrantedVia: stringList(ctx, holders.Via[userID], diags), Effective: types.BoolValue(true),
+		GrantedVia: stringList(ctx, holders.Via[userID], diags),
 		OwnedApps: types.ListNull(types.StringType), CoOwned: types.ListNull(types.StringType),
 	}
 	if r.clients.Platform == nil {
@@ -253,12 +251,12 @@ func (r *licenseSeatResource) planGrant(ctx context.Context, username string, di
 		return
 	}
 	if err != nil {
-		diags.AddWarning("Cannot check the planned license seat", err.Error())
+		diags.AddWarning(fmt.Sprintf("Cannot check the planned license seat of %s", username), err.Error())
 		return
 	}
 	holders, err := kc.RoleHolders(ctx, SeatRole)
 	if err != nil {
-		diags.AddWarning("Cannot check the planned license seat", err.Error())
+		diags.AddWarning(fmt.Sprintf("Cannot check the planned license seat of %s", username), err.Error())
 		return
 	}
 	if via := holders.Via[user.ID]; len(via) > 0 {

@@ -49,7 +49,7 @@ func TestAccLicenseSeat_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(username)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("user_id"), knownvalue.StringExact(userID)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("granted_via"), knownvalue.ListExact([]knownvalue.Check{})),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("effective"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("owned_apps"), knownvalue.ListExact([]knownvalue.Check{})),
 				},
 				Check: func(*terraform.State) error {
 					if !acctest.DirectRoles(t, userID)["licensed_user"] {

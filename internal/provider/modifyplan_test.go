@@ -47,9 +47,10 @@ func seatValue(t *testing.T, r resource.Resource, username string) (tfsdk.Plan, 
 	} else {
 		val = tftypes.NewValue(typ, map[string]tftypes.Value{
 			"id": tftypes.NewValue(tftypes.String, username), "username": tftypes.NewValue(tftypes.String, username),
-			"user_id":     tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
-			"granted_via": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, tftypes.UnknownValue),
-			"effective":   tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue),
+			"user_id":      tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+			"granted_via":  tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, tftypes.UnknownValue),
+			"owned_apps":   tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, tftypes.UnknownValue),
+			"coowned_apps": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, tftypes.UnknownValue),
 		})
 	}
 	return tfsdk.Plan{Schema: sr.Schema, Raw: val}, tfsdk.State{Schema: sr.Schema, Raw: val}

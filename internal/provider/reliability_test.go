@@ -87,7 +87,7 @@ func TestAccKeycloakUnreachable(t *testing.T) {
 	// Keycloak "stopped": nothing listens on this loopback port.
 	ws.Env = append(ws.Env, "DASHENTERPRISE_KEYCLOAK_URL=http://127.0.0.1:1")
 	res := ws.Plan()
-	if len(res.Find("error", "Cannot read license seats", "http://127.0.0.1:1", "connection refused")) != 1 {
+	if len(res.Find("error", "Cannot read the license seat of "+u, "http://127.0.0.1:1", "connection refused")) != 1 {
 		t.Fatalf("want an error naming the unreachable Keycloak, got %v", res.Diagnostics)
 	}
 	stateAfter, _ := os.ReadFile(filepath.Join(ws.Dir, "terraform.tfstate"))

@@ -76,7 +76,7 @@ func (r *licenseSeatResource) planCapacity(ctx context.Context, username string,
 	}
 	lic, err := r.clients.Platform.License(ctx)
 	if err != nil {
-		diags.AddWarning("Cannot check seat capacity", err.Error())
+		diags.AddWarning(fmt.Sprintf("Cannot check seat capacity for %s", username), err.Error())
 		return
 	}
 	c := governance.Capacity{Purchased: lic.SeatsPurchased, Assigned: holders.EffectiveCount()}
@@ -117,7 +117,7 @@ func (c *Clients) allowRevoke(ctx context.Context, user keycloak.User, diags *di
 	}
 	holders, err := c.Keycloak.RoleHolders(ctx, SeatRole)
 	if err != nil {
-		diags.AddError("Cannot check orphan protection", err.Error())
+		diags.AddError(fmt.Sprintf("Cannot check orphan protection for %s", user.Username), err.Error())
 		return false
 	}
 	if via := holders.Via[user.ID]; len(via) > 0 {

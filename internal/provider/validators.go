@@ -77,6 +77,14 @@ type CoOwnerID struct {
 	Group string
 }
 
+// principal is the co-owner as a person reads it: the username or the group path.
+func (id CoOwnerID) principal() string {
+	if id.Group != "" {
+		return id.Group
+	}
+	return id.Username
+}
+
 // String formats the ID: <app>:user:<username> or <app>:group:/Parent/child.
 func (id CoOwnerID) String() string {
 	if id.Group != "" {
