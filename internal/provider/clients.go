@@ -68,7 +68,7 @@ func (c *Clients) configurePlatform() error {
 	if !s.platformConfigured() || s.PlatformURL == "" {
 		return nil
 	}
-	hc, err := transport.New(transport.Options{CACertFile: s.CACertFile, InsecureSkipVerify: s.InsecureSkipVerify,
+	hc, err := transport.New(transport.Options{CACertFile: s.CACertFile, CACertPEM: s.CACertPEM, InsecureSkipVerify: s.InsecureSkipVerify,
 		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "platform"})
 	if err != nil {
 		return err

@@ -53,6 +53,7 @@ type providerModel struct {
 	PlatformUsername     types.String `tfsdk:"platform_username"`
 	PlatformPassword     types.String `tfsdk:"platform_password"`
 	CACertFile           types.String `tfsdk:"ca_cert_file"`
+	CACertPEM            types.String `tfsdk:"ca_cert_pem"`
 	InsecureSkipVerify   types.Bool   `tfsdk:"insecure_skip_verify"`
 	RequestTimeout       types.String `tfsdk:"request_timeout"`
 	MaxRetries           types.Int64  `tfsdk:"max_retries"`
@@ -76,6 +77,7 @@ type settings struct {
 	PlatformUsername     string
 	PlatformPassword     string
 	CACertFile           string
+	CACertPEM            string
 	InsecureSkipVerify   bool
 	RequestTimeout       time.Duration
 	MaxRetries           int
@@ -220,6 +222,7 @@ func resolveSettings(m providerModel, complete bool) (settings, bool, diag.Diagn
 		PlatformUsername:     r.str("platform_username", m.PlatformUsername, ""),
 		PlatformPassword:     r.str("platform_password", m.PlatformPassword, ""),
 		CACertFile:           r.str("ca_cert_file", m.CACertFile, ""),
+		CACertPEM:            r.str("ca_cert_pem", m.CACertPEM, ""),
 		InsecureSkipVerify:   r.boolean("insecure_skip_verify", m.InsecureSkipVerify),
 		MaxRetries:           r.integer("max_retries", m.MaxRetries, DefaultMaxRetries),
 		OrphanProtection:     r.str("orphan_protection", m.OrphanProtection, OrphanProtectionWarn),

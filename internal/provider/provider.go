@@ -61,6 +61,7 @@ func (p *dashProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"platform_username":      str("platform_username", "Dash Enterprise administrator (holding `admin`) used for the platform API instead of a service account.", false),
 			"platform_password":      str("platform_password", "Password of `platform_username`.", true),
 			"ca_cert_file":           str("ca_cert_file", "PEM file of CA certificates trusted in addition to the system roots.", false),
+			"ca_cert_pem":            str("ca_cert_pem", "CA certificates (PEM text) trusted in addition to the system roots and `ca_cert_file`: for runners such as Terraform Cloud agents, where an environment variable is easier than a file.", false),
 			"insecure_skip_verify": schema.BoolAttribute{Optional: true, MarkdownDescription: envDoc("insecure_skip_verify",
 				"Skip TLS certificate verification. Only for throw-away test installations; the provider warns on every run. Default: `false`.")},
 			"request_timeout": str("request_timeout", "Timeout of each HTTP request attempt, as a duration such as `30s`. Default: `30s`.", false),
@@ -110,7 +111,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 }
 
 func newClients(s settings) (*Clients, error) {
-	httpKC, err := transport.New(transport.Options{CACertFile: s.CACertFile, InsecureSkipVerify: s.InsecureSkipVerify,
+	httpKC, err := transport.New(transport.Options{CACertFile: s.CACertFile, CACertPEM: s.CACertPEM, InsecureSkipVerify: s.InsecureSkipVerify,
 		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "keycloak"})
 	if err != nil {
 		return nil, err

@@ -25,6 +25,9 @@ import (
 type Options struct {
 	// CACertFile is a PEM file whose certificates are added to the system roots.
 	CACertFile string
+	// CACertPEM holds PEM certificates added to the system roots (for runners
+	// such as Terraform Cloud agents, where writing a file is awkward).
+	CACertPEM string
 	// InsecureSkipVerify disables TLS verification (for test installations only).
 	InsecureSkipVerify bool
 	// Timeout bounds each attempt of a request.
@@ -125,19 +128,24 @@ const maxRetryAfter = 60 * time.Second
 // TLSConfig returns the TLS configuration for opts: system roots plus CACertFile.
 func TLSConfig(opts Options) (*tls.Config, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: opts.InsecureSkipVerify} //nolint:gosec // opt-in, warned about by the provider
-	if opts.CACertFile == "" {
+	if opts.CACertFile == "" && opts.CACertPEM == "" {
 		return cfg, nil
 	}
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
 		pool = x509.NewCertPool()
 	}
-	pem, err := os.ReadFile(opts.CACertFile)
-	if err != nil {
-		return nil, fmt.Errorf("reading ca_cert_file %q: %w", opts.CACertFile, err)
+	if opts.CACertFile != "" {
+		pem, err := os.ReadFile(opts.CACertFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading ca_cert_file %q: %w", opts.CACertFile, err)
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("ca_cert_file %q contains no PEM certificate", opts.CACertFile)
+		}
 	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("ca_cert_file %q contains no PEM certificate", opts.CACertFile)
+	if opts.CACertPEM != "" && !pool.AppendCertsFromPEM([]byte(opts.CACertPEM)) {
+		return nil, fmt.Errorf("ca_cert_pem contains no PEM certificate (it must hold one or more -----BEGIN CERTIFICATE----- blocks)")
 	}
 	cfg.RootCAs = pool
 	return cfg, nil
@@ -201,7 +209,7 @@ func logContext(ctx context.Context, sub string) context.Context {
 	if sub == "" {
 		sub = "http"
 	}
-	return tflog.NewSubsystem(ctx, sub)
+	return tflog.NewSubsystem(ctx, sub, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_DASHENTERPRISE", sub))
 }
 
 // Retryable reports whether a status code means the request was not processed

@@ -189,6 +189,19 @@ func TestCACertFileAddsToSystemRoots(t *testing.T) {
 	if _, err := TLSConfig(Options{CACertFile: filepath.Join(t.TempDir(), "missing.pem")}); err == nil {
 		t.Error("missing ca_cert_file accepted")
 	}
+	// The same CA given inline (ca_cert_pem) is trusted too; text that is no certificate is refused.
+	inline, err := New(Options{CACertPEM: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})), Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = inline.StandardClient().Get(srv.URL)
+	if err != nil {
+		t.Fatalf("with ca_cert_pem: %v", err)
+	}
+	_ = resp.Body.Close()
+	if _, err := TLSConfig(Options{CACertPEM: "not a certificate"}); err == nil {
+		t.Error("ca_cert_pem without a certificate accepted")
+	}
 }
 
 func TestMask(t *testing.T) {
