@@ -19,13 +19,15 @@ RC
 # Validation runs as a pull-request job without secrets would: an empty
 # environment (no DASHENTERPRISE_* variable, no URL, no credentials).
 TF="$(command -v terraform)"
-validate() {
+tf() {
   env -i PATH=/usr/bin:/bin HOME="${WORK}" TF_CLI_CONFIG_FILE="${WORK}/terraformrc" CHECKPOINT_DISABLE=1 \
-    "${TF}" validate -no-color
+    "${TF}" "$@"
 }
+validate() { tf validate -no-color; }
 
 failed=0
 count=0
+tests=0
 while IFS= read -r dir; do
   rel="${dir#"${ROOT}/"}"
   case_dir="${WORK}/$(echo "${rel}" | tr '/' '_')"
@@ -41,6 +43,17 @@ while IFS= read -r dir; do
     echo "FAIL  ${rel}"; echo "${out}" | sed 's/^/      /'
     failed=1
   fi
+  # terraform test files (mock_provider: no server, no credentials).
+  if compgen -G "${dir}/*.tftest.hcl" >/dev/null; then
+    cp "${dir}"/*.tftest.hcl "${dir}"/*.csv "${case_dir}/" 2>/dev/null || true
+    tests=$((tests + 1))
+    if out="$(cd "${case_dir}" && tf test -no-color 2>&1)"; then
+      echo "ok    ${rel} (terraform test: $(echo "${out}" | grep -Eo '[0-9]+ passed, [0-9]+ failed'))"
+    else
+      echo "FAIL  ${rel} (terraform test)"; echo "${out}" | sed 's/^/      /'
+      failed=1
+    fi
+  fi
 done < <(find "${ROOT}/examples" -name '*.tf' -printf '%h\n' | sort -u)
-echo "validated ${count} example directories"
+echo "validated ${count} example directories, ran terraform test in ${tests}"
 exit "${failed}"
