@@ -31,7 +31,6 @@ var (
 
 type appCoOwnersResource struct {
 	clients *Clients
-	single  appCoOwnerResource // shares the single resource's plan checks
 }
 
 // NewAppCoOwnersResource returns the authoritative dashenterprise_app_coowners resource.
@@ -82,7 +81,6 @@ func (r *appCoOwnersResource) Schema(_ context.Context, _ resource.SchemaRequest
 
 func (r *appCoOwnersResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
-	r.single.clients = r.clients
 }
 
 func (r *appCoOwnersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -338,10 +336,10 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 					"Import the existing co-owners first (terraform import dashenterprise_app_coowners.<name> %s), or add %s to the configuration.", m, app.Name, app.Name, m))
 		}
 	}
-	// The checks of the single resource, for each co-owner that is new.
+	// The co-owner checks, for each co-owner that is new.
 	addUsers := added(setStrings(ctx, prior.Usernames), setStrings(ctx, plan.Usernames))
 	for _, u := range addUsers {
-		resp.Diagnostics.Append(r.single.planUser(ctx, app, u)...)
+		resp.Diagnostics.Append(r.clients.planCoOwnerUser(ctx, app, u, path.Root("usernames"))...)
 	}
 	planned := *app
 	planned.CoOwnerGroups = nil
@@ -352,7 +350,7 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	addGroups := added(setStrings(ctx, prior.Groups), setStrings(ctx, plan.Groups))
 	for _, g := range addGroups {
 		if n, err := keycloak.NormalizeGroupPath(g); err == nil {
-			resp.Diagnostics.Append(r.single.planGroup(ctx, &planned, n)...)
+			resp.Diagnostics.Append(r.clients.planCoOwnerGroup(ctx, &planned, n, path.Root("groups"))...)
 		}
 	}
 }

@@ -142,7 +142,7 @@ func (r *licenseSeatResource) seatState(ctx context.Context, username, userID st
 	st := &licenseSeatModel{
 		ID: types.StringValue(username), Username: types.StringValue(username), UserID: types.StringValue(userID),
 		GrantedVia: stringList(ctx, holders.Via[userID], diags),
-		OwnedApps: types.ListNull(types.StringType), CoOwned: types.ListNull(types.StringType),
+		OwnedApps:  types.ListNull(types.StringType), CoOwned: types.ListNull(types.StringType),
 	}
 	if r.clients.Platform == nil {
 		return st
