@@ -17,8 +17,6 @@ import (
 	"time"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/emulator"
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
 func main() {
@@ -46,14 +44,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second, MaxRetries: 2, Subsystem: "keycloak"})
-	if err != nil {
-		log.Fatal(err)
-	}
-	kc := keycloak.New(keycloak.Config{BaseURL: *keycloakURL, Realm: *realm, RolesClientID: "dash", AdminRealm: "master",
-		AdminClientID: "admin-cli", Username: *adminUser, Password: *adminPass, HTTP: hc, StructureTTL: 10 * time.Second})
 	srv, err := emulator.New(emulator.Config{KeycloakURL: *keycloakURL, Realm: *realm, Initial: initial, StateFile: *stateFile,
-		Directory:      emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
+		Directory: &emulator.RESTDirectory{BaseURL: *keycloakURL, Realm: *realm, Username: *adminUser, Password: *adminPass,
+			SeatRole: "licensed_user", AdminRole: "admin", HTTP: &http.Client{Timeout: 30 * time.Second}},
 		TrustedClients: strings.Split(*trusted, ",")})
 	if err != nil {
 		log.Fatal(err)

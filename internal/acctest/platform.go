@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/emulator"
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
@@ -54,15 +53,10 @@ func FixtureEmulator(t *testing.T, fixture string) string {
 
 // ServeEmulator serves an emulator with the given initial state on a loopback port.
 func ServeEmulator(initial *emulator.State) (*emulator.Server, string, func(), error) {
-	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second, MaxRetries: 2, Subsystem: "keycloak"})
-	if err != nil {
-		return nil, "", nil, err
-	}
-	kc := keycloak.New(keycloak.Config{BaseURL: KeycloakURL, Realm: Realm, RolesClientID: "dash", AdminRealm: "master",
-		AdminClientID: "admin-cli", Username: AdminUsername, Password: AdminPassword, HTTP: hc, StructureTTL: 10 * time.Second})
 	em, err := emulator.New(emulator.Config{KeycloakURL: KeycloakURL, Realm: Realm,
-		Directory: emulator.KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
-		Initial:   initial, TrustedClients: []string{"dash", PlatformClientID}})
+		Directory: &emulator.RESTDirectory{BaseURL: KeycloakURL, Realm: Realm, Username: AdminUsername, Password: AdminPassword,
+			SeatRole: "licensed_user", AdminRole: "admin", HTTP: &http.Client{Timeout: 30 * time.Second}},
+		Initial: initial, TrustedClients: []string{"dash", PlatformClientID}})
 	if err != nil {
 		return nil, "", nil, err
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/Nerzal/gocloak/v13"
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
@@ -30,10 +29,7 @@ func realServer(t *testing.T) (*Server, *httptest.Server) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("needs the local Keycloak (make test starts it)")
 	}
-	hc, _ := transport.New(transport.Options{Timeout: 10 * time.Second})
-	kc := keycloak.New(keycloak.Config{BaseURL: kcURL, Realm: "dash", RolesClientID: "dash", AdminRealm: "master", AdminClientID: "admin-cli",
-		Username: "admin", Password: "admin", HTTP: hc})
-	s, err := New(Config{KeycloakURL: kcURL, Directory: KeycloakDirectory{KC: kc, SeatRole: "licensed_user", AdminRole: "admin"},
+	s, err := New(Config{KeycloakURL: kcURL, Directory: &RESTDirectory{BaseURL: kcURL, Username: "admin", Password: "admin", SeatRole: "licensed_user", AdminRole: "admin"},
 		Initial: &State{Apps: []*App{{Name: "forecast", Owner: "alice"}}}, TrustedClients: []string{"dash", "dash-platform"}})
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/Nerzal/gocloak/v13"
 	"github.com/hashicorp/go-retryablehttp"
@@ -42,9 +41,6 @@ type Config struct {
 	// (DefaultPageSize when 0); UserPageSize that of the realm's user listing
 	// (DefaultUserPageSize when 0).
 	PageSize, UserPageSize int
-	// StructureTTL is how long the realm's roles and groups (not their members)
-	// are cached; 0 caches them for the Client's life (one terraform command).
-	StructureTTL time.Duration
 }
 
 // ErrNotFound is wrapped by lookups of users, groups and roles that do not exist.

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 )
 
 // realmExport is the part of Keycloak's partial export the provider reads: the
@@ -46,25 +45,24 @@ type exportRole struct {
 type structure struct {
 	export    *realmExport
 	forbidden bool
-	fetched   time.Time
 }
 
-// export returns the realm's partial export, cached per Client (for
-// Config.StructureTTL, or for the Client's life when it is 0). It returns
+// export returns the realm's partial export, cached for the Client's life
+// (one terraform command). It returns
 // (nil, nil) when the admin account may not export (it needs manage-realm);
 // callers then fall back to listing roles and groups one by one.
 func (c *Client) export(ctx context.Context) (*realmExport, error) {
 	c.mu.Lock()
 	s := c.structure
 	c.mu.Unlock()
-	if s != nil && (c.cfg.StructureTTL == 0 || time.Since(s.fetched) < c.cfg.StructureTTL) {
+	if s != nil {
 		return s.export, nil
 	}
 	return shared(&c.sf, "export", func() (*realmExport, error) {
 		var ex realmExport
 		err := c.requestJSON(ctx, http.MethodPost, c.realmURL("partial-export"),
 			map[string]string{"exportClients": "true", "exportGroupsAndRoles": "true"}, &ex)
-		s := &structure{fetched: time.Now()}
+		s := &structure{}
 		switch status := statusOf(err); {
 		case err == nil:
 			s.export = &ex

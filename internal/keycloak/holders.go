@@ -361,9 +361,3 @@ func deref(s *string) string {
 	}
 	return *s
 }
-
-// FreshRoleHolders builds a new snapshot without touching the run-scoped cache
-// (the emulator reads seats at call time).
-func (c *Client) FreshRoleHolders(ctx context.Context, roleName string) (*Holders, error) {
-	return c.buildHolders(ctx, roleName)
-}

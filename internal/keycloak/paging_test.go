@@ -86,12 +86,12 @@ func TestAgainstRealKeycloak(t *testing.T) {
 	}
 	newClient := func() *Client { return newClientPaged(0) }
 	ctx := context.Background()
-	full, err := newClient().FreshRoleHolders(ctx, "licensed_user")
+	full, err := newClient().RoleHolders(ctx, "licensed_user")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The same snapshot with pages of 2: every listing must be followed to its end.
-	small, err := newClientPaged(2).FreshRoleHolders(ctx, "licensed_user")
+	small, err := newClientPaged(2).RoleHolders(ctx, "licensed_user")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestAgainstRealKeycloak(t *testing.T) {
 	// (listing groups per role and scanning composites) must find the same holders.
 	scan := New(Config{BaseURL: "http://127.0.0.1:18080", Realm: "dash", RolesClientID: "dash", AdminRealm: "dash",
 		AdminClientID: "terraform", ClientSecret: "terraform-secret", HTTP: hc})
-	scanned, err := scan.FreshRoleHolders(ctx, "licensed_user")
+	scanned, err := scan.RoleHolders(ctx, "licensed_user")
 	if err != nil {
 		t.Fatal(err)
 	}
