@@ -1,18 +1,18 @@
 package acctest
 
 import (
+	"bytes"
 	"context"
-	"fmt"
+	"encoding/json"
 	"net"
 	"net/http"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/emulator"
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
 // Emulator is the in-process platform API emulator started by StartEmulator.
@@ -71,46 +71,43 @@ func ServeEmulator(initial *emulator.State) (*emulator.Server, string, func(), e
 	return em, "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
 }
 
-type staticTokens struct {
-	fetch func(context.Context) (string, error)
-}
-
-func (s staticTokens) Token(ctx context.Context) (string, error) { return s.fetch(ctx) }
-func (s staticTokens) Invalidate()                               {}
-
-// UserPlatform returns a platform client that calls the emulator as username
-// (password grant through the public client dash), as that user's browser would.
-func UserPlatform(t *testing.T, username, password string) *platform.Client {
+// graphQL sends one GraphQL operation to the emulator with a user's access
+// token, as that user's browser would: plain HTTP, not the provider's client.
+func graphQL(t *testing.T, username, password, query string, vars map[string]any) map[string]any {
 	t.Helper()
-	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second})
+	jwt, err := Admin(t).Login(context.Background(), "dash", "", Realm, username, password)
+	if err != nil {
+		t.Fatalf("login of %s: %v", username, err)
+	}
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, EmulatorURL+"/Manager/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+jwt.AccessToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens := staticTokens{fetch: func(ctx context.Context) (string, error) {
-		jwt, err := Admin(t).Login(ctx, "dash", "", Realm, username, password)
-		if err != nil {
-			return "", fmt.Errorf("login of %s: %w", username, err)
-		}
-		return jwt.AccessToken, nil
-	}}
-	return platform.New(EmulatorURL+"/Manager/graphql", hc, tokens)
+	defer func() { _ = resp.Body.Close() }()
+	var out struct {
+		Data   map[string]any `json:"data"`
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("GraphQL answer for %s: %v", username, err)
+	}
+	if len(out.Errors) > 0 {
+		t.Fatalf("GraphQL call as %s: %s", username, out.Errors[0].Message)
+	}
+	return out.Data
 }
 
-// AdminPlatform returns a platform client using the test realm's admin service account.
-func AdminPlatform(t *testing.T) *platform.Client {
+// LogIn makes the user's first call to Dash Enterprise, which is how the
+// platform learns a user and their groups.
+func LogIn(t *testing.T, username string) {
 	t.Helper()
-	hc, err := transport.New(transport.Options{Timeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tokens := staticTokens{fetch: func(ctx context.Context) (string, error) {
-		jwt, err := Admin(t).LoginClient(ctx, PlatformClientID, PlatformClientSecret, Realm)
-		if err != nil {
-			return "", err
-		}
-		return jwt.AccessToken, nil
-	}}
-	return platform.New(EmulatorURL+"/Manager/graphql", hc, tokens)
+	graphQL(t, username, "pw-"+username, `query { current { username } }`, nil)
 }
 
 // LoggedInUser creates a user who has logged in to Dash Enterprise once (so the
@@ -120,38 +117,69 @@ func LoggedInUser(t *testing.T, prefix string, opts UserOptions) (username, id s
 	username = RandomName(prefix)
 	opts.Password = "pw-" + username
 	id = CreateNamedUser(t, username, opts)
-	if _, err := UserPlatform(t, username, opts.Password).Current(context.Background()); err != nil {
-		t.Fatalf("first login of %s: %v", username, err)
-	}
+	LogIn(t, username)
 	return username, id
 }
 
-// CreateApp deploys an app as its owner (who must hold a seat and have been created by LoggedInUser).
+// CreateApp deploys an app as its owner (who must hold a seat and have been
+// created by LoggedInUser), through the API as the owner's browser would.
 func CreateApp(t *testing.T, owner, name string, services ...string) {
 	t.Helper()
-	if _, err := UserPlatform(t, owner, "pw-"+owner).CreateApp(context.Background(), name, services, true); err != nil {
-		t.Fatalf("creating app %s for %s: %v", name, owner, err)
+	if services == nil {
+		services = []string{}
 	}
+	graphQL(t, owner, "pw-"+owner, `mutation($name: String!, $services: [ServiceType!], $workspace: Boolean) { createApp(name: $name, services: $services, workspace: $workspace) { name } }`,
+		map[string]any{"name": name, "services": services, "workspace": true})
 }
 
-// AppOwner returns the current owner of an app.
+// App is an app as the emulator stores it, read from its own state.
+type App struct{ emulator.App }
+
+// HasCoOwnerUser reports whether username co-owns the app.
+func (a App) HasCoOwnerUser(username string) bool { return slices.Contains(a.CoOwners, username) }
+
+// HasCoOwnerGroup reports whether the group (Parent/child or /Parent/child) co-owns the app.
+func (a App) HasCoOwnerGroup(path string) bool {
+	return slices.Contains(a.CoOwnerGroups, strings.TrimPrefix(path, "/"))
+}
+
+// FetchApp reads an app from the emulator's own state (never through the
+// provider's platform client).
+func FetchApp(t *testing.T, name string) App {
+	t.Helper()
+	for _, a := range Emulator.State().Apps {
+		if a.Name == name {
+			return App{*a}
+		}
+	}
+	t.Fatalf("the emulator has no app %s", name)
+	return App{}
+}
+
+// AppOwner returns the current owner of an app, from the emulator's state.
 func AppOwner(t *testing.T, name string) string {
 	t.Helper()
-	a, err := AdminPlatform(t).FetchApp(context.Background(), name)
-	if err != nil {
-		t.Fatalf("app %s: %v", name, err)
-	}
-	return a.Owner
+	return FetchApp(t, name).Owner
 }
 
-// FetchApp reads an app from the emulator.
-func FetchApp(t *testing.T, name string) *platform.App {
+// EmulatorAddCoOwners adds user and group co-owners in the emulator's state,
+// as a change made in the App Manager would.
+func EmulatorAddCoOwners(t *testing.T, app string, users, groups []string) {
 	t.Helper()
-	a, err := AdminPlatform(t).FetchApp(context.Background(), name)
-	if err != nil {
-		t.Fatalf("app %s: %v", name, err)
+	if err := Emulator.EditApp(app, func(a *emulator.App) {
+		for _, u := range users {
+			if !slices.Contains(a.CoOwners, u) {
+				a.CoOwners = append(a.CoOwners, u)
+			}
+		}
+		for _, g := range groups {
+			if g = strings.TrimPrefix(g, "/"); !slices.Contains(a.CoOwnerGroups, g) {
+				a.CoOwnerGroups = append(a.CoOwnerGroups, g)
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
 	}
-	return a
 }
 
 // SetSeatsPurchased changes the emulator's license for the rest of the test.
@@ -162,30 +190,16 @@ func SetSeatsPurchased(t *testing.T, n int) {
 	t.Cleanup(func() { Emulator.SetSeatsPurchased(before) })
 }
 
-// EmulatorCoOwners returns an app's user co-owners from the emulator's own state,
-// not through the provider's platform client.
+// EmulatorCoOwners returns an app's user co-owners from the emulator's own state.
 func EmulatorCoOwners(t *testing.T, app string) []string {
 	t.Helper()
-	for _, a := range Emulator.State().Apps {
-		if a.Name == app {
-			return a.CoOwners
-		}
-	}
-	t.Fatalf("the emulator has no app %s", app)
-	return nil
+	return FetchApp(t, app).CoOwners
 }
 
-// EmulatorAddCoOwner adds a user co-owner in the emulator's state, as a change
-// made in the App Manager would.
+// EmulatorAddCoOwner adds a user co-owner in the emulator's state.
 func EmulatorAddCoOwner(t *testing.T, app, username string) {
 	t.Helper()
-	if err := Emulator.EditApp(app, func(a *emulator.App) {
-		if !slices.Contains(a.CoOwners, username) {
-			a.CoOwners = append(a.CoOwners, username)
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	EmulatorAddCoOwners(t, app, []string{username}, nil)
 }
 
 // EmulatorRemoveCoOwner removes a user co-owner in the emulator's state.
@@ -201,13 +215,7 @@ func EmulatorRemoveCoOwner(t *testing.T, app, username string) {
 // EmulatorAppOwner returns an app's owner from the emulator's own state.
 func EmulatorAppOwner(t *testing.T, app string) string {
 	t.Helper()
-	for _, a := range Emulator.State().Apps {
-		if a.Name == app {
-			return a.Owner
-		}
-	}
-	t.Fatalf("the emulator has no app %s", app)
-	return ""
+	return AppOwner(t, app)
 }
 
 // ClosedURL returns the URL of a loopback port on which nothing listens.

@@ -254,3 +254,10 @@ func (s *Server) EditApp(name string, edit func(*App)) error {
 	edit(a)
 	return s.persist()
 }
+
+// SetLicenseExpiry changes the license's expiry (RFC 3339), as a new license file would.
+func (s *Server) SetLicenseExpiry(expiresAt string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.store.expiresAt = expiresAt
+}

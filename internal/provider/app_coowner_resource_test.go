@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -75,9 +74,7 @@ func TestAccAppCoOwner_user(t *testing.T) {
 			{
 				// Drift: removed in the App Manager; the plan adds it again.
 				PreConfig: func() {
-					if _, err := acctest.AdminPlatform(t).RemoveCoOwners(context.Background(), app, []string{co}, nil); err != nil {
-						t.Fatal(err)
-					}
+					acctest.EmulatorRemoveCoOwner(t, app, co)
 				},
 				Config:           coOwnerUserConfig(app, co),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate)}},

@@ -174,9 +174,7 @@ func TestAccAppCoOwners_authoritative(t *testing.T) {
 	_, _ = imp.Run("state", "rm", addr)
 
 	// A co-owner added by hand appears as a removal.
-	if _, err := acctest.AdminPlatform(t).AddCoOwners(t.Context(), app, []string{co2}, nil); err != nil {
-		t.Fatal(err)
-	}
+	acctest.EmulatorAddCoOwners(t, app, []string{co2}, nil)
 	if res := ws.Plan(); res.Changes[addr] != "update" {
 		t.Fatalf("a hand-made co-owner must show in the plan: %v", res.Changes)
 	}
@@ -185,9 +183,7 @@ func TestAccAppCoOwners_authoritative(t *testing.T) {
 		t.Fatalf("%s survived the apply", co2)
 	}
 	// A co-owner removed by hand is restored.
-	if _, err := acctest.AdminPlatform(t).RemoveCoOwners(t.Context(), app, []string{co1}, nil); err != nil {
-		t.Fatal(err)
-	}
+	acctest.EmulatorRemoveCoOwner(t, app, co1)
 	if res := ws.Plan(); res.Changes[addr] != "update" {
 		t.Fatalf("an out-of-band removal must show in the plan: %v", res.Changes)
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
 )
@@ -103,12 +104,32 @@ func TestAccExample_organisation(t *testing.T) {
 	if res := ws.Plan(); len(res.Changes) != 0 {
 		t.Fatalf("plan after applying the organisation: %v", res.Changes)
 	}
-	// Removing grace from the CSV without a transfer: the plan names her apps.
+	// Removing grace from the CSV without a transfer: the strict plan fails naming her apps.
 	if err := os.WriteFile(filepath.Join(ws.Dir, "team.csv"), []byte("username,team\nalice,Data Science\nbob,Data Science\ncarol,Engineering\nerin,Engineering\nhenry,Data Science\nkevin,Engineering\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	res = ws.Plan()
-	if len(res.Find("warning", "Revoking the seat of grace", "defect-explorer (owner)", "vision-qa (owner)")) != 1 {
-		t.Fatalf("want the orphan warning for grace: %v", res.Diagnostics)
+	if res.Err == nil || len(res.Find("error", "Revoking the seat of grace would orphan defect-explorer, vision-qa")) != 1 {
+		t.Fatalf("want the strict plan to fail naming grace's apps: %v", res.Diagnostics)
+	}
+}
+
+// The license example's check block warns during the last 30 days, naming the
+// days left, and says nothing before.
+func TestAccExample_licenseExpiryCheck(t *testing.T) {
+	acctest.PreCheck(t)
+	before := acctest.Emulator.State().LicenseExpiresAt
+	t.Cleanup(func() { acctest.Emulator.SetLicenseExpiry(before) })
+	ws := acctest.NewWorkspace(t)
+	ws.CopyExample("examples/data-sources/dashenterprise_license", nil)
+
+	acctest.Emulator.SetLicenseExpiry(time.Now().Add(10*24*time.Hour + time.Hour).UTC().Format(time.RFC3339))
+	res := ws.Plan()
+	if len(res.Find("warning", "The Dash Enterprise license expires in 10 day(s)")) != 1 {
+		t.Fatalf("want the expiry warning 10 days ahead: %v", res.Diagnostics)
+	}
+	acctest.Emulator.SetLicenseExpiry(time.Now().Add(90 * 24 * time.Hour).UTC().Format(time.RFC3339))
+	if res := ws.Plan(); len(res.Find("warning", "license expires in")) != 0 {
+		t.Fatalf("no warning 90 days ahead: %v", res.Diagnostics)
 	}
 }

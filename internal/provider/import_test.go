@@ -17,22 +17,16 @@ func TestAccExample_importExistingGuide(t *testing.T) {
 	tag := acctest.RandomName("imp")
 	owner := tag + "-owner"
 	acctest.CreateNamedUser(t, owner, acctest.UserOptions{Roles: []string{"licensed_user"}, Password: "pw-" + owner})
-	if _, err := acctest.UserPlatform(t, owner, "pw-"+owner).Current(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	acctest.LogIn(t, owner)
 	co := tag + "-co"
 	acctest.CreateNamedUser(t, co, acctest.UserOptions{Roles: []string{"licensed_user"}, Password: "pw-" + co})
-	if _, err := acctest.UserPlatform(t, co, "pw-"+co).Current(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	acctest.LogIn(t, co)
 	acctest.CreateNamedUser(t, tag+"-viagroup", acctest.UserOptions{Groups: []string{"/Licensed Developers"}})
 	apps := []string{tag + "-app1", tag + "-app2"}
 	for _, a := range apps {
 		acctest.CreateApp(t, owner, a)
 	}
-	if _, err := acctest.AdminPlatform(t).AddCoOwners(t.Context(), apps[0], []string{co}, nil); err != nil {
-		t.Fatal(err)
-	}
+	acctest.EmulatorAddCoOwners(t, apps[0], []string{co}, nil)
 
 	ws := acctest.NewWorkspace(t)
 	ws.CopyExample("examples/guides/import-existing", map[string]any{"search": tag, "apps_owned_by": owner})
@@ -79,9 +73,7 @@ func TestAccGenerateConfigOut(t *testing.T) {
 	acctest.LoggedInUser(t, "gends", acctest.UserOptions{Groups: []string{"/Data Science"}})
 	app := acctest.RandomName("genapp")
 	acctest.CreateApp(t, heir, app)
-	if _, err := acctest.AdminPlatform(t).AddCoOwners(t.Context(), app, []string{co}, []string{"Data Science"}); err != nil {
-		t.Fatal(err)
-	}
+	acctest.EmulatorAddCoOwners(t, app, []string{co}, []string{"Data Science"})
 	ws := acctest.NewWorkspace(t)
 	ws.Write(fmt.Sprintf(`provider "dashenterprise" {}
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -26,6 +27,7 @@ type licenseModel struct {
 	AssignedSeats  types.Int64  `tfsdk:"assigned_seats"`
 	AvailableSeats types.Int64  `tfsdk:"available_seats"`
 	ExpiresAt      types.String `tfsdk:"expires_at"`
+	DaysRemaining  types.Int64  `tfsdk:"days_remaining"`
 }
 
 func (d *licenseDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -44,6 +46,8 @@ func (d *licenseDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"assigned_seats":  schema.Int64Attribute{Computed: true, MarkdownDescription: "Users who effectively hold a seat."},
 			"available_seats": schema.Int64Attribute{Computed: true, MarkdownDescription: "`purchased_seats - assigned_seats` (negative when over-allocated)."},
 			"expires_at":      schema.StringAttribute{Computed: true, MarkdownDescription: "License expiry (RFC 3339), null when unknown."},
+			"days_remaining": schema.Int64Attribute{Computed: true,
+				MarkdownDescription: "Whole days until `expires_at` (0 on the last day, negative once expired), null when the expiry is unknown. Use it in a `check` block to warn ahead of expiry."},
 		},
 	}
 }
@@ -63,7 +67,7 @@ func (d *licenseDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		resp.Diagnostics.AddError("Cannot count assigned seats", err.Error())
 		return
 	}
-	cfg.ExpiresAt = types.StringNull()
+	cfg.ExpiresAt, cfg.DaysRemaining = types.StringNull(), types.Int64Null()
 	if cfg.PurchasedSeats.IsNull() || d.clients.Platform != nil {
 		if !d.clients.platformReady(&resp.Diagnostics) {
 			return // the error says to configure the platform API; purchased_seats is the alternative
@@ -77,10 +81,28 @@ func (d *licenseDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			cfg.PurchasedSeats = types.Int64Value(int64(lic.SeatsPurchased))
 		}
 		cfg.ExpiresAt = types.StringValue(lic.ExpiresAt)
+		if days, ok := daysRemaining(lic.ExpiresAt, time.Now()); ok {
+			cfg.DaysRemaining = types.Int64Value(days)
+		}
 	}
 	assigned := int64(holders.EffectiveCount())
 	cfg.AssignedSeats = types.Int64Value(assigned)
 	cfg.AvailableSeats = types.Int64Value(cfg.PurchasedSeats.ValueInt64() - assigned)
 	cfg.ID = types.StringValue(fmt.Sprintf("%s/license", d.clients.Keycloak.Realm()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// daysRemaining is the number of whole days from now until expiresAt (RFC 3339):
+// 0 on the last day, negative after it.
+func daysRemaining(expiresAt string, now time.Time) (int64, bool) {
+	t, err := time.Parse(time.RFC3339, expiresAt)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	days := int64(d / (24 * time.Hour))
+	if d < 0 && d%(24*time.Hour) != 0 {
+		days-- // floor, so a license that expired an hour ago has -1 days left
+	}
+	return days, true
 }

@@ -89,9 +89,9 @@ func TestModifyPlanLicenseSeat(t *testing.T) {
 	viaGroup, _ := acctest.CreateUser(t, "mpgrp", acctest.UserOptions{Groups: []string{"/Licensed Developers"}})
 	ghost := acctest.RandomName("mpghost")
 
-	// Destroy: the warning names the user and the app, and says the apply will refuse.
+	// Destroy in strict mode: the plan fails, naming the user and the app.
 	d := modifySeatPlan(t, c, owner, "")
-	if !hasWarning(d, "Revoking the seat of "+owner, app+" (owner)", "will refuse") || d.HasError() {
+	if !hasError(d, "Revoking the seat of "+owner+" would orphan "+app) {
 		t.Errorf("destroy of %s: %v", owner, d)
 	}
 	// Create for a user holding the seat through a group.
@@ -188,4 +188,19 @@ func sortedCopy(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
 	return out
+}
+
+// hasError reports whether an error diagnostic's summary or detail contains every substring.
+func hasError(diags diag.Diagnostics, subs ...string) bool {
+	for _, d := range diags.Errors() {
+		text := d.Summary() + "\n" + d.Detail()
+		all := true
+		for _, s := range subs {
+			all = all && strings.Contains(text, s)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
 }

@@ -49,9 +49,7 @@ func appOwnerWithSeat(t *testing.T) (owner, ownerID string, apps []string, heir 
 	}
 	other := acctest.RandomName("coown")
 	acctest.CreateApp(t, heir, other)
-	if _, err := acctest.AdminPlatform(t).AddCoOwners(t.Context(), other, []string{owner}, nil); err != nil {
-		t.Fatal(err)
-	}
+	acctest.EmulatorAddCoOwners(t, other, []string{owner}, nil)
 	return owner, ownerID, append(apps, other), heir
 }
 

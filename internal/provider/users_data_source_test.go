@@ -129,9 +129,7 @@ func TestAccAppsAndLicenseDataSources(t *testing.T) {
 	app := acctest.RandomName("adsapp")
 	acctest.CreateApp(t, owner, app, "REDIS")
 	acctest.LoggedInUser(t, "adsds", acctest.UserOptions{Groups: []string{"/Data Science"}})
-	if _, err := acctest.AdminPlatform(t).AddCoOwners(t.Context(), app, []string{co}, []string{"Data Science"}); err != nil {
-		t.Fatal(err)
-	}
+	acctest.EmulatorAddCoOwners(t, app, []string{co}, []string{"Data Science"})
 	config := fmt.Sprintf(`
 provider "dashenterprise" {}
 

@@ -20,3 +20,12 @@ resource "dashenterprise_license_seat" "developers" {
 output "available_seats" {
   value = data.dashenterprise_license.this.available_seats
 }
+
+# Warn in every plan during the last 30 days of the license (a check block
+# warns; it never fails the plan).
+check "license_expiry" {
+  assert {
+    condition     = coalesce(data.dashenterprise_license.this.days_remaining, 31) > 30
+    error_message = "The Dash Enterprise license expires in ${coalesce(data.dashenterprise_license.this.days_remaining, 0)} day(s), on ${coalesce(data.dashenterprise_license.this.expires_at, "?")}: renew it with Plotly."
+  }
+}
