@@ -165,3 +165,24 @@ func TestStrictRevocationLeavesOnlyAppsNotMovedAway(t *testing.T) {
 		t.Fatalf("%q / %q", summary, detail)
 	}
 }
+
+func TestHoldingsThroughAGroupOnly(t *testing.T) {
+	s := snapshot()
+	s.UserGroups["gina"] = []string{"/Data Science"}
+	got := s.Holdings("gina")
+	if len(got) != 1 || got[0].String() != "forecast (co-owner through group /Data Science)" {
+		t.Fatalf("gina co-owns forecast through /Data Science only: %v", got)
+	}
+}
+
+func TestOrphanedAppsAreSortedByName(t *testing.T) {
+	s := snapshot()
+	s.Apps = append(s.Apps, App{Name: "archive", Owner: "yves"}, App{Name: "zeta", Owner: "yves"})
+	var names []string
+	for _, a := range s.OrphanedApps() {
+		names = append(names, a.Name)
+	}
+	if !reflect.DeepEqual(names, []string{"archive", "legacy", "zeta"}) {
+		t.Fatalf("orphaned apps %v, want archive, legacy, zeta", names)
+	}
+}
