@@ -29,6 +29,8 @@ type Client struct {
 	queries, mutations *retryablehttp.Client
 	tokens             TokenSource
 
+	// pageSize is the page size of app and user listings (SetPageSize).
+	pageSize int
 	// memo holds the run-scoped apps (dropped on every mutation), users, groups and license.
 	memo *runcache.Cache[any]
 }
@@ -53,7 +55,14 @@ func New(endpoint string, base *retryablehttp.Client, tokens TokenSource) *Clien
 		}
 		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
 	}
-	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: runcache.New[any]()}
+	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: runcache.New[any](), pageSize: DefaultPageSize}
+}
+
+// SetPageSize changes the page size of listings (DefaultPageSize); call it before the first request.
+func (c *Client) SetPageSize(n int) {
+	if n > 0 {
+		c.pageSize = n
+	}
 }
 
 // Endpoint returns the GraphQL URL.

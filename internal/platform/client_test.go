@@ -26,6 +26,7 @@ type fakeAPI struct {
 	mutations atomic.Int32
 	queries   atomic.Int32
 	tokens    []string // Authorization headers seen
+	pageSizes []any    // pageSize variables seen
 	// answer may replace the answer to a request (after the operation ran, for
 	// mutations); it returns false to let the normal answer through.
 	answer func(w http.ResponseWriter, op string, n int32) bool
@@ -41,6 +42,9 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewDecoder(r.Body).Decode(&req)
 	f.mu.Lock()
 	f.tokens = append(f.tokens, r.Header.Get("Authorization"))
+	if ps, ok := req.Variables["pageSize"]; ok {
+		f.pageSizes = append(f.pageSizes, ps)
+	}
 	f.mu.Unlock()
 	op, n := "", int32(0)
 	switch {
@@ -274,5 +278,32 @@ func TestListingCutShortIsAnError(t *testing.T) {
 	}
 	if _, err := c.OwnedApps(t.Context(), "dave"); err == nil || !strings.Contains(err.Error(), "no totalCount") {
 		t.Fatalf("want a missing-totalCount error, got %v", err)
+	}
+}
+
+// Listings are paged with the client's page size, to the end.
+func TestListingsArePagedWithTheClientsPageSize(t *testing.T) {
+	f := &fakeAPI{}
+	f.before = func(w http.ResponseWriter, op string, n int32) bool {
+		if op != "apps" {
+			return false
+		}
+		page := int(n - 1)
+		apps := []string{}
+		for i := page * 2; i < 5 && i < page*2+2; i++ {
+			apps = append(apps, fmt.Sprintf(`{"name":"a%d","owner":"dave"}`, i))
+		}
+		return status(w, http.StatusOK, fmt.Sprintf(`{"data":{"apps":{"page":%d,"totalPages":3,"totalCount":5,"apps":[%s]}}}`, page, strings.Join(apps, ",")))
+	}
+	c, _ := newFake(t, f)
+	c.SetPageSize(2)
+	apps, err := c.OwnedApps(t.Context(), "dave")
+	if err != nil || len(apps) != 5 || f.queries.Load() != 3 {
+		t.Fatalf("want 5 apps in 3 pages of 2: %d apps, %d requests, %v", len(apps), f.queries.Load(), err)
+	}
+	for _, ps := range f.pageSizes {
+		if ps != float64(2) {
+			t.Fatalf("pageSize sent: %v, want 2", f.pageSizes)
+		}
 	}
 }

@@ -136,8 +136,8 @@ var Operations = map[string]string{
 	"createApp":      `mutation($name: String!, $services: [ServiceType!], $workspace: Boolean) { createApp(name: $name, services: $services, workspace: $workspace) { ` + appFields + ` } }`,
 }
 
-// PageSize is the page size of app and user listings.
-var PageSize = 500
+// DefaultPageSize is the page size of app and user listings.
+const DefaultPageSize = 500
 
 // Current returns the caller; with a user's token this is their login.
 func (c *Client) Current(ctx context.Context) (*CurrentUser, error) {
@@ -213,7 +213,7 @@ func (c *Client) listUsers(ctx context.Context) ([]User, error) {
 func pages[T any](ctx context.Context, c *Client, op string, vars map[string]any, what string) ([]T, error) {
 	var all []T
 	for page := 0; ; page++ {
-		v := map[string]any{"page": page, "pageSize": PageSize}
+		v := map[string]any{"page": page, "pageSize": c.pageSize}
 		maps.Copy(v, vars)
 		var out map[string]map[string]json.RawMessage
 		if err := c.do(ctx, false, Operations[op], v, &out); err != nil {
