@@ -73,7 +73,7 @@ func ServeEmulator(initial *emulator.State) (*emulator.Server, string, func(), e
 
 // graphQL sends one GraphQL operation to the emulator with a user's access
 // token, as that user's browser would: plain HTTP, not the provider's client.
-func graphQL(t *testing.T, username, password, query string, vars map[string]any) map[string]any {
+func graphQL(t *testing.T, username, password, query string, vars map[string]any) {
 	t.Helper()
 	jwt, err := Admin(t).Login(context.Background(), "dash", "", Realm, username, password)
 	if err != nil {
@@ -97,10 +97,9 @@ func graphQL(t *testing.T, username, password, query string, vars map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
 		t.Fatalf("GraphQL answer for %s: %v", username, err)
 	}
-	if len(out.Errors) > 0 {
-		t.Fatalf("GraphQL call as %s: %s", username, out.Errors[0].Message)
+	if len(out.Errors) > 0 || out.Data == nil {
+		t.Fatalf("GraphQL call as %s: %v", username, out.Errors)
 	}
-	return out.Data
 }
 
 // LogIn makes the user's first call to Dash Enterprise, which is how the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -77,50 +76,4 @@ func TestTokenSourceDoesNotCacheErrors(t *testing.T) {
 	if tok, err := ts.Token(context.Background()); err != nil || tok != "t" {
 		t.Fatalf("%q %v", tok, err)
 	}
-}
-
-func TestNormalizeGroupPath(t *testing.T) {
-	for in, want := range map[string]string{
-		"/Data Science":            "/Data Science",
-		"Data Science":             "/Data Science",
-		"Data Science/Forecasting": "/Data Science/Forecasting",
-		"/Équipe/Données":          "/Équipe/Données",
-	} {
-		if got, err := NormalizeGroupPath(in); err != nil || got != want {
-			t.Errorf("NormalizeGroupPath(%q) = %q %v, want %q", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", " ", "/", "//", "/A//B", "/A/", "A/", " /A", "/A ", "/A/..", "/A/./B", "..", "./A", "/../Admins"} {
-		if got, err := NormalizeGroupPath(bad); err == nil {
-			t.Errorf("NormalizeGroupPath(%q) = %q, want an error", bad, got)
-		}
-	}
-}
-
-func FuzzNormalizeGroupPath(f *testing.F) {
-	for _, s := range []string{"/Data Science/Forecasting", "A", "/A//B", "A/", "/Ünïcode/ü"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		out, err := NormalizeGroupPath(in)
-		if err != nil {
-			return
-		}
-		// Canonical form: one leading slash, no empty, "." or ".." segment, idempotent.
-		if out[0] != '/' || len(out) < 2 || out[len(out)-1] == '/' {
-			t.Fatalf("%q -> %q", in, out)
-		}
-		for _, seg := range strings.Split(out[1:], "/") {
-			if seg == "" || seg == "." || seg == ".." {
-				t.Fatalf("%q -> %q keeps segment %q", in, out, seg)
-			}
-		}
-		again, err := NormalizeGroupPath(out)
-		if err != nil || again != out {
-			t.Fatalf("not idempotent: %q -> %q -> %q (%v)", in, out, again, err)
-		}
-		if DisplayGroupPath(out) == out {
-			t.Fatalf("display form keeps the slash: %q", out)
-		}
-	})
 }

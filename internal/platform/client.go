@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/runcache"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
@@ -73,7 +74,7 @@ type Error struct {
 	Code     string
 	Message  string
 	Username string
-	Group    string
+	Group    string // canonical, /Parent/child
 	App      string
 }
 
@@ -199,7 +200,11 @@ func (c *Client) send(ctx context.Context, mutation bool, query string, vars map
 	}
 	if len(gr.Errors) > 0 {
 		e := gr.Errors[0]
-		return &Error{Code: e.Extensions.Code, Message: e.Message, Username: e.Extensions.Username, Group: e.Extensions.Group, App: e.Extensions.App}
+		group := e.Extensions.Group
+		if group != "" {
+			group = grouppath.FromPlatform(group)
+		}
+		return &Error{Code: e.Extensions.Code, Message: e.Message, Username: e.Extensions.Username, Group: group, App: e.Extensions.App}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return unknown(fmt.Errorf("%s answered %s", c.endpoint, resp.Status))

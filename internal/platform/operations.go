@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 )
 
 // App is one Dash app as the platform reports it.
@@ -57,11 +60,11 @@ func (a App) CoOwnerUsernames() []string {
 	return out
 }
 
-// CoOwnerGroupPaths lists the group co-owners as Parent/child.
+// CoOwnerGroupPaths lists the group co-owners, canonical (/Parent/child).
 func (a App) CoOwnerGroupPaths() []string {
 	out := make([]string, 0, len(a.CoOwnerGroups))
 	for _, g := range a.CoOwnerGroups {
-		out = append(out, g.Path)
+		out = append(out, grouppath.FromPlatform(g.Path))
 	}
 	return out
 }
@@ -76,14 +79,9 @@ func (a App) HasCoOwnerUser(username string) bool {
 	return false
 }
 
-// HasCoOwnerGroup reports whether the group (Parent/child) is a co-owner.
+// HasCoOwnerGroup reports whether the group (canonical, /Parent/child) is a co-owner.
 func (a App) HasCoOwnerGroup(path string) bool {
-	for _, g := range a.CoOwnerGroups {
-		if g.Path == path {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(a.CoOwnerGroupPaths(), path)
 }
 
 // CurrentUser is the caller of the API.
@@ -241,7 +239,7 @@ func pages[T any](ctx context.Context, c *Client, op string, vars map[string]any
 	}
 }
 
-// Groups lists the groups known to the platform (Parent/child), once per Client.
+// Groups lists the groups known to the platform (canonical, /Parent/child), once per Client.
 func (c *Client) Groups(ctx context.Context) ([]string, error) {
 	return cached(c, "groups", func() ([]string, error) { return c.listGroups(ctx) })
 }
@@ -250,6 +248,9 @@ func (c *Client) listGroups(ctx context.Context) ([]string, error) {
 	var out struct{ Groups []string }
 	if err := c.do(ctx, false, Operations["groups"], nil, &out); err != nil {
 		return nil, fmt.Errorf("listing platform groups: %w", err)
+	}
+	for i, g := range out.Groups {
+		out.Groups[i] = grouppath.FromPlatform(g)
 	}
 	return out.Groups, nil
 }
@@ -271,7 +272,7 @@ func (c *Client) readLicense(ctx context.Context) (*License, error) {
 // flight, which is then not kept).
 func (c *Client) invalidate() { c.memo.Invalidate("apps") }
 
-// AddCoOwners adds user and group (Parent/child) co-owners. After a lost
+// AddCoOwners adds user and group (canonical, /Parent/child) co-owners. After a lost
 // answer it reads the app back and only sends the mutation again if the
 // co-owners are not there.
 func (c *Client) AddCoOwners(ctx context.Context, app string, users, groups []string) (*App, error) {
@@ -289,7 +290,11 @@ func (c *Client) RemoveCoOwners(ctx context.Context, app string, users, groups [
 // answer it reads the app back, and is done when every listed co-owner's
 // presence is as wanted.
 func (c *Client) coOwnerMutation(ctx context.Context, op, app string, users, groups []string, present bool) (*App, error) {
-	vars := map[string]any{"app": app, "users": nonNil(users), "groups": nonNil(groups)}
+	wire := make([]string, len(groups))
+	for i, g := range groups {
+		wire[i] = grouppath.ToPlatform(g)
+	}
+	vars := map[string]any{"app": app, "users": nonNil(users), "groups": wire}
 	var result *App
 	send := func(ctx context.Context) error {
 		var out map[string]App

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 )
@@ -46,7 +47,7 @@ type appCoOwnerModel struct {
 func (m appCoOwnerModel) id() CoOwnerID {
 	id := CoOwnerID{App: m.App.ValueString(), Username: m.Username.ValueString()}
 	if !m.Group.IsNull() && !m.Group.IsUnknown() {
-		id.Group, _ = keycloak.NormalizeGroupPath(m.Group.ValueString())
+		id.Group, _ = grouppath.Parse(m.Group.ValueString())
 	}
 	return id
 }
@@ -219,7 +220,7 @@ func (r *appCoOwnerResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	present := false
 	if id.Group != "" {
-		present = app.HasCoOwnerGroup(keycloak.DisplayGroupPath(id.Group))
+		present = app.HasCoOwnerGroup(id.Group)
 	} else {
 		present = app.HasCoOwnerUser(id.Username)
 	}
@@ -296,8 +297,8 @@ func (r *appCoOwnerResource) logout(ctx context.Context, id CoOwnerID) diag.Diag
 // names another group, not when it is the same group spelled differently.
 func requiresReplaceIfOtherGroup() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		a, errA := keycloak.NormalizeGroupPath(req.StateValue.ValueString())
-		b, errB := keycloak.NormalizeGroupPath(req.PlanValue.ValueString())
+		a, errA := grouppath.Parse(req.StateValue.ValueString())
+		b, errB := grouppath.Parse(req.PlanValue.ValueString())
 		resp.RequiresReplace = req.StateValue.IsNull() != req.PlanValue.IsNull() || errA != nil || errB != nil || a != b
 	}, "Replaces the co-owner when the group changes.", "Replaces the co-owner when the group changes (not when the same group is spelled with or without the leading slash).")
 }

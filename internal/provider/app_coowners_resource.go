@@ -19,7 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 )
 
@@ -92,29 +92,29 @@ func (r *appCoOwnersResource) ImportState(ctx context.Context, req resource.Impo
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app"), req.ID)...)
 }
 
-// spelled maps a platform group (Parent/child) to the spelling used in prior, or /Parent/child.
-func spelled(group string, prior []string) string {
-	canonical := "/" + group
+// spelled maps a canonical group path to the spelling used in prior (the
+// configuration may write it without the leading slash), or leaves it.
+func spelled(canonical string, prior []string) string {
 	for _, p := range prior {
-		if n, err := keycloak.NormalizeGroupPath(p); err == nil && n == canonical {
+		if n, err := grouppath.Parse(p); err == nil && n == canonical {
 			return p
 		}
 	}
 	return canonical
 }
 
-// platformGroups converts configured group paths to the platform's spelling
-// (Parent/child). Invalid paths are left out; the first one's error is returned.
-func platformGroups(paths []string) ([]string, error) {
+// parseGroups parses configured group paths (either spelling) into canonical
+// ones. Invalid paths are left out; the first one's error is returned.
+func parseGroups(paths []string) ([]string, error) {
 	var out []string
 	var first error
 	for _, p := range paths {
-		n, err := keycloak.NormalizeGroupPath(p)
+		n, err := grouppath.Parse(p)
 		if err != nil {
 			first = cmp.Or(first, err)
 			continue
 		}
-		out = append(out, keycloak.DisplayGroupPath(n))
+		out = append(out, n)
 	}
 	return out, first
 }
@@ -134,13 +134,9 @@ func (r *appCoOwnersResource) stateFrom(ctx context.Context, app *platform.App, 
 
 // observedOf returns an app's live co-owners as the observed_* values (groups as /Parent/child).
 func observedOf(ctx context.Context, app *platform.App, diags *diag.Diagnostics) (users, groups types.Set) {
-	paths := app.CoOwnerGroupPaths()
-	for i, g := range paths {
-		paths[i] = "/" + g
-	}
 	users, d := types.SetValueFrom(ctx, types.StringType, app.CoOwnerUsernames())
 	diags.Append(d...)
-	groups, d = types.SetValueFrom(ctx, types.StringType, paths)
+	groups, d = types.SetValueFrom(ctx, types.StringType, app.CoOwnerGroupPaths())
 	diags.Append(d...)
 	return users, groups
 }
@@ -184,7 +180,7 @@ func (r *appCoOwnersResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
 		return
 	}
-	groups, _ := platformGroups(setStrings(ctx, state.Groups)) // a path that was never valid was never added
+	groups, _ := parseGroups(setStrings(ctx, state.Groups)) // a path that was never valid was never added
 	_, err := r.clients.Platform.RemoveCoOwners(ctx, state.App.ValueString(), setStrings(ctx, state.Usernames), groups)
 	if err != nil && platform.CodeOf(err) != platform.CodeAppNotFound {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot remove the co-owners of %s", state.App.ValueString()), err.Error())
@@ -197,13 +193,13 @@ func coOwnerChanges(ctx context.Context, prior *appCoOwnersModel, plan appCoOwne
 	var priorUsers, priorGroups []string
 	if prior != nil {
 		priorUsers = setStrings(ctx, prior.Usernames)
-		priorGroups, _ = platformGroups(setStrings(ctx, prior.Groups)) // a path that was never valid was never added
+		priorGroups, _ = parseGroups(setStrings(ctx, prior.Groups)) // a path that was never valid was never added
 	}
-	desiredGroups, err := platformGroups(setStrings(ctx, plan.Groups))
+	desiredGroups, err := parseGroups(setStrings(ctx, plan.Groups))
 	if err != nil {
 		return users, groups, err
 	}
-	seenGroups, _ := platformGroups(setStrings(ctx, plan.ObservedGroups))
+	seenGroups, _ := parseGroups(setStrings(ctx, plan.ObservedGroups))
 	users = planChange(priorUsers, setStrings(ctx, plan.Usernames), setStrings(ctx, plan.ObservedUsernames), known(plan.ObservedUsernames), app.CoOwnerUsernames())
 	groups = planChange(priorGroups, desiredGroups, seenGroups, known(plan.ObservedGroups), app.CoOwnerGroupPaths())
 	return users, groups, nil
@@ -230,12 +226,6 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 		return
 	}
 	if users.Refused() || groups.Refused() {
-		// Group paths are reported as /Parent/child.
-		for _, xs := range []*[]string{&groups.Appeared, &groups.Vanished, &groups.Unshown} {
-			for i, g := range *xs {
-				(*xs)[i] = "/" + g
-			}
-		}
 		both := plannedChange{
 			Appeared: append(users.Appeared, groups.Appeared...),
 			Vanished: append(users.Vanished, groups.Vanished...),
@@ -265,9 +255,6 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 			var pe *platform.Error
 			if errors.As(err, &pe) {
 				id.Username, id.Group = pe.Username, pe.Group
-				if id.Group != "" {
-					id.Group = "/" + id.Group
-				}
 			}
 			addCoOwnerError(diags, id, err)
 			return
@@ -326,11 +313,7 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 		priorPtr = &prior
 	}
 	if users, groups, err := coOwnerChanges(ctx, priorPtr, plan, app); err == nil {
-		unshown := users.Unshown
-		for _, g := range groups.Unshown {
-			unshown = append(unshown, "/"+g)
-		}
-		for _, m := range unshown {
+		for _, m := range append(users.Unshown, groups.Unshown...) {
 			resp.Diagnostics.AddWarning(fmt.Sprintf("%s co-owns %s but this plan does not show it", m, app.Name),
 				fmt.Sprintf("%s is a co-owner of %s but is not in the configuration, and the state does not list it, so this plan cannot show its removal: the apply will refuse. "+
 					"Import the existing co-owners first (terraform import dashenterprise_app_coowners.<name> %s), or add %s to the configuration.", m, app.Name, app.Name, m))
@@ -343,13 +326,13 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	planned := *app
 	planned.CoOwnerGroups = nil
-	plannedGroups, _ := platformGroups(setStrings(ctx, plan.Groups)) // invalid paths fail validation
+	plannedGroups, _ := parseGroups(setStrings(ctx, plan.Groups)) // invalid paths fail validation
 	for _, g := range plannedGroups {
-		planned.CoOwnerGroups = append(planned.CoOwnerGroups, platform.CoOwnerGroup{Path: g})
+		planned.CoOwnerGroups = append(planned.CoOwnerGroups, platform.CoOwnerGroup{Path: grouppath.ToPlatform(g)})
 	}
 	addGroups := added(setStrings(ctx, prior.Groups), setStrings(ctx, plan.Groups))
 	for _, g := range addGroups {
-		if n, err := keycloak.NormalizeGroupPath(g); err == nil {
+		if n, err := grouppath.Parse(g); err == nil {
 			resp.Diagnostics.Append(r.clients.planCoOwnerGroup(ctx, &planned, n, path.Root("groups"))...)
 		}
 	}

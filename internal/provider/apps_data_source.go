@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -109,9 +108,7 @@ func (d *appsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		for _, c := range a.CoOwners {
 			m.CoOwnerUsers = append(m.CoOwnerUsers, coOwnerUserModel{Username: types.StringValue(c.Username), Active: types.BoolValue(c.Active)})
 		}
-		for _, g := range a.CoOwnerGroups {
-			m.CoOwnerGroups = append(m.CoOwnerGroups, "/"+strings.TrimPrefix(g.Path, "/"))
-		}
+		m.CoOwnerGroups = append(m.CoOwnerGroups, a.CoOwnerGroupPaths()...)
 		for _, s := range a.Services {
 			m.Services = append(m.Services, serviceModel{Name: types.StringValue(s.Name), Type: types.StringValue(s.Type)})
 		}

@@ -75,7 +75,7 @@ func (c *Clients) planCoOwnerGroup(ctx context.Context, app *platform.App, group
 		diags.AddWarning(fmt.Sprintf("Cannot check the planned group co-owner %s of %s", group, app.Name), err.Error())
 		return diags
 	}
-	if known, err := c.Platform.Groups(ctx); err == nil && !slices.Contains(known, keycloak.DisplayGroupPath(group)) {
+	if known, err := c.Platform.Groups(ctx); err == nil && !slices.Contains(known, group) {
 		diags.AddAttributeWarning(attr, fmt.Sprintf("Group %s is not known to Dash Enterprise yet", group),
 			fmt.Sprintf("Dash Enterprise learns a group when one of its direct members logs in. Ask a member of %s to log in before applying, or the apply will fail.", group))
 	}

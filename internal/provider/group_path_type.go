@@ -9,7 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 )
 
 // groupPathType is a string type for group paths where "Parent/child" and
@@ -63,8 +63,8 @@ func (v groupPathValue) StringSemanticEquals(_ context.Context, newValuable base
 	if !ok {
 		return false, diags
 	}
-	a, errA := keycloak.NormalizeGroupPath(v.ValueString())
-	b, errB := keycloak.NormalizeGroupPath(nv.ValueString())
+	a, errA := grouppath.Parse(v.ValueString())
+	b, errB := grouppath.Parse(nv.ValueString())
 	return errA == nil && errB == nil && a == b, diags
 }
 

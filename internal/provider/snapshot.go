@@ -68,9 +68,7 @@ func governanceApps(apps []platform.App) []governance.App {
 	out := make([]governance.App, 0, len(apps))
 	for _, a := range apps {
 		ga := governance.App{Name: a.Name, Owner: a.Owner, CoOwnerUsers: a.CoOwnerUsernames()}
-		for _, g := range a.CoOwnerGroupPaths() {
-			ga.CoOwnerGroups = append(ga.CoOwnerGroups, "/"+g)
-		}
+		ga.CoOwnerGroups = append(ga.CoOwnerGroups, a.CoOwnerGroupPaths()...)
 		out = append(out, ga)
 	}
 	return out

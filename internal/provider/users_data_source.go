@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
 
@@ -108,7 +109,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	kc := d.clients.Keycloak
 	var groupFilter string
 	if !cfg.Group.IsNull() {
-		p, err := keycloak.NormalizeGroupPath(cfg.Group.ValueString())
+		p, err := grouppath.Parse(cfg.Group.ValueString())
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("group"), "Invalid group path", err.Error())
 			return

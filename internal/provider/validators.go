@@ -8,7 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 )
 
 // CheckUsername returns a message when username is not a valid Keycloak username
@@ -63,7 +63,7 @@ func (groupPathValidator) ValidateString(_ context.Context, req validator.String
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := keycloak.NormalizeGroupPath(req.ConfigValue.ValueString()); err != nil {
+	if _, err := grouppath.Parse(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid group path", err.Error())
 	}
 }
@@ -93,10 +93,10 @@ func (id CoOwnerID) String() string {
 	return id.App + ":user:" + id.Username
 }
 
-// platformArgs are the users and groups (Parent/child) arguments of a co-owner mutation for this co-owner.
+// platformArgs are the users and groups (canonical /Parent/child) arguments of a co-owner mutation for this co-owner.
 func (id CoOwnerID) platformArgs() (users, groups []string) {
 	if id.Group != "" {
-		return nil, []string{keycloak.DisplayGroupPath(id.Group)}
+		return nil, []string{id.Group}
 	}
 	return []string{id.Username}, nil
 }
@@ -116,7 +116,7 @@ func ParseCoOwnerID(s string) (CoOwnerID, error) {
 		}
 		id.Username = parts[2]
 	case "group":
-		p, err := keycloak.NormalizeGroupPath(parts[2])
+		p, err := grouppath.Parse(parts[2])
 		if err != nil {
 			return CoOwnerID{}, fmt.Errorf("import ID %q: %w", s, err)
 		}

@@ -1,14 +1,17 @@
-package keycloak
+// Package grouppath is the provider's one spelling of Keycloak group paths,
+// /Parent/child. Values are parsed here where they enter (configuration,
+// import IDs, the platform API's Parent/child) and converted here where they
+// leave, so no other code converts spellings by hand.
+package grouppath
 
 import (
 	"fmt"
 	"strings"
 )
 
-// NormalizeGroupPath returns a group path in the provider's canonical form
-// /Parent/child. It accepts the Dash Enterprise spelling without the leading
+// Parse returns a group path in the provider's one spelling, /Parent/child. It accepts the Dash Enterprise spelling without the leading
 // slash ("Parent/child") and rejects empty segments and a trailing slash.
-func NormalizeGroupPath(p string) (string, error) {
+func Parse(p string) (string, error) {
 	if strings.TrimSpace(p) == "" {
 		return "", fmt.Errorf("group path must not be empty; write it as /Parent/child")
 	}
@@ -32,5 +35,9 @@ func NormalizeGroupPath(p string) (string, error) {
 	return "/" + trimmed, nil
 }
 
-// DisplayGroupPath is how Dash Enterprise shows a group: Parent/child.
-func DisplayGroupPath(canonical string) string { return strings.TrimPrefix(canonical, "/") }
+// ToPlatform is the platform API's spelling of a canonical path: Parent/child.
+func ToPlatform(canonical string) string { return strings.TrimPrefix(canonical, "/") }
+
+// FromPlatform is the canonical spelling of a path the platform API sent
+// (Parent/child, trusted as it is the server's own).
+func FromPlatform(p string) string { return "/" + strings.TrimPrefix(p, "/") }
