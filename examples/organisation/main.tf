@@ -1,7 +1,7 @@
 # A realistic organisation: seats for a team from a CSV file, group and user
 # co-owners, and the offboarding of henry, whose apps move to alice.
 terraform {
-  # Tested with Terraform 1.11 and OpenTofu 1.10 and 1.12; import blocks need 1.5.
+  # Tested with Terraform 1.11 and OpenTofu 1.10; import blocks need 1.5.
   required_version = ">= 1.5.0"
 
   required_providers {

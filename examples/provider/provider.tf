@@ -1,5 +1,5 @@
 terraform {
-  # Tested with Terraform 1.11 and OpenTofu 1.10 and 1.12; import blocks need 1.5.
+  # Tested with Terraform 1.11 and OpenTofu 1.10; import blocks need 1.5.
   required_version = ">= 1.5.0"
 
   required_providers {

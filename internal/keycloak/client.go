@@ -56,6 +56,7 @@ type Client struct {
 	clientIDs map[string]string // clientId -> UUID
 	roles     map[string]*gocloak.Role
 	holders   *runcache.Cache[*Holders]
+	users     userIndex
 	structure *structure
 	sf        singleflight.Group
 }

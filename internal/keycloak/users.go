@@ -3,6 +3,7 @@ package keycloak
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/Nerzal/gocloak/v13"
@@ -23,8 +24,106 @@ type User struct {
 // Created returns the creation time in UTC.
 func (u User) Created() time.Time { return time.UnixMilli(u.CreatedTimestamp).UTC() }
 
-// UserByUsername finds a user by exact username; it wraps ErrNotFound when none exists.
+// listUsersAfter is how many distinct usernames a run looks up one by one
+// before it lists the realm's users once instead (when that takes fewer
+// requests than the lookups it has made so far): an apply of 1,000 seats then
+// costs a few dozen lookups and a few pages, not 1,000 lookups.
+const listUsersAfter = 16
+
+// userIndex is the run's knowledge of users by username: every user found,
+// and, once the run has made enough lookups, the whole realm's listing. A
+// username that is not there is looked up directly (it may have been created
+// during the run), and not-found is never cached.
+type userIndex struct {
+	mu      sync.Mutex
+	byName  map[string]User
+	lookups int
+	listed  bool
+	// nextTry is the lookup count at which listing is considered (again).
+	nextTry int
+}
+
+func (x *userIndex) get(username string) (User, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	u, ok := x.byName[username]
+	return u, ok
+}
+
+func (x *userIndex) put(users ...User) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.byName == nil {
+		x.byName = map[string]User{}
+	}
+	for _, u := range users {
+		x.byName[u.Username] = u
+	}
+}
+
+// looked counts a direct lookup and reports whether to consider listing the
+// realm now: first after listUsersAfter lookups, then each time they double.
+func (x *userIndex) looked() (int, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.lookups++
+	if x.nextTry == 0 {
+		x.nextTry = listUsersAfter
+	}
+	if x.listed || x.lookups < x.nextTry {
+		return x.lookups, false
+	}
+	x.nextTry *= 2
+	return x.lookups, true
+}
+
+// UserByUsername finds a user by exact username; it wraps ErrNotFound when none
+// exists. Users found are remembered for the run; after listUsersAfter lookups
+// the realm's users are listed once (if that is cheaper) and serve the rest.
 func (c *Client) UserByUsername(ctx context.Context, username string) (*User, error) {
+	if u, ok := c.users.get(username); ok {
+		return &u, nil
+	}
+	if n, consider := c.users.looked(); consider {
+		c.listAllUsers(ctx, n)
+		if u, ok := c.users.get(username); ok {
+			return &u, nil
+		}
+	}
+	u, err := c.lookupUser(ctx, username)
+	if err == nil {
+		c.users.put(*u)
+	}
+	return u, err
+}
+
+// listAllUsers indexes every user of the realm when listing them takes fewer
+// requests than the lookups made so far; a failure leaves the lookups to work.
+func (c *Client) listAllUsers(ctx context.Context, lookups int) {
+	_, _ = shared(&c.sf, "users:index", func() (bool, error) {
+		var count int
+		if err := c.getJSON(ctx, c.realmURL("users", "count"), nil, &count); err != nil {
+			return false, err
+		}
+		c.users.mu.Lock()
+		done := c.users.listed
+		c.users.mu.Unlock()
+		if done || (count+c.cfg.UserPageSize-1)/c.cfg.UserPageSize >= lookups {
+			return false, nil
+		}
+		users, err := c.Users(ctx, "")
+		if err != nil {
+			return false, err
+		}
+		c.users.put(users...)
+		c.users.mu.Lock()
+		c.users.listed = true
+		c.users.mu.Unlock()
+		return true, nil
+	})
+}
+
+func (c *Client) lookupUser(ctx context.Context, username string) (*User, error) {
 	var users []User
 	err := c.getJSON(ctx, c.realmURL("users"), map[string]string{"username": username, "exact": "true", "briefRepresentation": "true"}, &users)
 	if err != nil {

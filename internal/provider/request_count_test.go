@@ -80,3 +80,36 @@ func TestAccLicenseSeats_refresh1000(t *testing.T) {
 		t.Errorf("%d requests to refresh the seats, more than 1.2 × the physical limit of %d", seatRequests, limit)
 	}
 }
+
+// Granting 200 seats in one apply of the authoritative set looks users up
+// through one run-scoped listing, not one request per user.
+func TestAccLicenseSeats_apply200LooksUsersUpByListing(t *testing.T) {
+	acctest.PreCheck(t)
+	prefix := acctest.RandomName("g")
+	newcomers := acctest.BulkUsers(t, prefix, 200)
+	proxy := acctest.NewFaultProxy(t, acctest.KeycloakURL)
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+proxy.URL)
+	forget(t, ws, "dashenterprise_license_seats.all")
+	everyone := acctest.DirectSeatHolders(t)
+	ws.Write(seatsSetConfig("", everyone))
+	if out, err := ws.Run("import", "-input=false", "-lock=false", "dashenterprise_license_seats.all", "licensed_user"); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	ws.Write(seatsSetConfig("", union(everyone, newcomers...)))
+	proxy.ResetCounts()
+	ws.MustApply()
+	perUser, total := proxy.PerUser.Load(), proxy.Requests.Load()
+	t.Logf("apply granting %d seats: %d Keycloak requests, %d per-user (lookups by username and role-mapping writes): %v", len(newcomers), total, perUser, proxy.Paths())
+	// 200 role-mapping writes are per-user by nature; the lookups must not be.
+	if lookups := perUser - int64(len(newcomers)); lookups > 2*16 {
+		t.Errorf("%d per-user lookups for %d new seats; want them served by one listing (at most %d)", lookups, len(newcomers), 2*16)
+	}
+	for _, u := range newcomers[:3] {
+		if !acctest.DirectRoles(t, acctest.UserID(t, u))["licensed_user"] {
+			t.Fatalf("%s not granted", u)
+		}
+	}
+	// Revoke them again so other tests see the realm as before.
+	ws.Write(seatsSetConfig("", everyone))
+	ws.MustApply()
+}

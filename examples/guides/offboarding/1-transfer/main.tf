@@ -1,7 +1,7 @@
 # Step 1 of offboarding: transfer every app of the leaver to the heir.
 # Both keep their seats in this apply: a transfer needs both seats.
 terraform {
-  # Tested with Terraform 1.11 and OpenTofu 1.10 and 1.12; import blocks need 1.5.
+  # Tested with Terraform 1.11 and OpenTofu 1.10; import blocks need 1.5.
   required_version = ">= 1.5.0"
 
   required_providers {

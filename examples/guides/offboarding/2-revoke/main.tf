@@ -2,7 +2,7 @@
 # seat can go. The transfer stays in the configuration: if the leaver deploys
 # another app before the seat is revoked, the plan transfers it too.
 terraform {
-  # Tested with Terraform 1.11 and OpenTofu 1.10 and 1.12; import blocks need 1.5.
+  # Tested with Terraform 1.11 and OpenTofu 1.10; import blocks need 1.5.
   required_version = ">= 1.5.0"
 
   required_providers {
