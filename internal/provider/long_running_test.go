@@ -21,7 +21,7 @@ func TestAccTokenExpiryDuringApply(t *testing.T) {
 	late, _ := acctest.LoggedInUser(t, "texpb", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	app := acctest.RandomName("texpapp")
 	acctest.CreateApp(t, owner, app)
-	names, _ := manySeats(t, "texps", 12)
+	names, _ := manySeats(t, "texps", 20)
 
 	proxy := acctest.NewFaultProxy(t, acctest.KeycloakURL)
 	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+proxy.URL)
@@ -48,7 +48,7 @@ resource "dashenterprise_app_coowner" "late" {
 		t.Fatalf("plan: %v\n%s", err, out)
 	}
 	proxy.ResetCounts()
-	proxy.SetLatency(250 * time.Millisecond)
+	proxy.SetLatency(300 * time.Millisecond)
 	start := time.Now()
 	res := ws.Apply("-parallelism=1", "tfplan")
 	took := time.Since(start)
