@@ -203,6 +203,9 @@ func addCoOwnerError(diags *diag.Diagnostics, id CoOwnerID, err error) {
 }
 
 func (r *appCoOwnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.clients.refreshDeferred() {
+		return // the provider configuration is known only after apply: keep the state as it is
+	}
 	var state appCoOwnerModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {

@@ -142,6 +142,9 @@ func observedOf(ctx context.Context, app *platform.App, diags *diag.Diagnostics)
 }
 
 func (r *appCoOwnersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.clients.refreshDeferred() {
+		return // the provider configuration is known only after apply: keep the state as it is
+	}
 	var state appCoOwnersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {

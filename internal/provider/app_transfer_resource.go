@@ -317,6 +317,9 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *appTransferResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.clients.refreshDeferred() {
+		return // the provider configuration is known only after apply: keep the state as it is
+	}
 	var state appTransferModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {

@@ -62,6 +62,11 @@ func (c *Clients) ready(diags *diag.Diagnostics) bool {
 	return true
 }
 
+// refreshDeferred reports whether a refresh must keep the prior state because
+// the provider configuration is known only after apply (OpenTofu refreshes
+// then; Terraform does not): the plan's own checks say that nothing was checked.
+func (c *Clients) refreshDeferred() bool { return c != nil && c.unknownConfig }
+
 // configurePlatform creates the platform API client when credentials are set.
 func (c *Clients) configurePlatform() error {
 	s := c.settings

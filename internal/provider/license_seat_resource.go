@@ -113,6 +113,9 @@ func (r *licenseSeatResource) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.clients.refreshDeferred() {
+		return // the provider configuration is known only after apply: keep the state as it is
+	}
 	var state licenseSeatModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.clients.ready(&resp.Diagnostics) {

@@ -171,6 +171,9 @@ func revocations(ctx context.Context, remove []string, priorOwned types.Map, dia
 }
 
 func (r *licenseSeatsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.clients.refreshDeferred() {
+		return // the provider configuration is known only after apply: keep the state as it is
+	}
 	if !r.clients.ready(&resp.Diagnostics) {
 		return
 	}
