@@ -75,9 +75,10 @@ banner "terraform apply"
 terraform apply -input=false -auto-approve -no-color | grep -E '^(Apply complete|dashenterprise_.*(Creation complete|Error))' || true
 terraform output -no-color
 
-banner "Offboarding grace without a transfer: the plan names the apps she would orphan"
+banner "Offboarding grace without a transfer: orphan_protection = \"error\" fails the plan, naming the apps she would orphan"
 grep -v '^grace,' team.csv >team-without-grace.csv
-terraform plan -input=false -no-color -var team_csv=team-without-grace.csv 2>&1 | sed -n '/Warning: Revoking the seat of grace/,/still owns apps/p'
+# The plan fails on purpose (exit status 1), so a pull request doing this is blocked before merge.
+{ terraform plan -input=false -no-color -var team_csv=team-without-grace.csv 2>&1 || true; } | sed -n '/Error: Revoking the seat of grace/,/offboarding guide/p'
 
 banner "Done"
 cat <<MSG
