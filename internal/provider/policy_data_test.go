@@ -40,11 +40,7 @@ func TestAccPolicyData_blastRadiusInThePlan(t *testing.T) {
 
 	// The authoritative set: revocations maps the dropped owner to the apps.
 	const addr = "dashenterprise_license_seats.all"
-	everyone := acctest.DirectSeatHolders(t)
-	set := acctest.NewWorkspace(t)
-	forget(t, set, addr)
-	set.Write(seatsSetConfig("warn", everyone))
-	set.MustApply()
+	set, everyone := appliedSeatsSet(t, "warn")
 	if res := set.Plan(); len(res.Changes) != 0 {
 		t.Fatalf("second plan must be empty (revocations is reset by refresh): %v", res.Changes)
 	}
@@ -62,23 +58,8 @@ func TestAccPolicyData_blastRadiusInThePlan(t *testing.T) {
 func TestAccStrictMode_transferPlannedFirstWithDependsOn(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, ownerID, apps, heir := appOwnerWithSeat(t)
-	const addr = "dashenterprise_license_seats.all"
-	everyone := acctest.DirectSeatHolders(t)
-	ws := acctest.NewWorkspace(t)
-	forget(t, ws, addr)
-	ws.Write(seatsSetConfig("error", everyone))
-	ws.MustApply()
-
-	quoted := make([]string, 0, len(everyone))
-	for _, u := range without(everyone, owner) {
-		quoted = append(quoted, fmt.Sprintf("%q", u))
-	}
-	ws.Write(providerBlock("error") + offboardingTransfer(owner, heir) + fmt.Sprintf(`
-resource "dashenterprise_license_seats" "all" {
-  usernames  = [%s]
-  depends_on = [dashenterprise_app_transfer.offboard]
-}
-`, strings.Join(quoted, ", ")))
+	ws, everyone := appliedSeatsSet(t, "error")
+	ws.Write(revokeAfterTransfer("error", without(everyone, owner), owner, heir))
 	res := ws.Plan()
 	if len(res.Errors()) > 0 || len(res.Find("warning", "Revoking the seat of "+owner+" after this plan's transfer", apps[0], apps[1])) != 1 {
 		t.Fatalf("want the strict plan to pass with a warning naming the transfer: %v", res.Diagnostics)
@@ -199,22 +180,8 @@ resource "dashenterprise_app_transfer" "offboard" {
 	}
 
 	// Allowed: the seat set drops the owner while a transfer moves every app away.
-	const addr = "dashenterprise_license_seats.all"
-	everyone := acctest.DirectSeatHolders(t)
-	set := acctest.NewWorkspace(t)
-	forget(t, set, addr)
-	set.Write(seatsSetConfig("warn", everyone))
-	set.MustApply()
-	quoted := []string{}
-	for _, u := range without(everyone, owner) {
-		quoted = append(quoted, fmt.Sprintf("%q", u))
-	}
-	set.Write(providerBlock("") + offboardingTransfer(owner, heir) + fmt.Sprintf(`
-resource "dashenterprise_license_seats" "all" {
-  usernames  = [%s]
-  depends_on = [dashenterprise_app_transfer.offboard]
-}
-`, strings.Join(quoted, ", ")))
+	set, everyone := appliedSeatsSet(t, "warn")
+	set.Write(revokeAfterTransfer("", without(everyone, owner), owner, heir))
 	set.Plan("-out=offboard.tfplan")
 	if d := denials(t, set, "offboard.tfplan"); len(d) != 0 {
 		t.Fatalf("revoking after a transfer of every app must be allowed, got %v", d)
@@ -225,4 +192,31 @@ resource "dashenterprise_license_seats" "all" {
 	if d := denials(t, set, "drop.tfplan"); len(d) != 1 || !strings.Contains(d[0], "revoking the seat of "+owner) {
 		t.Fatalf("want one denial naming %s, got %v", owner, d)
 	}
+}
+
+// appliedSeatsSet applies dashenterprise_license_seats over the realm's current
+// direct seat holders (removed from the state, not destroyed, when the test ends).
+func appliedSeatsSet(t *testing.T, protection string) (*acctest.Workspace, []string) {
+	t.Helper()
+	everyone := acctest.DirectSeatHolders(t)
+	ws := acctest.NewWorkspace(t)
+	forget(t, ws, "dashenterprise_license_seats.all")
+	ws.Write(seatsSetConfig(protection, everyone))
+	ws.MustApply()
+	return ws, everyone
+}
+
+// revokeAfterTransfer is the seat set keeping usernames, planned after a
+// transfer of from's apps to to (depends_on).
+func revokeAfterTransfer(protection string, usernames []string, from, to string) string {
+	quoted := make([]string, len(usernames))
+	for i, u := range usernames {
+		quoted[i] = fmt.Sprintf("%q", u)
+	}
+	return providerBlock(protection) + offboardingTransfer(from, to) + fmt.Sprintf(`
+resource "dashenterprise_license_seats" "all" {
+  usernames  = [%s]
+  depends_on = [dashenterprise_app_transfer.offboard]
+}
+`, strings.Join(quoted, ", "))
 }

@@ -58,14 +58,7 @@ func TestAccRefreshRequestCount_50Seats(t *testing.T) {
 func TestAccLicenseSeats_refresh1000(t *testing.T) {
 	acctest.PreCheck(t)
 	acctest.BulkUsers(t, acctest.RandomName("k"), 1000, "licensed_user")
-	proxy := acctest.NewFaultProxy(t, acctest.KeycloakURL)
-	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+proxy.URL)
-	forget(t, ws, "dashenterprise_license_seats.all")
-	everyone := acctest.DirectSeatHolders(t)
-	ws.Write(seatsSetConfig("", everyone))
-	if out, err := ws.Run("import", "-input=false", "-lock=false", "dashenterprise_license_seats.all", "licensed_user"); err != nil {
-		t.Fatalf("import: %v\n%s", err, out)
-	}
+	proxy, ws, everyone := importedSeatsSet(t)
 	run := countRefresh(t, ws, proxy)
 	pages := len(everyone)/100 + 1
 	// Issue 6's physical limit: one page per 100 direct holders plus 3 lookups
@@ -87,14 +80,7 @@ func TestAccLicenseSeats_apply200LooksUsersUpByListing(t *testing.T) {
 	acctest.PreCheck(t)
 	prefix := acctest.RandomName("g")
 	newcomers := acctest.BulkUsers(t, prefix, 200)
-	proxy := acctest.NewFaultProxy(t, acctest.KeycloakURL)
-	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+proxy.URL)
-	forget(t, ws, "dashenterprise_license_seats.all")
-	everyone := acctest.DirectSeatHolders(t)
-	ws.Write(seatsSetConfig("", everyone))
-	if out, err := ws.Run("import", "-input=false", "-lock=false", "dashenterprise_license_seats.all", "licensed_user"); err != nil {
-		t.Fatalf("import: %v\n%s", err, out)
-	}
+	proxy, ws, everyone := importedSeatsSet(t)
 	ws.Write(seatsSetConfig("", union(everyone, newcomers...)))
 	proxy.ResetCounts()
 	ws.MustApply()
@@ -112,4 +98,19 @@ func TestAccLicenseSeats_apply200LooksUsersUpByListing(t *testing.T) {
 	// Revoke them again so other tests see the realm as before.
 	ws.Write(seatsSetConfig("", everyone))
 	ws.MustApply()
+}
+
+// importedSeatsSet imports dashenterprise_license_seats over the realm's direct
+// seat holders in a workspace whose Keycloak requests go through a counting proxy.
+func importedSeatsSet(t *testing.T) (*acctest.FaultProxy, *acctest.Workspace, []string) {
+	t.Helper()
+	proxy := acctest.NewFaultProxy(t, acctest.KeycloakURL)
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+proxy.URL)
+	forget(t, ws, "dashenterprise_license_seats.all")
+	everyone := acctest.DirectSeatHolders(t)
+	ws.Write(seatsSetConfig("", everyone))
+	if out, err := ws.Run("import", "-input=false", "-lock=false", "dashenterprise_license_seats.all", "licensed_user"); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	return proxy, ws, everyone
 }
