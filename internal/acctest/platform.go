@@ -189,12 +189,6 @@ func SetSeatsPurchased(t *testing.T, n int) {
 	t.Cleanup(func() { Emulator.SetSeatsPurchased(before) })
 }
 
-// EmulatorCoOwners returns an app's user co-owners from the emulator's own state.
-func EmulatorCoOwners(t *testing.T, app string) []string {
-	t.Helper()
-	return FetchApp(t, app).CoOwners
-}
-
 // EmulatorAddCoOwner adds a user co-owner in the emulator's state.
 func EmulatorAddCoOwner(t *testing.T, app, username string) {
 	t.Helper()
@@ -209,12 +203,6 @@ func EmulatorRemoveCoOwner(t *testing.T, app, username string) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// EmulatorAppOwner returns an app's owner from the emulator's own state.
-func EmulatorAppOwner(t *testing.T, app string) string {
-	t.Helper()
-	return AppOwner(t, app)
 }
 
 // ClosedURL returns the URL of a loopback port on which nothing listens.

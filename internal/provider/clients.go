@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -26,12 +27,12 @@ type Clients struct {
 	locks userLocks
 	// planned is what this plan has shown so far (see planRegistry).
 	planned planRegistry
-	// stateApps is the run's app listing for state attributes (see appsForState).
+	// stateApps is the run's apps by user for state attributes (see appsByUser).
 	stateApps struct {
-		once     sync.Once
-		apps     []platform.App
-		err      error
-		reported atomic.Bool
+		once           sync.Once
+		owned, coowned map[string][]string
+		err            error
+		reported       atomic.Bool
 	}
 }
 
@@ -97,15 +98,38 @@ func (c *Clients) platformReady(diags *diag.Diagnostics) bool {
 	return true
 }
 
-// appsForState lists the apps once per run for attributes that describe them
-// in state (owned_apps): a failure is kept for the run too, so a platform
-// outage costs one failed listing, not one per resource.
-func (c *Clients) appsForState(ctx context.Context) ([]platform.App, error) {
-	c.stateApps.once.Do(func() { c.stateApps.apps, c.stateApps.err = c.Platform.Apps(ctx) })
-	return c.stateApps.apps, c.stateApps.err
-}
-
-// firstAppsFailure reports true once per run, so the failure is reported once.
-func (c *Clients) firstAppsFailure() bool {
-	return c.stateApps.reported.CompareAndSwap(false, true)
+// appsByUser returns, for state attributes that describe them (owned_apps,
+// coowned_apps), the apps each user owns and co-owns directly, sorted: one
+// listing and one pass per run, however many resources ask. A failure is kept
+// for the run too and reported once as a warning; ok is false then, and the
+// attributes are null.
+func (c *Clients) appsByUser(ctx context.Context, diags *diag.Diagnostics) (owned, coowned map[string][]string, ok bool) {
+	a := &c.stateApps
+	a.once.Do(func() {
+		apps, err := c.Platform.Apps(ctx)
+		if err != nil {
+			a.err = err
+			return
+		}
+		a.owned, a.coowned = map[string][]string{}, map[string][]string{}
+		for _, app := range apps {
+			a.owned[app.Owner] = append(a.owned[app.Owner], app.Name)
+			for _, u := range app.CoOwnerUsernames() {
+				a.coowned[u] = append(a.coowned[u], app.Name)
+			}
+		}
+		for _, m := range []map[string][]string{a.owned, a.coowned} {
+			for _, names := range m {
+				sort.Strings(names)
+			}
+		}
+	})
+	if a.err != nil {
+		if a.reported.CompareAndSwap(false, true) {
+			diags.AddWarning("Cannot read which apps the seat holders own",
+				a.err.Error()+"\n\nowned_apps and coowned_apps are null in this refresh. Plan-time orphan checks read the apps again and report their own errors.")
+		}
+		return nil, nil, false
+	}
+	return a.owned, a.coowned, true
 }

@@ -122,7 +122,7 @@ func TestAccAppCoOwners_savedPlanRefusesChangesSincePlan(t *testing.T) {
 		len(res.Find("error", "No co-owner of "+app+" was changed")) != 1 {
 		t.Fatalf("want a refusal naming %s: %v", dave, res.Diagnostics)
 	}
-	users := acctest.EmulatorCoOwners(t, app)
+	users := acctest.FetchApp(t, app).CoOwners
 	if slices.Contains(users, carol) || !slices.Contains(users, dave) {
 		t.Fatalf("the refused apply changed co-owners: %v", users)
 	}
@@ -133,7 +133,7 @@ func TestAccAppCoOwners_savedPlanRefusesChangesSincePlan(t *testing.T) {
 		t.Fatalf("the fresh plan must show - %s: before %v, after %v", dave, before, after)
 	}
 	ws.MustApply("fresh.tfplan")
-	if users := acctest.EmulatorCoOwners(t, app); !slices.Contains(users, carol) || slices.Contains(users, dave) {
+	if users := acctest.FetchApp(t, app).CoOwners; !slices.Contains(users, carol) || slices.Contains(users, dave) {
 		t.Fatalf("the fresh plan was not applied as shown: %v", users)
 	}
 	if res := ws.Plan(); len(res.Changes) != 0 {
@@ -148,7 +148,7 @@ func TestAccAppCoOwners_savedPlanRefusesChangesSincePlan(t *testing.T) {
 	if len(res.Find("error", "Changed since the plan: "+co1, co1+" was removed as a co-owner of "+app+" outside Terraform")) != 1 {
 		t.Fatalf("want a refusal naming %s: %v", co1, res.Diagnostics)
 	}
-	if users := acctest.EmulatorCoOwners(t, app); slices.Contains(users, co1) || slices.Contains(users, dave) {
+	if users := acctest.FetchApp(t, app).CoOwners; slices.Contains(users, co1) || slices.Contains(users, dave) {
 		t.Fatalf("the refused apply changed co-owners: %v", users)
 	}
 }
@@ -187,7 +187,7 @@ resource "dashenterprise_app_transfer" "t" {
 		t.Fatalf("want from_holds_seat and to_holds_seat true at plan time, got %v / %v", ch.After["from_holds_seat"], ch.After["to_holds_seat"])
 	}
 	ws.MustApply("tfplan")
-	if o := acctest.EmulatorAppOwner(t, app); o != bob {
+	if o := acctest.AppOwner(t, app); o != bob {
 		t.Fatalf("%s owned by %s, want %s", app, o, bob)
 	}
 }
@@ -221,7 +221,7 @@ resource "dashenterprise_app_transfer" "t" {
 	if len(res.Errors()) == 0 {
 		t.Fatalf("the apply must refuse: %v", res.Diagnostics)
 	}
-	if o := acctest.EmulatorAppOwner(t, app); o != from {
+	if o := acctest.AppOwner(t, app); o != from {
 		t.Fatalf("%s moved to %s although no plan listed it", app, o)
 	}
 }

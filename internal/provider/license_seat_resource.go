@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -150,26 +149,9 @@ func (r *licenseSeatResource) seatState(ctx context.Context, username, userID st
 	if r.clients.Platform == nil {
 		return st
 	}
-	apps, err := r.clients.appsForState(ctx)
-	if err != nil {
-		if r.clients.firstAppsFailure() {
-			diags.AddWarning("Cannot read which apps the seat holders own",
-				fmt.Sprintf("%s\n\nowned_apps and coowned_apps are null in this refresh (first affected: %s). Plan-time orphan checks read the apps again and report their own errors.", err, username))
-		}
-		return st
+	if owned, coowned, ok := r.clients.appsByUser(ctx, diags); ok {
+		st.OwnedApps, st.CoOwned = stringList(ctx, owned[username], diags), stringList(ctx, coowned[username], diags)
 	}
-	var owned, coowned []string
-	for _, a := range apps {
-		switch {
-		case a.Owner == username:
-			owned = append(owned, a.Name)
-		case a.HasCoOwnerUser(username):
-			coowned = append(coowned, a.Name)
-		}
-	}
-	sort.Strings(owned)
-	sort.Strings(coowned)
-	st.OwnedApps, st.CoOwned = stringList(ctx, owned, diags), stringList(ctx, coowned, diags)
 	return st
 }
 

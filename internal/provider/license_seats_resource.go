@@ -131,22 +131,15 @@ func (r *licenseSeatsResource) ownedApps(ctx context.Context, usernames []string
 	if r.clients.Platform == nil {
 		return null
 	}
-	apps, err := r.clients.appsForState(ctx)
-	if err != nil {
-		if r.clients.firstAppsFailure() {
-			diags.AddWarning("Cannot read which apps the seat holders own", err.Error()+"\n\nowned_apps is null in this refresh.")
-		}
+	byOwner, _, ok := r.clients.appsByUser(ctx, diags)
+	if !ok {
 		return null
 	}
-	holders := setOf(usernames)
 	owned := map[string][]string{}
-	for _, a := range apps {
-		if holders[a.Owner] {
-			owned[a.Owner] = append(owned[a.Owner], a.Name)
+	for _, u := range usernames {
+		if apps := byOwner[u]; len(apps) > 0 {
+			owned[u] = apps
 		}
-	}
-	for _, names := range owned {
-		sort.Strings(names)
 	}
 	m, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, owned)
 	diags.Append(d...)
@@ -224,7 +217,7 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 		diags.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	change := planChange(prior, setStrings(ctx, plan.Usernames), setStrings(ctx, plan.Observed), !plan.Observed.IsUnknown() && !plan.Observed.IsNull(), live)
+	change := planChange(prior, setStrings(ctx, plan.Usernames), setStrings(ctx, plan.Observed), known(plan.Observed), live)
 	if change.Refused() {
 		refuseChangedSince(diags, "No seat was changed", prior == nil, change,
 			func(u string) string { return fmt.Sprintf("%s was granted a license seat outside Terraform", u) },
@@ -310,12 +303,14 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 			return
 		}
 		desired = setStrings(ctx, plan.Usernames)
-		// Known at plan time from the prior state and the configuration alone.
-		dropped := planChange(prior, desired, prior, true, prior).Remove
+	}
+	// What the change revokes, from the prior state and the configuration alone.
+	dropped := added(desired, prior)
+	if !req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("revocations"), revocations(ctx, dropped, st.OwnedApps, &resp.Diagnostics))...)
 	}
 	if r.clients.unknownConfig {
-		warnUncheckedRevocations(planChange(prior, desired, prior, true, prior).Remove, &resp.Diagnostics)
+		warnUncheckedRevocations(dropped, &resp.Diagnostics)
 		return
 	}
 	live, _, holders, err := r.readSeats(ctx)

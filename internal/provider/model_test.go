@@ -78,7 +78,7 @@ func TestAccModel_randomWorkflows(t *testing.T) {
 				t.Fatalf("seed %d, after %s: %s holds a direct seat %v, the model says %v", seed, step, u, got, seats[u])
 			}
 		}
-		live := acctest.EmulatorCoOwners(t, app)
+		live := acctest.FetchApp(t, app).CoOwners
 		for _, u := range users {
 			if slices.Contains(live, u) != coowners[u] {
 				t.Fatalf("seed %d, after %s: %s co-owns %s %v, the model says %v (live %v)", seed, step, u, app, slices.Contains(live, u), coowners[u], live)

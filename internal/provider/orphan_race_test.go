@@ -36,7 +36,7 @@ func TestAccOrphanProtection_revocationAndTransferCannotInterleave(t *testing.T)
 	const hold = 6 * time.Second
 	deleteArrived := make(chan struct{})
 	var once sync.Once
-	transferred := func() bool { return acctest.EmulatorAppOwner(t, app) == bob }
+	transferred := func() bool { return acctest.AppOwner(t, app) == bob }
 	kc.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
 		if r.Method == "DELETE" && strings.Contains(r.Path, "/users/"+bobID+"/role-mappings/") {
 			once.Do(func() { close(deleteArrived) })
@@ -64,7 +64,7 @@ func TestAccOrphanProtection_revocationAndTransferCannotInterleave(t *testing.T)
 	res := ws.Apply()
 	kc.SetFaults(nil)
 	em.SetFaults(nil)
-	owner, seated := acctest.EmulatorAppOwner(t, app), acctest.DirectRoles(t, bobID)["licensed_user"]
+	owner, seated := acctest.AppOwner(t, app), acctest.DirectRoles(t, bobID)["licensed_user"]
 	t.Logf("after the apply: %s owned by %s, %s holds a seat: %v; errors: %v", app, owner, bob, seated, res.Errors())
 	if owner == bob && !seated {
 		t.Fatalf("%s was transferred to %s while his seat was revoked in the same apply: the app is orphaned", app, bob)

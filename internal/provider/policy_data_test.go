@@ -68,11 +68,7 @@ func TestAccStrictMode_transferPlannedFirstWithDependsOn(t *testing.T) {
 	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
 		t.Fatal("seat not revoked")
 	}
-	for _, a := range apps[:2] {
-		if o := acctest.EmulatorAppOwner(t, a); o != heir {
-			t.Fatalf("%s owned by %s, want %s", a, o, heir)
-		}
-	}
+	requireOwner(t, heir, apps[:2]...)
 	_, _ = ws.Run("state", "rm", "dashenterprise_app_transfer.offboard")
 }
 

@@ -38,6 +38,16 @@ func offboardingTransfer(from, to string) string {
 	return fmt.Sprintf("\nresource \"dashenterprise_app_transfer\" \"offboard\" {\n  from_username = %q\n  to_username   = %q\n}\n", from, to)
 }
 
+// requireOwner fails the test unless owner owns every app (read from the emulator's state).
+func requireOwner(t *testing.T, owner string, apps ...string) {
+	t.Helper()
+	for _, a := range apps {
+		if o := acctest.AppOwner(t, a); o != owner {
+			t.Fatalf("%s owned by %s, want %s", a, o, owner)
+		}
+	}
+}
+
 // An owner of two apps and a co-owner of a third, with a seat managed by Terraform.
 func appOwnerWithSeat(t *testing.T) (owner, ownerID string, apps []string, heir string) {
 	t.Helper()
@@ -144,11 +154,7 @@ func TestAccStrictMode_transferThenRevokeInTwoApplies(t *testing.T) {
 	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
 		t.Fatal("seat not revoked")
 	}
-	for _, a := range apps[:2] {
-		if o := acctest.AppOwner(t, a); o != heir {
-			t.Fatalf("%s owned by %s", a, o)
-		}
-	}
+	requireOwner(t, heir, apps[:2]...)
 }
 
 // A single seat removed from the configuration and a new transfer in one
@@ -182,11 +188,7 @@ func TestAccStrictMode_transferAndRevokeInOneApply(t *testing.T) {
 	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
 		t.Fatal("seat still assigned")
 	}
-	for _, a := range apps[:2] {
-		if o := acctest.AppOwner(t, a); o != heir {
-			t.Fatalf("%s owned by %s, want %s", a, o, heir)
-		}
-	}
+	requireOwner(t, heir, apps[:2]...)
 }
 
 func TestAccSeatRead_warnsWhenRevokedOutOfBandOrphansApps(t *testing.T) {
