@@ -240,7 +240,11 @@ func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, 
 	// groupHolders records the members of the groups holding the role at rolesURL;
 	// target says it is the role itself (grant "group:<path>") rather than a composite (label).
 	groupHolders := func(rolesURL string, target bool, label string) error {
-		groups, err := pagedGet[Group](ctx, c, rolesURL+"/groups", map[string]string{"briefRepresentation": "true"})
+		// One request: Keycloak orders this listing by group name, which is not
+		// unique (/Sales/Admins, /Eng/Admins), so offset pages over it can skip or
+		// repeat a group (the page overlap check caught it, differential test seed
+		// 1795469930247011448). Every other listing is ordered by a unique key.
+		groups, err := pagedGetSize[Group](ctx, c, rolesURL+"/groups", map[string]string{"briefRepresentation": "true"}, unpagedSize)
 		if err != nil {
 			return fmt.Errorf("listing groups holding a role (%s): %w", rolesURL, c.describe(err))
 		}

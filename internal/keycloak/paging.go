@@ -18,6 +18,9 @@ const DefaultPageSize = 100
 // hold tens of thousands of users: fewer, larger pages halve its time.
 const DefaultUserPageSize = 500
 
+// unpagedSize reads a listing in one request, for listings without a unique order.
+const unpagedSize = 1 << 20
+
 // pageAll lists with first/max until a page comes back short, so no listing is
 // ever cut at Keycloak's default page size. Every page after the first starts
 // one item early and must begin with the previous page's last item: offset
