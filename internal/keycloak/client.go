@@ -41,6 +41,9 @@ type Config struct {
 	// (DefaultPageSize when 0); UserPageSize that of the realm's user listing
 	// (DefaultUserPageSize when 0).
 	PageSize, UserPageSize int
+	// noExport makes the client use the scan path as an account without
+	// manage-realm does (tests: Keycloak before 24 lets view-realm export).
+	noExport bool
 }
 
 // ErrNotFound is wrapped by lookups of users, groups and roles that do not exist.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strings"
 )
 
 // realmExport is the part of Keycloak's partial export the provider reads: the
@@ -58,6 +57,9 @@ func (c *Client) export(ctx context.Context) (*realmExport, error) {
 	if s != nil {
 		return s.export, nil
 	}
+	if c.cfg.noExport {
+		return nil, nil
+	}
 	return shared(&c.sf, "export", func() (*realmExport, error) {
 		var ex realmExport
 		err := c.requestJSON(ctx, http.MethodPost, c.realmURL("partial-export"),
@@ -82,7 +84,7 @@ func (c *Client) export(ctx context.Context) (*realmExport, error) {
 }
 
 func (g exportGroup) toGroup() *Group {
-	out := &Group{ID: g.ID, Name: g.Name, Path: g.Path, SubGroupCount: len(g.SubGroups)}
+	out := &Group{ID: g.ID, Name: g.Name, Path: g.Path}
 	for _, sg := range g.SubGroups {
 		ch := sg.toGroup()
 		if ch.Path == "" {
@@ -93,115 +95,53 @@ func (g exportGroup) toGroup() *Group {
 	return out
 }
 
-// roleKey names a role in the export: "<clientId>/<role>" or "realm:<role>".
-func roleKey(clientID, name string) string {
-	if clientID == "" {
-		return "realm:" + name
-	}
-	return clientID + "/" + name
-}
-
-func keyLabel(key string) string {
-	return "composite:" + strings.TrimPrefix(key, "realm:")
-}
-
-// containing returns the keys of the composite roles that contain target, directly or through other composites.
-func (ex *realmExport) containing(target string) map[string]bool {
-	children := map[string][]string{}
-	add := func(parent string, r exportRole) {
-		if r.Composites == nil {
+// realm is the export's part of a Realm for target: the group forest with each
+// group's roles, and every composite role's contents.
+func (ex *realmExport) realm(target string) *Realm {
+	r := &Realm{Target: target, Composites: map[string][]string{}}
+	add := func(parent string, role exportRole) {
+		if role.Composites == nil {
 			return
 		}
-		for _, n := range r.Composites.Realm {
-			children[parent] = append(children[parent], roleKey("", n))
+		for _, n := range role.Composites.Realm {
+			r.Composites[parent] = append(r.Composites[parent], roleKey("", n))
 		}
-		for cl, names := range r.Composites.Client {
+		for cl, names := range role.Composites.Client {
 			for _, n := range names {
-				children[parent] = append(children[parent], roleKey(cl, n))
+				r.Composites[parent] = append(r.Composites[parent], roleKey(cl, n))
 			}
 		}
 	}
-	for _, r := range ex.Roles.Realm {
-		add(roleKey("", r.Name), r)
+	for _, role := range ex.Roles.Realm {
+		add(roleKey("", role.Name), role)
 	}
 	for cl, roles := range ex.Roles.Client {
-		for _, r := range roles {
-			add(roleKey(cl, r.Name), r)
+		for _, role := range roles {
+			add(roleKey(cl, role.Name), role)
 		}
-	}
-	return reaching(children, target)
-}
-
-// holdersFromExport builds the holders of a role of the roles client from the
-// export plus the member listings that must be read live.
-func (c *Client) holdersFromExport(ctx context.Context, ex *realmExport, roleName string) (*Holders, error) {
-	h, _, err := c.newHolders(ctx, roleName)
-	if err != nil {
-		return nil, err
-	}
-	target := roleKey(c.cfg.RolesClientID, roleName)
-	composites := ex.containing(target)
-
-	// Groups holding the role, or a composite containing it: their members and
-	// the members of all their sub-groups inherit it.
-	var walk func(g exportGroup) error
-	walk = func(g exportGroup) error {
-		var grants []string
-		for _, n := range g.RealmRoles {
-			if composites[roleKey("", n)] {
-				grants = append(grants, keyLabel(roleKey("", n)))
-			}
-		}
-		for cl, names := range g.ClientRoles {
-			for _, n := range names {
-				switch k := roleKey(cl, n); {
-				case k == target:
-					grants = append(grants, "group:"+g.Path)
-					h.Groups = append(h.Groups, g.Path)
-				case composites[k]:
-					grants = append(grants, keyLabel(k))
-				}
-			}
-		}
-		if len(grants) > 0 {
-			if err := c.addGroupMembers(ctx, h, g.toGroup(), grants...); err != nil {
-				return err
-			}
-		}
-		for _, sg := range g.SubGroups {
-			if err := walk(sg); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
 	for _, g := range ex.Groups {
-		if err := walk(g); err != nil {
-			return nil, err
+		r.Groups = append(r.Groups, g.realmGroup(""))
+	}
+	return r
+}
+
+func (g exportGroup) realmGroup(parentPath string) RealmGroup {
+	out := RealmGroup{ID: g.ID, Path: g.Path}
+	if out.Path == "" {
+		out.Path = parentPath + "/" + g.Name
+	}
+	for _, n := range g.RealmRoles {
+		out.Roles = append(out.Roles, roleKey("", n))
+	}
+	for cl, names := range g.ClientRoles {
+		for _, n := range names {
+			out.Roles = append(out.Roles, roleKey(cl, n))
 		}
 	}
-	// Users holding a composite role directly.
-	keys := make([]string, 0, len(composites))
-	for k := range composites {
-		keys = append(keys, k)
+	sort.Strings(out.Roles)
+	for _, sg := range g.SubGroups {
+		out.Children = append(out.Children, sg.realmGroup(out.Path))
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		var rolesURL string
-		if realmRole, ok := strings.CutPrefix(k, "realm:"); ok {
-			rolesURL = c.roleURL("", realmRole)
-		} else {
-			cl, name, _ := strings.Cut(k, "/")
-			uuid, err := c.ClientUUID(ctx, cl)
-			if err != nil {
-				return nil, err
-			}
-			rolesURL = c.roleURL(uuid, name)
-		}
-		if err := c.addRoleUsers(ctx, h, rolesURL, keyLabel(k)); err != nil {
-			return nil, err
-		}
-	}
-	sort.Strings(h.Groups)
-	return h, nil
+	return out
 }

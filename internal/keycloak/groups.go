@@ -3,6 +3,7 @@ package keycloak
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -13,13 +14,16 @@ type Group struct {
 	ID            string `json:"id"`
 	Name          string `json:"name"`
 	Path          string `json:"path"`
-	SubGroupCount int    `json:"subGroupCount"`
+	SubGroupCount *int   `json:"subGroupCount"`
+	// SubGroups is the inline tree Keycloak before 23 sends in listings.
+	SubGroups []*Group `json:"subGroups"`
 	// Children are filled in by GroupTree.
 	Children []*Group `json:"-"`
 }
 
 // GroupTree lists every group of the realm with its descendants. Keycloak 23+
-// leaves subGroups empty in listings, so children come from /groups/{id}/children.
+// sends a subGroupCount and children come from /groups/{id}/children (which
+// older versions lack); before 23, listings carry the whole tree inline.
 func (c *Client) GroupTree(ctx context.Context) ([]*Group, error) {
 	ex, err := c.export(ctx)
 	if err != nil {
@@ -37,26 +41,37 @@ func (c *Client) GroupTree(ctx context.Context) ([]*Group, error) {
 		return nil, fmt.Errorf("listing groups of realm %q: %w", c.cfg.Realm, c.describe(err))
 	}
 	for _, g := range top {
-		if err := c.fillChildren(ctx, g); err != nil {
+		if err := c.fillChildren(ctx, g, g.SubGroupCount == nil); err != nil {
 			return nil, err
 		}
 	}
 	return top, nil
 }
 
-func (c *Client) fillChildren(ctx context.Context, g *Group) error {
-	if g.SubGroupCount == 0 {
-		return nil
-	}
-	children, err := pagedGet[*Group](ctx, c, c.realmURL("groups", g.ID, "children"), map[string]string{"briefRepresentation": "true"})
-	if err != nil {
-		return fmt.Errorf("listing child groups of %q: %w", g.Path, c.describe(err))
+// fillChildren reads the sub-groups of g. A subGroupCount (Keycloak 23+) says
+// whether the inline subGroups are complete; without one, inline says they
+// are (a listing before 23 carries the whole tree), and otherwise
+// /groups/{id}/children is asked (Keycloak 24's group-by-path sends neither a
+// count nor sub-groups; before 23 that endpoint does not exist: 404 or 405).
+func (c *Client) fillChildren(ctx context.Context, g *Group, inline bool) error {
+	children := g.SubGroups
+	counted := g.SubGroupCount != nil
+	if counted && *g.SubGroupCount != len(children) || !counted && len(children) == 0 && !inline {
+		var err error
+		children, err = pagedGet[*Group](ctx, c, c.realmURL("groups", g.ID, "children"), map[string]string{"briefRepresentation": "true"})
+		switch status := statusOf(err); {
+		case err == nil:
+		case !counted && (status == http.StatusNotFound || status == http.StatusMethodNotAllowed):
+			children = nil
+		default:
+			return fmt.Errorf("listing child groups of %q: %w", g.Path, c.describe(err))
+		}
 	}
 	for _, ch := range children {
 		if ch.Path == "" {
 			ch.Path = g.Path + "/" + ch.Name
 		}
-		if err := c.fillChildren(ctx, ch); err != nil {
+		if err := c.fillChildren(ctx, ch, ch.SubGroupCount == nil && !counted); err != nil {
 			return err
 		}
 	}
@@ -89,7 +104,7 @@ func (c *Client) GroupByPath(ctx context.Context, path string) (*Group, error) {
 		}
 		return nil, fmt.Errorf("looking up group %q: %w", path, c.describe(err))
 	}
-	if err := c.fillChildren(ctx, &g); err != nil {
+	if err := c.fillChildren(ctx, &g, false); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -110,25 +125,6 @@ func (c *Client) GroupMembers(ctx context.Context, groupID string) ([]User, erro
 		return nil, fmt.Errorf("listing members of group %s: %w", groupID, c.describe(err))
 	}
 	return users, nil
-}
-
-// MembersWithDescendants lists members of g and of all its sub-groups (each user once).
-func (c *Client) MembersWithDescendants(ctx context.Context, g *Group) ([]User, error) {
-	seen := map[string]bool{}
-	var out []User
-	for _, sub := range Flatten([]*Group{g}) {
-		members, err := c.GroupMembers(ctx, sub.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range members {
-			if !seen[u.ID] {
-				seen[u.ID] = true
-				out = append(out, u)
-			}
-		}
-	}
-	return out, nil
 }
 
 // UserGroupPaths returns the paths of the groups a user is a direct member of.

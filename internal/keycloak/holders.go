@@ -4,8 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
-
-	"github.com/Nerzal/gocloak/v13"
+	"strings"
 )
 
 // Holders is a snapshot of who holds one client role of the roles client,
@@ -143,220 +142,70 @@ func (c *Client) noteDirect(roleName string, u User, direct bool) {
 	})
 }
 
-// newHolders lists the direct holders of roleName, the start of every
-// snapshot, and returns the roles client's UUID it looked up.
-func (c *Client) newHolders(ctx context.Context, roleName string) (*Holders, string, error) {
-	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
-	if err != nil {
-		return nil, "", err
-	}
-	h := newHoldersFor(roleName)
-	direct, err := pagedGet[User](ctx, c, c.roleURL(clientUUID, roleName)+"/users", map[string]string{"briefRepresentation": "true"})
-	if err != nil {
-		if IsNotFound(err) {
-			return nil, "", fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, roleName, ErrNotFound)
-		}
-		return nil, "", fmt.Errorf("listing holders of %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
-	}
-	for _, u := range direct {
-		h.Direct[u.ID] = u
-		h.remember(u)
-	}
-	return h, clientUUID, nil
-}
-
-// addGroupMembers records grants for the members of g and of all its sub-groups, who inherit its roles.
-func (c *Client) addGroupMembers(ctx context.Context, h *Holders, g *Group, grants ...string) error {
-	members, err := c.MembersWithDescendants(ctx, g)
-	if err != nil {
-		return err
-	}
-	for _, u := range members {
-		for _, grant := range grants {
-			h.addVia(u, grant)
-		}
-	}
-	return nil
-}
-
-// addRoleUsers records label for the direct holders of the role at rolesURL.
-func (c *Client) addRoleUsers(ctx context.Context, h *Holders, rolesURL, label string) error {
-	users, err := pagedGet[User](ctx, c, rolesURL+"/users", map[string]string{"briefRepresentation": "true"})
-	if err != nil {
-		return fmt.Errorf("listing holders of composite role %s: %w", label, c.describe(err))
-	}
-	for _, u := range users {
-		h.addVia(u, label)
-	}
-	return nil
-}
-
-type roleRef struct {
-	ID         string
-	Name       string
-	ClientID   string // clientId, "" for realm roles
-	ClientUUID string
-	Composite  bool
-}
-
-func (r roleRef) label() string {
-	if r.ClientID == "" {
-		return "composite:" + r.Name
-	}
-	return "composite:" + r.ClientID + "/" + r.Name
-}
-
 func (c *Client) buildHolders(ctx context.Context, roleName string) (*Holders, error) {
+	target := roleKey(c.cfg.RolesClientID, roleName)
 	ex, err := c.export(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var realm *Realm
 	if ex != nil {
-		return c.holdersFromExport(ctx, ex, roleName)
-	}
-	return c.holdersByScan(ctx, roleName)
-}
-
-// holdersByScan is the fallback for admin accounts without manage-realm: it
-// lists the groups holding each relevant role and scans every composite role.
-func (c *Client) holdersByScan(ctx context.Context, roleName string) (*Holders, error) {
-	role, err := c.ClientRole(ctx, roleName)
-	if err != nil {
+		realm = ex.realm(target)
+	} else if realm, err = c.scanRealm(ctx, target); err != nil {
 		return nil, err
 	}
-	h, clientUUID, err := c.newHolders(ctx, roleName)
-	if err != nil {
+	if err := c.readHolders(ctx, realm); err != nil {
 		return nil, err
 	}
-
-	forest, err := c.GroupTree(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]*Group{}
-	for _, g := range Flatten(forest) {
-		byID[g.ID] = g
-	}
-	// groupHolders records the members of the groups holding the role at rolesURL;
-	// target says it is the role itself (grant "group:<path>") rather than a composite (label).
-	groupHolders := func(rolesURL string, target bool, label string) error {
-		// One request: Keycloak orders this listing by group name, which is not
-		// unique (/Sales/Admins, /Eng/Admins), so offset pages over it can skip or
-		// repeat a group (the page overlap check caught it, differential test seed
-		// 1795469930247011448). Every other listing is ordered by a unique key.
-		groups, err := pagedGetSize[Group](ctx, c, rolesURL+"/groups", map[string]string{"briefRepresentation": "true"}, unpagedSize)
-		if err != nil {
-			return fmt.Errorf("listing groups holding a role (%s): %w", rolesURL, c.describe(err))
-		}
-		for _, listed := range groups {
-			g := byID[listed.ID]
-			if g == nil {
-				g = &listed
-			}
-			grant := label
-			if target {
-				h.Groups = append(h.Groups, g.Path)
-				grant = "group:" + g.Path
-			}
-			if err := c.addGroupMembers(ctx, h, g, grant); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := groupHolders(c.roleURL(clientUUID, roleName), true, ""); err != nil {
-		return nil, err
-	}
-
-	composites, err := c.compositesContaining(ctx, *role.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, comp := range composites {
-		rolesURL := c.roleURL(comp.ClientUUID, comp.Name)
-		if err := c.addRoleUsers(ctx, h, rolesURL, comp.label()); err != nil {
-			return nil, err
-		}
-		if err := groupHolders(rolesURL, false, comp.label()); err != nil {
-			return nil, err
-		}
-	}
-	sort.Strings(h.Groups)
+	h := Inherit(realm)
+	h.Role = roleName
 	return h, nil
 }
 
-// compositesContaining scans every composite role of the realm (realm roles and
-// every client's roles) once and returns those that contain targetID, directly
-// or through other composites. Keycloak has no reverse lookup for this.
-func (c *Client) compositesContaining(ctx context.Context, targetID string) ([]roleRef, error) {
-	var all []roleRef
-	realmRoles, err := pagedGet[gocloak.Role](ctx, c, c.realmURL("roles"), map[string]string{"briefRepresentation": "true"})
-	if err != nil {
-		return nil, fmt.Errorf("listing realm roles: %w", c.describe(err))
+// readHolders fills in the listings a Realm needs that no export contains:
+// the users of every relevant role and the members of every inheriting group.
+func (c *Client) readHolders(ctx context.Context, r *Realm) error {
+	r.RoleUsers, r.Members = map[string][]User{}, map[string][]User{}
+	relevant := make([]string, 0, 4)
+	for k := range r.Relevant() {
+		relevant = append(relevant, k)
 	}
-	for _, r := range realmRoles {
-		all = append(all, roleRef{ID: deref(r.ID), Name: deref(r.Name), Composite: r.Composite != nil && *r.Composite})
-	}
-	clients, err := pagedGet[gocloak.Client](ctx, c, c.realmURL("clients"), nil)
-	if err != nil {
-		return nil, fmt.Errorf("listing clients: %w", c.describe(err))
-	}
-	for _, cl := range clients {
-		roles, err := pagedGet[gocloak.Role](ctx, c, c.realmURL("clients", deref(cl.ID), "roles"), map[string]string{"briefRepresentation": "true"})
+	sort.Strings(relevant)
+	for _, k := range relevant {
+		rolesURL, err := c.keyURL(ctx, k)
 		if err != nil {
-			return nil, fmt.Errorf("listing roles of client %q: %w", deref(cl.ClientID), c.describe(err))
+			return err
 		}
-		for _, r := range roles {
-			all = append(all, roleRef{ID: deref(r.ID), Name: deref(r.Name), ClientID: deref(cl.ClientID), ClientUUID: deref(cl.ID), Composite: r.Composite != nil && *r.Composite})
+		users, err := pagedGet[User](ctx, c, rolesURL+"/users", map[string]string{"briefRepresentation": "true"})
+		switch {
+		case err != nil && k == r.Target && IsNotFound(err):
+			return fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, strings.TrimPrefix(k, c.cfg.RolesClientID+"/"), ErrNotFound)
+		case err != nil:
+			return fmt.Errorf("listing holders of %s: %w", strings.TrimPrefix(k, "realm:"), c.describe(err))
 		}
+		r.RoleUsers[k] = users
 	}
-	// children[composite] = IDs it contains directly.
-	children := map[string][]string{}
-	for _, r := range all {
-		if !r.Composite {
-			continue
+	for _, id := range r.Inheriting() {
+		members, err := c.GroupMembers(ctx, id)
+		if err != nil {
+			return err
 		}
-		var comps []gocloak.Role
-		if err := c.getJSON(ctx, c.realmURL("roles-by-id", r.ID, "composites"), nil, &comps); err != nil {
-			return nil, fmt.Errorf("reading composites of %s: %w", r.label(), c.describe(err))
-		}
-		for _, cr := range comps {
-			children[r.ID] = append(children[r.ID], deref(cr.ID))
-		}
+		r.Members[id] = members
 	}
-	contains := reaching(children, targetID)
-	var out []roleRef
-	for _, r := range all {
-		if r.Composite && contains[r.ID] {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return nil
 }
 
-// reaching returns the composites (keys of children) that contain target,
-// directly or through other composites; cycles are tolerated.
-func reaching(children map[string][]string, target string) map[string]bool {
-	var reaches func(k string, seen map[string]bool) bool
-	reaches = func(k string, seen map[string]bool) bool {
-		if seen[k] {
-			return false
-		}
-		seen[k] = true
-		for _, ch := range children[k] {
-			if ch == target || reaches(ch, seen) {
-				return true
-			}
-		}
-		return false
+// keyURL is the admin URL of the role with key k.
+func (c *Client) keyURL(ctx context.Context, k string) (string, error) {
+	if name, ok := strings.CutPrefix(k, "realm:"); ok {
+		return c.roleURL("", name), nil
 	}
-	out := map[string]bool{}
-	for k := range children {
-		if reaches(k, map[string]bool{}) {
-			out[k] = true
-		}
+	cl, name, _ := strings.Cut(k, "/")
+	uuid, err := c.ClientUUID(ctx, cl)
+	if err != nil {
+		return "", err
 	}
-	return out
+	return c.roleURL(uuid, name), nil
 }
 
 func deref(s *string) string {

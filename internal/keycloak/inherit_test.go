@@ -1,0 +1,152 @@
+package keycloak
+
+import (
+	"encoding/json"
+	"reflect"
+	"sort"
+	"testing"
+)
+
+// A realm with every way of holding dash/licensed_user, written out by hand:
+// the expected grants below are read off this structure, not computed.
+func inheritFixture() *Realm {
+	u := func(name string) User { return User{ID: "id-" + name, Username: name} }
+	return &Realm{
+		Target: "dash/licensed_user",
+		Composites: map[string][]string{
+			"dash/admin":      {"dash/licensed_user", "dash/viewer"},
+			"realm:power":     {"dash/admin"},   // nested: power -> admin -> licensed_user
+			"realm:unrelated": {"dash/viewer"},  // does not grant the seat
+			"other/bundle":    {"realm:power"},  // another client's role, three levels up
+			"realm:loop-a":    {"realm:loop-b"}, // a cycle that never reaches the target
+			"realm:loop-b":    {"realm:loop-a"},
+			"realm:loop-c":    {"realm:loop-c", "dash/licensed_user"}, // a self-cycle that does
+		},
+		Groups: []RealmGroup{
+			{ID: "g-eng", Path: "/Eng", Roles: []string{"dash/licensed_user"}, Children: []RealmGroup{
+				{ID: "g-eng-data", Path: "/Eng/Data", Children: []RealmGroup{
+					{ID: "g-eng-data-ml", Path: "/Eng/Data/ML"},
+				}},
+			}},
+			{ID: "g-ops", Path: "/Ops", Roles: []string{"realm:unrelated"}, Children: []RealmGroup{
+				{ID: "g-ops-admins", Path: "/Ops/Admins", Roles: []string{"realm:power"}},
+			}},
+			{ID: "g-sales", Path: "/Sales", Children: []RealmGroup{
+				{ID: "g-sales-leads", Path: "/Sales/Leads", Roles: []string{"dash/licensed_user", "other/bundle"}},
+			}},
+		},
+		RoleUsers: map[string][]User{
+			"dash/licensed_user": {u("alice"), u("dora")},
+			"dash/admin":         {u("bob")},
+			"other/bundle":       {u("carol")},
+			"realm:loop-c":       {u("erin")},
+		},
+		Members: map[string][]User{
+			"g-eng":         {u("dora")},
+			"g-eng-data-ml": {u("frank")},
+			"g-ops":         {u("gina")},
+			"g-ops-admins":  {u("hank")},
+			"g-sales-leads": {u("ivan")},
+			"g-sales":       {u("judy")},
+		},
+	}
+}
+
+func TestInheritNamesEveryWayOfHoldingTheRole(t *testing.T) {
+	h := Inherit(inheritFixture())
+
+	var direct []string
+	for _, u := range h.Direct {
+		direct = append(direct, u.Username)
+	}
+	sort.Strings(direct)
+	if want := []string{"alice", "dora"}; !reflect.DeepEqual(direct, want) {
+		t.Errorf("direct holders %v, want %v", direct, want)
+	}
+	want := map[string][]string{
+		"bob":   {"composite:dash/admin"},
+		"carol": {"composite:other/bundle"},
+		"dora":  {"group:/Eng"},
+		"erin":  {"composite:loop-c"},
+		"frank": {"group:/Eng"}, // two levels below the group holding it
+		"hank":  {"composite:power"},
+		"ivan":  {"composite:other/bundle", "group:/Sales/Leads"},
+	}
+	if got := h.Indirect(); !reflect.DeepEqual(got, want) {
+		t.Errorf("indirect grants\n got %v\nwant %v", got, want)
+	}
+	if want := []string{"/Eng", "/Sales/Leads"}; !reflect.DeepEqual(h.Groups, want) {
+		t.Errorf("groups holding the role %v, want %v", h.Groups, want)
+	}
+	for _, name := range []string{"gina", "judy"} {
+		if h.EffectiveByUsername(name) {
+			t.Errorf("%s holds the role, but only through a role that does not contain it (gina) or a parent group without it (judy)", name)
+		}
+	}
+	if n := h.EffectiveCount(); n != 8 {
+		t.Errorf("effective holders %d, want 8 (alice, bob, carol, dora, erin, frank, hank, ivan)", n)
+	}
+}
+
+// Relevant and Inheriting say which listings the client must read: the users
+// of every role granting the target, the members of every group inheriting it.
+func TestInheritingAndRelevantNameTheListingsToRead(t *testing.T) {
+	r := inheritFixture()
+	var rel []string
+	for k := range r.Relevant() {
+		rel = append(rel, k)
+	}
+	sort.Strings(rel)
+	if want := []string{"dash/admin", "dash/licensed_user", "other/bundle", "realm:loop-c", "realm:power"}; !reflect.DeepEqual(rel, want) {
+		t.Errorf("relevant roles %v, want %v", rel, want)
+	}
+	if want := []string{"g-eng", "g-eng-data", "g-eng-data-ml", "g-ops-admins", "g-sales-leads"}; !reflect.DeepEqual(r.Inheriting(), want) {
+		t.Errorf("inheriting groups %v, want %v", r.Inheriting(), want)
+	}
+}
+
+// A user reached through several paths gets each grant once, sorted.
+func TestInheritDeduplicatesGrants(t *testing.T) {
+	u := User{ID: "id-x", Username: "x"}
+	r := &Realm{
+		Target:     "dash/licensed_user",
+		Composites: map[string][]string{"dash/admin": {"dash/licensed_user"}},
+		Groups: []RealmGroup{{ID: "a", Path: "/A", Roles: []string{"dash/admin"}, Children: []RealmGroup{
+			{ID: "b", Path: "/A/B", Roles: []string{"dash/admin"}},
+		}}},
+		RoleUsers: map[string][]User{"dash/admin": {u}},
+		Members:   map[string][]User{"a": {u}, "b": {u}},
+	}
+	if got, want := Inherit(r).Indirect()["x"], []string{"composite:dash/admin"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("grants %v, want %v", got, want)
+	}
+}
+
+// The export's JSON becomes the Realm that Inherit reads: roles of groups of
+// both kinds, sub-group paths, composites of realm and client roles.
+func TestExportBecomesRealm(t *testing.T) {
+	var ex realmExport
+	err := json.Unmarshal([]byte(`{
+	  "groups": [{"id": "g1", "name": "Ops", "path": "/Ops", "realmRoles": ["power"],
+	    "clientRoles": {"dash": ["viewer"]},
+	    "subGroups": [{"id": "g2", "name": "Admins", "clientRoles": {"dash": ["licensed_user"]}}]}],
+	  "roles": {
+	    "realm": [{"name": "power", "composite": true, "composites": {"client": {"dash": ["admin"]}}}],
+	    "client": {"dash": [{"name": "admin", "composite": true, "composites": {"realm": ["x"], "client": {"dash": ["licensed_user"]}}},
+	                        {"name": "licensed_user", "composite": false}]}
+	  }}`), &ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ex.realm("dash/licensed_user")
+	want := &Realm{
+		Target:     "dash/licensed_user",
+		Composites: map[string][]string{"realm:power": {"dash/admin"}, "dash/admin": {"realm:x", "dash/licensed_user"}},
+		Groups: []RealmGroup{{ID: "g1", Path: "/Ops", Roles: []string{"dash/viewer", "realm:power"}, Children: []RealmGroup{
+			{ID: "g2", Path: "/Ops/Admins", Roles: []string{"dash/licensed_user"}},
+		}}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("realm from export\n got %+v\nwant %+v", got, want)
+	}
+}
