@@ -1,30 +1,42 @@
 #!/usr/bin/env bash
 # Fetches, starts and stops the pinned Keycloak used by tests and the demo.
 # Usage: scripts/keycloak.sh fetch|up|down|restart|status|wait|url|pidfile
+#
+# Settings (environment):
+#   KC_VERSION  Keycloak version (default 26.7.3; also tested: 22.0.5, 24.0.5)
+#   KC_PATH     HTTP path prefix, "/auth" for the legacy layout (default none);
+#               the tests read it too and set keycloak_base_path from it
+#   KC_PORT, KC_MGMT_PORT  ports on 127.0.0.1 (management: Keycloak 25+ only)
 set -euo pipefail
 
 KC_VERSION="${KC_VERSION:-26.7.3}"
+KC_MAJOR="${KC_VERSION%%.*}"
+KC_PATH="${KC_PATH:-}"
 KC_PORT="${KC_PORT:-18080}"
 KC_MGMT_PORT="${KC_MGMT_PORT:-19000}"
 # One fixed hostname: token issuers follow it, so every client must use exactly this URL.
-KC_URL="http://127.0.0.1:${KC_PORT}"
+KC_URL="http://127.0.0.1:${KC_PORT}${KC_PATH}"
 CACHE="${DASHENTERPRISE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-dashenterprise}"
 KC_HOME="${CACHE}/keycloak-${KC_VERSION}"
 RUN_DIR="${CACHE}/run"
-PID_FILE="${RUN_DIR}/keycloak.pid"
-LOG_FILE="${RUN_DIR}/keycloak.log"
+PID_FILE="${RUN_DIR}/keycloak-${KC_PORT}.pid"
+LOG_FILE="${RUN_DIR}/keycloak-${KC_PORT}.log"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REALM_FILE="${REPO_ROOT}/testdata/keycloak/dash-realm.json"
 
-# Pinned JDK: the machine's OpenJDK 17 (Keycloak 26 supports 17, 21 and 25).
+# Pinned JDK: the machine's OpenJDK 17 (Keycloak 26 supports 17, 21 and 25; 22 and 24 run on 17).
 if [[ -z "${KC_JAVA_HOME:-}" ]]; then
   for candidate in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/temurin-25-jdk-amd64; do
     if [[ -x "${candidate}/bin/java" ]]; then KC_JAVA_HOME="${candidate}"; break; fi
   done
 fi
 
+# Keycloak 25+ serves health on the management port (under KC_PATH too);
+# older versions on the main port.
 healthy() {
-  curl -fsS --max-time 2 "http://127.0.0.1:${KC_MGMT_PORT}/health/ready" >/dev/null 2>&1
+  local url="${KC_URL}/health/ready"
+  if (( KC_MAJOR >= 25 )); then url="http://127.0.0.1:${KC_MGMT_PORT}${KC_PATH}/health/ready"; fi
+  curl -fsS --max-time 2 "${url}" >/dev/null 2>&1
 }
 
 fetch() {
@@ -61,16 +73,23 @@ up() {
   mkdir -p "${KC_HOME}/data/import"
   cp "${REALM_FILE}" "${KC_HOME}/data/import/dash-realm.json"
   echo "keycloak: starting ${KC_VERSION} on ${KC_URL} (JDK ${KC_JAVA_HOME:-from PATH}, log ${LOG_FILE})"
+  local args=(start-dev --import-realm --http-host=127.0.0.1 --http-port="${KC_PORT}" --health-enabled=true)
+  if [[ -n "${KC_PATH}" ]]; then args+=(--http-relative-path="${KC_PATH}"); fi
+  if (( KC_MAJOR >= 25 )); then
+    # Hostname v2: the full URL, path included.
+    args+=(--hostname="${KC_URL}" --http-management-port="${KC_MGMT_PORT}")
+  else
+    # Hostname v1: the frontend URL fixes the issuer whatever the Host header.
+    args+=(--hostname-url="${KC_URL}" --hostname-strict-backchannel=true)
+  fi
   (
     export JAVA_HOME="${KC_JAVA_HOME:-${JAVA_HOME:-}}"
-    export KC_BOOTSTRAP_ADMIN_USERNAME="${KC_ADMIN_USERNAME:-admin}"
-    export KC_BOOTSTRAP_ADMIN_PASSWORD="${KC_ADMIN_PASSWORD:-admin}"
-    export JAVA_OPTS_KC_HEAP="-Xms256m -Xmx1g"
-    nohup "${KC_HOME}/bin/kc.sh" start-dev --import-realm \
-      --http-host=127.0.0.1 --http-port="${KC_PORT}" \
-      --hostname="${KC_URL}" \
-      --health-enabled=true --http-management-port="${KC_MGMT_PORT}" \
-      >"${LOG_FILE}" 2>&1 &
+    # Bootstrap admin: KC_BOOTSTRAP_ADMIN_* from 26, KEYCLOAK_ADMIN* before.
+    export KC_BOOTSTRAP_ADMIN_USERNAME="${KC_ADMIN_USERNAME:-admin}" KEYCLOAK_ADMIN="${KC_ADMIN_USERNAME:-admin}"
+    export KC_BOOTSTRAP_ADMIN_PASSWORD="${KC_ADMIN_PASSWORD:-admin}" KEYCLOAK_ADMIN_PASSWORD="${KC_ADMIN_PASSWORD:-admin}"
+    # Heap cap: JAVA_OPTS_KC_HEAP from 24; before, the last -Xmx appended wins.
+    export JAVA_OPTS_KC_HEAP="-Xms256m -Xmx1g" JAVA_OPTS_APPEND="-Xms256m -Xmx1g"
+    nohup "${KC_HOME}/bin/kc.sh" "${args[@]}" >"${LOG_FILE}" 2>&1 &
     echo $! >"${PID_FILE}"
   )
   wait_ready

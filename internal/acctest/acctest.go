@@ -20,9 +20,26 @@ import (
 	"sync"
 )
 
-// Local test servers started by scripts/keycloak.sh.
+// The local Keycloak started by scripts/keycloak.sh, which takes KC_PORT and
+// KC_PATH ("/auth" on the legacy layout) as settings; the tests read them too.
+var (
+	// KeycloakURL is the server's origin, the provider's keycloak_url (and what proxies forward to).
+	KeycloakURL = "http://127.0.0.1:" + envOr("KC_PORT", "18080")
+	// KeycloakPath is the provider's keycloak_base_path.
+	KeycloakPath = os.Getenv("KC_PATH")
+	// KeycloakBase is where the admin API and the realms are: origin and path.
+	KeycloakBase = KeycloakURL + KeycloakPath
+)
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// Fixed settings of the test realm.
 const (
-	KeycloakURL   = "http://127.0.0.1:18080"
 	AdminUsername = "admin"
 	AdminPassword = "admin"
 	Realm         = "dash"
@@ -51,6 +68,9 @@ func Setup() (cleanup func(), err error) {
 		}
 	}
 	setDefault("DASHENTERPRISE_KEYCLOAK_URL", KeycloakURL)
+	if KeycloakPath != "" {
+		setDefault("DASHENTERPRISE_KEYCLOAK_BASE_PATH", KeycloakPath)
+	}
 	setDefault("DASHENTERPRISE_ADMIN_USERNAME", AdminUsername)
 	setDefault("DASHENTERPRISE_ADMIN_PASSWORD", AdminPassword)
 	setDefault("DASHENTERPRISE_MAX_RETRIES", "2")
@@ -78,7 +98,7 @@ func PreCheck(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (make testacc starts Keycloak)")
 	}
 	if _, err := Admin(t).GetServerInfo(context.Background(), token(t)); err != nil {
-		t.Fatalf("keycloak at %s is not usable (%v); start it with `make keycloak-up`", KeycloakURL, err)
+		t.Fatalf("keycloak at %s is not usable (%v); start it with `make keycloak-up`", KeycloakBase, err)
 	}
 }
 
@@ -88,7 +108,7 @@ var adminClient *gocloak.GoCloak
 func Admin(t *testing.T) *gocloak.GoCloak {
 	t.Helper()
 	if adminClient == nil {
-		adminClient = gocloak.NewClient(KeycloakURL)
+		adminClient = gocloak.NewClient(KeycloakBase)
 	}
 	return adminClient
 }
@@ -97,7 +117,7 @@ func token(t *testing.T) string {
 	t.Helper()
 	jwt, err := Admin(t).LoginAdmin(context.Background(), AdminUsername, AdminPassword, "master")
 	if err != nil {
-		t.Fatalf("admin login to %s: %v", KeycloakURL, err)
+		t.Fatalf("admin login to %s: %v", KeycloakBase, err)
 	}
 	return jwt.AccessToken
 }
@@ -232,7 +252,7 @@ func GroupID(t *testing.T, path string) string {
 	}
 	var g gocloak.Group
 	resp, err := Admin(t).GetRequestWithBearerAuth(context.Background(), token(t)).SetResult(&g).
-		Get(KeycloakURL + "/admin/realms/" + Realm + "/group-by-path/" + strings.Join(segs, "/"))
+		Get(KeycloakBase + "/admin/realms/" + Realm + "/group-by-path/" + strings.Join(segs, "/"))
 	if err != nil || resp.IsError() || g.ID == nil {
 		t.Fatalf("group %s: %v %v", path, err, resp)
 	}
@@ -302,7 +322,7 @@ func BulkUsers(t testing.TB, prefix string, n int, roles ...string) []string {
 // BulkImport creates n users named <prefix>-00000… through partial imports of 1,000.
 func BulkImport(prefix string, n int, roles []string) ([]string, error) {
 	ctx := context.Background()
-	gc := gocloak.NewClient(KeycloakURL)
+	gc := gocloak.NewClient(KeycloakBase)
 	names := make([]string, n)
 	for start := 0; start < n; start += 1000 {
 		jwt, err := gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master")
@@ -320,7 +340,7 @@ func BulkImport(prefix string, n int, roles []string) ([]string, error) {
 		}
 		resp, err := gc.GetRequestWithBearerAuth(ctx, jwt.AccessToken).
 			SetBody(map[string]any{"ifResourceExists": "SKIP", "users": users}).
-			Post(KeycloakURL + "/admin/realms/" + Realm + "/partialImport")
+			Post(KeycloakBase + "/admin/realms/" + Realm + "/partialImport")
 		if err != nil {
 			return nil, err
 		}
@@ -334,7 +354,7 @@ func BulkImport(prefix string, n int, roles []string) ([]string, error) {
 // DeleteUsersByPrefix deletes every user whose username starts with prefix.
 func DeleteUsersByPrefix(prefix string) {
 	ctx := context.Background()
-	gc := gocloak.NewClient(KeycloakURL)
+	gc := gocloak.NewClient(KeycloakBase)
 	jwt, err := gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master")
 	if err != nil {
 		return
@@ -391,7 +411,7 @@ func UserID(t *testing.T, username string) string {
 // ListUsernames lists the usernames of the realm, or of the direct holders of a dash client role.
 func ListUsernames(role string) ([]string, error) {
 	ctx := context.Background()
-	gc := gocloak.NewClient(KeycloakURL)
+	gc := gocloak.NewClient(KeycloakBase)
 	jwt, err := gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master")
 	if err != nil {
 		return nil, err

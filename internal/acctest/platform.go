@@ -53,8 +53,8 @@ func FixtureEmulator(t *testing.T, fixture string) string {
 
 // ServeEmulator serves an emulator with the given initial state on a loopback port.
 func ServeEmulator(initial *emulator.State) (*emulator.Server, string, func(), error) {
-	em, err := emulator.New(emulator.Config{KeycloakURL: KeycloakURL, Realm: Realm,
-		Directory: &emulator.RESTDirectory{BaseURL: KeycloakURL, Realm: Realm, Username: AdminUsername, Password: AdminPassword,
+	em, err := emulator.New(emulator.Config{KeycloakURL: KeycloakBase, Realm: Realm,
+		Directory: &emulator.RESTDirectory{BaseURL: KeycloakBase, Realm: Realm, Username: AdminUsername, Password: AdminPassword,
 			SeatRole: "licensed_user", AdminRole: "admin", HTTP: &http.Client{Timeout: 30 * time.Second}},
 		Initial: initial, TrustedClients: []string{"dash", PlatformClientID}})
 	if err != nil {

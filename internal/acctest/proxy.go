@@ -57,7 +57,7 @@ func (r *Request) PerUser() bool {
 // PlatformToken reports whether the request obtains a platform API token
 // (realm dash): it serves the platform API, not Keycloak's admin API.
 func (r *Request) PlatformToken() bool {
-	return r.Path == "/realms/dash/protocol/openid-connect/token"
+	return strings.TrimPrefix(r.Path, KeycloakPath) == "/realms/dash/protocol/openid-connect/token"
 }
 
 // FaultProxy is a loopback reverse proxy that counts requests and injects faults.

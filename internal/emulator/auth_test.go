@@ -22,7 +22,8 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
-const kcURL = "http://127.0.0.1:18080"
+// The local Keycloak (scripts/keycloak.sh settings KC_PORT, KC_PATH).
+var kcURL = "http://127.0.0.1:" + or(os.Getenv("KC_PORT"), "18080") + os.Getenv("KC_PATH")
 
 func realServer(t *testing.T) (*Server, *httptest.Server) {
 	t.Helper()

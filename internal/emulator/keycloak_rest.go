@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -115,10 +116,14 @@ func (d *RESTDirectory) get(ctx context.Context, path string, q url.Values, out 
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK {
+	switch resp.StatusCode {
+	case http.StatusOK:
+		return json.Unmarshal(body, out)
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		return fmt.Errorf("emulator: GET %s: %s: %w", path, resp.Status, errNotFound)
+	default:
 		return fmt.Errorf("emulator: GET %s: %s", path, resp.Status)
 	}
-	return json.Unmarshal(body, out)
 }
 
 type named struct {
@@ -255,7 +260,7 @@ func (d *RESTDirectory) members(ctx context.Context, groupID string, into map[st
 	for _, m := range ms {
 		into[m.Username] = true
 	}
-	children, err := d.all(ctx, "/groups/"+groupID+"/children", url.Values{"briefRepresentation": {"true"}})
+	children, err := d.children(ctx, groupID)
 	if err != nil {
 		return err
 	}
@@ -265,6 +270,24 @@ func (d *RESTDirectory) members(ctx context.Context, groupID string, into map[st
 		}
 	}
 	return nil
+}
+
+var errNotFound = errors.New("not found")
+
+// children lists a group's sub-groups: /children from Keycloak 23, the group's
+// inline subGroups before (where GET /children does not exist: 404 or 405).
+func (d *RESTDirectory) children(ctx context.Context, groupID string) ([]named, error) {
+	children, err := d.all(ctx, "/groups/"+groupID+"/children", url.Values{"briefRepresentation": {"true"}})
+	if !errors.Is(err, errNotFound) {
+		return children, err
+	}
+	var g struct {
+		SubGroups []named `json:"subGroups"`
+	}
+	if err := d.get(ctx, "/groups/"+groupID, nil, &g); err != nil {
+		return nil, err
+	}
+	return g.SubGroups, nil
 }
 
 type restSeats struct{ seats, admins map[string]bool }
