@@ -443,3 +443,104 @@ func ListUsernames(role string) ([]string, error) {
 		}
 	}
 }
+
+// LoginActivity is what Keycloak itself records about a user's activity, read
+// with plain admin calls: the time of the latest stored LOGIN event and the
+// latest access of the user's sessions (zero when none).
+func LoginActivity(t *testing.T, userID string) (lastLogin, lastAccess time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	for _, e := range loginEvents(t, map[string]string{"user": userID, "max": "1000"}) {
+		if tm := time.UnixMilli(e.Time).UTC(); tm.After(lastLogin) {
+			lastLogin = tm
+		}
+	}
+	sessions, err := Admin(t).GetUserSessions(ctx, token(t), Realm, userID)
+	if err != nil {
+		t.Fatalf("sessions of %s: %v", userID, err)
+	}
+	for _, s := range sessions {
+		if tm := time.UnixMilli(*s.LastAccess).UTC(); tm.After(lastAccess) {
+			lastAccess = tm
+		}
+	}
+	return lastLogin, lastAccess
+}
+
+type loginEvent struct {
+	Time   int64  `json:"time"`
+	UserID string `json:"userId"`
+}
+
+// loginEvents reads stored LOGIN events with a plain admin call.
+func loginEvents(t *testing.T, query map[string]string) []loginEvent {
+	t.Helper()
+	var events []loginEvent
+	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetQueryParams(query).SetQueryParam("type", "LOGIN").
+		SetResult(&events).Get(KeycloakBase + "/admin/realms/" + Realm + "/events")
+	if err != nil || resp.StatusCode() != 200 {
+		t.Fatalf("LOGIN events: %v %v", err, resp)
+	}
+	return events
+}
+
+// OldestLoginEvent is the time of the oldest LOGIN event the realm stores.
+func OldestLoginEvent(t *testing.T) time.Time {
+	t.Helper()
+	var oldest time.Time
+	for first := 0; ; first += 1000 {
+		events := loginEvents(t, map[string]string{"first": fmt.Sprint(first), "max": "1000"})
+		for _, e := range events {
+			if tm := time.UnixMilli(e.Time).UTC(); oldest.IsZero() || tm.Before(oldest) {
+				oldest = tm
+			}
+		}
+		if len(events) < 1000 {
+			return oldest
+		}
+	}
+}
+
+// StoreLoginEvents switches the storing of the realm's user events until the test ends.
+func StoreLoginEvents(t *testing.T, enabled bool) {
+	t.Helper()
+	url := KeycloakBase + "/admin/realms/" + Realm + "/events/config"
+	var cfg map[string]any
+	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetResult(&cfg).Get(url)
+	if err != nil || resp.StatusCode() != 200 {
+		t.Fatalf("events config: %v %v", err, resp)
+	}
+	was := cfg["eventsEnabled"]
+	set := func(on any) error {
+		cfg["eventsEnabled"] = on
+		resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetBody(cfg).Put(url)
+		if err == nil && resp.StatusCode() != 204 {
+			err = fmt.Errorf("PUT %s: %s", url, resp.Status())
+		}
+		return err
+	}
+	if err := set(enabled); err != nil {
+		t.Fatalf("events config: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := set(was); err != nil {
+			t.Errorf("restoring the events config: %v", err)
+		}
+	})
+}
+
+// HoldsSeat reports whether Keycloak's own effective role computation (groups,
+// parent groups and composites included) gives the user the seat role.
+func HoldsSeat(t *testing.T, userID string) bool {
+	t.Helper()
+	roles, err := Admin(t).GetCompositeClientRolesByUserID(context.Background(), token(t), Realm, dashClientUUID(t), userID)
+	if err != nil {
+		t.Fatalf("effective roles of %s: %v", userID, err)
+	}
+	for _, r := range roles {
+		if *r.Name == "licensed_user" {
+			return true
+		}
+	}
+	return false
+}

@@ -34,6 +34,13 @@ type Clients struct {
 		err            error
 		reported       atomic.Bool
 	}
+	// activity is the run's user activity (see readActivity).
+	activity struct {
+		once     sync.Once
+		value    *keycloak.Activity
+		err      error
+		reported atomic.Bool
+	}
 }
 
 // clientsFrom converts ProviderData, reporting a provider bug if it has the wrong type.

@@ -54,7 +54,7 @@ func (p *dashProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"admin_client_id":        str("admin_client_id", "Client for the admin login: `admin-cli` (default) with a username and password, or a confidential client with `admin_client_secret`.", false),
 			"admin_username":         str("admin_username", "Keycloak admin username (password grant).", false),
 			"admin_password":         str("admin_password", "Keycloak admin password.", true),
-			"admin_client_secret":    str("admin_client_secret", "Secret of `admin_client_id` for the client-credentials grant; its service account needs the realm-management roles `manage-users`, `view-users`, `query-users`, `query-groups`, `view-clients` and `view-realm` in `realm`.", true),
+			"admin_client_secret":    str("admin_client_secret", "Secret of `admin_client_id` for the client-credentials grant; its service account needs the realm-management roles `manage-users`, `view-users`, `query-users`, `query-groups`, `view-clients`, `view-realm` and `view-events` (for user activity) in `realm`.", true),
 			"platform_api_path":      str("platform_api_path", "Path of the platform GraphQL API under `url`. Default: `/Manager/graphql`.", false),
 			"platform_client_id":     str("platform_client_id", "Client in `realm` used to obtain platform API tokens: a confidential client whose service account holds the `admin` role (with `platform_client_secret`), or the client for `platform_username`. Default: `dash`.", false),
 			"platform_client_secret": str("platform_client_secret", "Secret of `platform_client_id`.", true),

@@ -29,13 +29,15 @@ type usersDataSource struct {
 func NewUsersDataSource() datasource.DataSource { return &usersDataSource{} }
 
 type usersModel struct {
-	ID            types.String `tfsdk:"id"`
-	Search        types.String `tfsdk:"search"`
-	LicensedOnly  types.Bool   `tfsdk:"licensed_only"`
-	AdminOnly     types.Bool   `tfsdk:"admin_only"`
-	Group         types.String `tfsdk:"group"`
-	SeatsAssigned types.Int64  `tfsdk:"seats_assigned"`
-	Users         []userModel  `tfsdk:"users"`
+	ID              types.String `tfsdk:"id"`
+	Search          types.String `tfsdk:"search"`
+	LicensedOnly    types.Bool   `tfsdk:"licensed_only"`
+	AdminOnly       types.Bool   `tfsdk:"admin_only"`
+	Group           types.String `tfsdk:"group"`
+	SeatsAssigned   types.Int64  `tfsdk:"seats_assigned"`
+	InactiveFor     types.String `tfsdk:"inactive_for"`
+	ActivityHorizon types.String `tfsdk:"activity_horizon"`
+	Users           []userModel  `tfsdk:"users"`
 }
 
 type userModel struct {
@@ -54,6 +56,9 @@ type userModel struct {
 	OwnedApps       types.List   `tfsdk:"owned_apps"`
 	CoOwnedApps     types.List   `tfsdk:"coowned_apps"`
 	KnownToPlatform types.Bool   `tfsdk:"known_to_platform"`
+	LastLogin       types.String `tfsdk:"last_login"`
+	LastActivity    types.String `tfsdk:"last_activity"`
+	ActivitySource  types.String `tfsdk:"activity_source"`
 }
 
 func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -62,9 +67,12 @@ func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 
 func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Every user of the Dash Enterprise realm with their seat, admin role and groups. " +
+		MarkdownDescription: "Every user of the Dash Enterprise realm with their seat, admin role, groups and last activity. " +
 			"Seat and admin status are effective: held directly, through a group (or a parent group) or through a composite role. " +
-			"They are computed from the roles' member listings, not one request per user.",
+			"They are computed from the roles' member listings, not one request per user. " +
+			"Activity comes from one sweep of the realm's stored LOGIN events and one listing of the roles client's sessions; " +
+			"it needs the realm to store LOGIN events (realm settings → Events → User events settings, or the keycloak provider's `keycloak_realm_events` resource) " +
+			"and the admin account to hold `view-events`.",
 		Attributes: map[string]schema.Attribute{
 			"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "Identifier of this listing."},
 			"search":        schema.StringAttribute{Optional: true, MarkdownDescription: "Keycloak search text matched against username, email, first and last name."},
@@ -73,6 +81,12 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"group": schema.StringAttribute{Optional: true, MarkdownDescription: "Only members of this group or of its sub-groups, written `/Parent/child` (the leading slash is optional).",
 				Validators: nil},
 			"seats_assigned": schema.Int64Attribute{Computed: true, MarkdownDescription: "Users of the realm who effectively hold a seat, whatever the filters."},
+			"inactive_for": schema.StringAttribute{Optional: true, MarkdownDescription: "Only users inactive for at least this long, e.g. `90d` (days) or a Go duration such as `36h`. " +
+				"A user with a `last_activity` is inactive when it is older than the window. A user with no recorded activity counts as inactive only when " +
+				"`activity_horizon` reaches back over the whole window and the account is older than it: \"no data\" never means idle when the realm has not stored events for that long. " +
+				"Users created within the window are never inactive."},
+			"activity_horizon": schema.StringAttribute{Computed: true, MarkdownDescription: "How far back the realm's stored LOGIN events reach (RFC 3339): the later of the oldest stored LOGIN event and now minus the realm's events expiration. " +
+				"Null when the realm stores no LOGIN events (the data source then warns and says how to enable them) or the admin account lacks `view-events`."},
 			"users": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Matching users, sorted by username.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":                schema.StringAttribute{Computed: true, MarkdownDescription: "Keycloak user ID."},
@@ -90,6 +104,9 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 					"owned_apps":        schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Apps the user owns (null when the platform API is not configured)."},
 					"coowned_apps":      schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Apps the user co-owns as a user co-owner (null when the platform API is not configured)."},
 					"known_to_platform": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user has logged in to Dash Enterprise at least once (null when the platform API is not configured)."},
+					"last_login":        schema.StringAttribute{Computed: true, MarkdownDescription: "Time of the user's latest stored LOGIN event (RFC 3339); null when none is stored."},
+					"last_activity":     schema.StringAttribute{Computed: true, MarkdownDescription: "The later of `last_login` and the last access of the user's live sessions of the roles client (RFC 3339); null when neither is known."},
+					"activity_source":   schema.StringAttribute{Computed: true, MarkdownDescription: "Where `last_activity` comes from: `event` (a LOGIN event), `session` (a live session) or `none`; null when activity could not be read."},
 				}},
 			},
 		},
@@ -115,6 +132,15 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			return
 		}
 		groupFilter = p
+	}
+	var window time.Duration
+	if !cfg.InactiveFor.IsNull() {
+		w, err := parseWindow(cfg.InactiveFor.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("inactive_for"), "Invalid inactive_for", err.Error())
+			return
+		}
+		window = w
 	}
 	users, err := kc.Users(ctx, cfg.Search.ValueString())
 	if err != nil {
@@ -143,6 +169,12 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
+	now := time.Now().UTC()
+	activity := readActivity(ctx, d.clients, now, window, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
 	out := make([]userModel, 0, len(users))
 	for _, u := range users {
 		_, direct := seats.Direct[u.ID]
@@ -150,7 +182,8 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		switch {
 		case cfg.LicensedOnly.ValueBool() && !licensed,
 			cfg.AdminOnly.ValueBool() && !admins.Effective(u.ID),
-			groupFilter != "" && !inFilter[u.ID]:
+			groupFilter != "" && !inFilter[u.ID],
+			window > 0 && !activity.Idle(u.ID, u.Created(), now, window):
 			continue
 		}
 		groups := nonNil(memberships[u.ID])
@@ -162,7 +195,14 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			Admin: types.BoolValue(admins.Effective(u.ID)), Groups: groups,
 			CreatedAt: types.StringValue(u.Created().Format(time.RFC3339)),
 			OwnedApps: types.ListNull(types.StringType), CoOwnedApps: types.ListNull(types.StringType), KnownToPlatform: types.BoolNull(),
+			LastLogin: types.StringNull(), LastActivity: types.StringNull(), ActivitySource: types.StringNull(),
 		})
+		if activity != nil {
+			m := &out[len(out)-1]
+			m.LastLogin = timeOrNull(activity.LastLogin[u.ID])
+			last, source := activity.Last(u.ID)
+			m.LastActivity, m.ActivitySource = timeOrNull(last), types.StringValue(source)
+		}
 		if known != nil {
 			m := &out[len(out)-1]
 			m.OwnedApps = stringList(ctx, apps.owned[u.Username], &resp.Diagnostics)
@@ -173,6 +213,10 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	sort.Slice(out, func(i, j int) bool { return out[i].Username.ValueString() < out[j].Username.ValueString() })
 	cfg.Users = out
 	cfg.SeatsAssigned = types.Int64Value(int64(seats.EffectiveCount()))
+	cfg.ActivityHorizon = types.StringNull()
+	if activity != nil {
+		cfg.ActivityHorizon = timeOrNull(activity.Horizon)
+	}
 	cfg.ID = types.StringValue(fmt.Sprintf("%s/users", kc.Realm()))
 	root, ok := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	if !ok {

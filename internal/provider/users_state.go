@@ -44,11 +44,13 @@ func usersStateValue(ctx context.Context, root tftypes.Object, m *usersModel) (t
 			"enabled": tv(u.Enabled), "licensed": tv(u.Licensed), "licensed_direct": tv(u.LicensedDirect),
 			"seat_granted_via": strs(u.SeatGrantedVia), "admin": tv(u.Admin), "groups": strs(u.Groups), "created_at": tv(u.CreatedAt),
 			"owned_apps": tv(u.OwnedApps), "coowned_apps": tv(u.CoOwnedApps), "known_to_platform": tv(u.KnownToPlatform),
+			"last_login": tv(u.LastLogin), "last_activity": tv(u.LastActivity), "activity_source": tv(u.ActivitySource),
 		})
 	}
 	out := tftypes.NewValue(root, map[string]tftypes.Value{
 		"id": tv(m.ID), "search": tv(m.Search), "licensed_only": tv(m.LicensedOnly), "admin_only": tv(m.AdminOnly),
 		"group": tv(m.Group), "seats_assigned": tv(m.SeatsAssigned), "users": tftypes.NewValue(list, users),
+		"inactive_for": tv(m.InactiveFor), "activity_horizon": tv(m.ActivityHorizon),
 	})
 	return out, firstErr
 }

@@ -1,0 +1,154 @@
+package keycloak
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// eventPageSize is the page size of the LOGIN event sweep: events are small,
+// and a realm keeps tens of thousands.
+const eventPageSize = 1000
+
+// Activity is what the realm records about when users were last active, read
+// with no request per user: one sweep of the stored LOGIN events and one
+// listing of the roles client's user sessions.
+type Activity struct {
+	// Stored reports whether the realm stores LOGIN events at all.
+	Stored bool
+	// Horizon is how far back the stored LOGIN events reach: the later of the
+	// oldest stored event and now minus the events expiration. Zero when no
+	// event is stored.
+	Horizon time.Time
+	// LastLogin is the time of each user's latest stored LOGIN event, by user ID.
+	LastLogin map[string]time.Time
+	// LastAccess is the latest access of each user's live sessions of the roles client, by user ID.
+	LastAccess map[string]time.Time
+}
+
+// Last is the user's latest known activity and where it comes from: "event"
+// (a LOGIN event), "session" (a live session's last access) or "none".
+func (a *Activity) Last(userID string) (time.Time, string) {
+	login, access := a.LastLogin[userID], a.LastAccess[userID]
+	switch {
+	case login.IsZero() && access.IsZero():
+		return time.Time{}, "none"
+	case access.After(login):
+		return access, "session"
+	default:
+		return login, "event"
+	}
+}
+
+// Idle reports whether the user was inactive for the whole window ending at
+// now. No data means idle only when the stored events cover the window and the
+// account existed for all of it: a short horizon never makes anyone idle.
+func (a *Activity) Idle(userID string, created, now time.Time, window time.Duration) bool {
+	start := now.Add(-window)
+	if created.After(start) {
+		return false
+	}
+	last, source := a.Last(userID)
+	if source != "none" {
+		return last.Before(start)
+	}
+	return a.Stored && !a.Horizon.IsZero() && !a.Horizon.After(start)
+}
+
+// Covers reports whether the stored events reach back over the whole window.
+func (a *Activity) Covers(now time.Time, window time.Duration) bool {
+	return a.Stored && !a.Horizon.IsZero() && !a.Horizon.After(now.Add(-window))
+}
+
+type eventsConfig struct {
+	EventsEnabled     bool     `json:"eventsEnabled"`
+	EventsExpiration  int64    `json:"eventsExpiration"` // seconds, 0: kept forever
+	EnabledEventTypes []string `json:"enabledEventTypes"`
+}
+
+// storesLogins: an empty type list stores every default type, LOGIN included.
+func (e eventsConfig) storesLogins() bool {
+	return e.EventsEnabled && (len(e.EnabledEventTypes) == 0 || slices.Contains(e.EnabledEventTypes, "LOGIN"))
+}
+
+// Activity reads the realm's login activity. It needs view-events (for the
+// events and their settings) and view-users (for the sessions).
+func (c *Client) Activity(ctx context.Context, now time.Time) (*Activity, error) {
+	var cfg eventsConfig
+	if err := c.getJSON(ctx, c.realmURL("events", "config"), nil, &cfg); err != nil {
+		return nil, fmt.Errorf("reading the events settings of realm %q (the admin account needs view-events): %w", c.cfg.Realm, c.describe(err))
+	}
+	a := &Activity{Stored: cfg.storesLogins(), LastLogin: map[string]time.Time{}, LastAccess: map[string]time.Time{}}
+	if a.Stored {
+		oldest, err := c.sweepLogins(ctx, a.LastLogin)
+		if err != nil {
+			return nil, err
+		}
+		a.Horizon = oldest
+		if cfg.EventsExpiration > 0 && !oldest.IsZero() {
+			if floor := now.Add(-time.Duration(cfg.EventsExpiration) * time.Second); floor.After(oldest) {
+				a.Horizon = floor
+			}
+		}
+	}
+	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
+	if err != nil {
+		return nil, err
+	}
+	// One request: sessions come from Keycloak's session cache in no stable
+	// order, so offset pages could skip one.
+	sessions, err := pagedGetSize[struct {
+		UserID     string `json:"userId"`
+		LastAccess int64  `json:"lastAccess"`
+	}](ctx, c, c.realmURL("clients", clientUUID, "user-sessions"), nil, unpagedSize)
+	if err != nil {
+		return nil, fmt.Errorf("listing the sessions of client %q: %w", c.cfg.RolesClientID, c.describe(err))
+	}
+	for _, s := range sessions {
+		if t := time.UnixMilli(s.LastAccess).UTC(); t.After(a.LastAccess[s.UserID]) {
+			a.LastAccess[s.UserID] = t
+		}
+	}
+	return a, nil
+}
+
+// sweepLogins reads every stored LOGIN event, newest first, into last, and
+// returns the time of the oldest. Events arriving during the sweep push older
+// ones to later pages, so an event may be read twice but none is skipped,
+// which is all a latest-login computation needs (no page overlap check here).
+func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (time.Time, error) {
+	var oldest time.Time
+	for first := 0; ; first += eventPageSize {
+		page, err := c.getPage(ctx, c.realmURL("events"), map[string]string{
+			"type": "LOGIN", "first": strconv.Itoa(first), "max": strconv.Itoa(eventPageSize)})
+		if err != nil {
+			if statusOf(err) == http.StatusForbidden {
+				return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: the admin account needs the realm-management role view-events: %w", c.cfg.Realm, err)
+			}
+			return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, c.describe(err))
+		}
+		for _, raw := range page {
+			var e struct {
+				Time   int64  `json:"time"`
+				UserID string `json:"userId"`
+			}
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, err)
+			}
+			t := time.UnixMilli(e.Time).UTC()
+			if t.After(last[e.UserID]) {
+				last[e.UserID] = t
+			}
+			if oldest.IsZero() || t.Before(oldest) {
+				oldest = t
+			}
+		}
+		if len(page) < eventPageSize {
+			return oldest, nil
+		}
+	}
+}

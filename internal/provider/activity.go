@@ -1,0 +1,85 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+)
+
+// enableEventsHint says how to make the realm store LOGIN events.
+const enableEventsHint = "Enable them in the Keycloak admin console (realm settings → Events → User events settings: " +
+	"save events, with LOGIN among the saved types and an expiration longer than the windows you ask about), " +
+	"or with the keycloak provider's keycloak_realm_events resource (events_enabled = true, enabled_event_types including \"LOGIN\")."
+
+// readActivity reads the realm's activity for the users data source, once per
+// run (every data source of the run sees the same activity; the warnings about
+// the realm come once). Without it the data source still lists users (activity
+// null, with a warning), unless inactive_for asks for it: then it is an error.
+func readActivity(ctx context.Context, c *Clients, now time.Time, window time.Duration, diags *diag.Diagnostics) *keycloak.Activity {
+	run := &c.activity
+	run.once.Do(func() { run.value, run.err = c.Keycloak.Activity(ctx, now) })
+	a, err := run.value, run.err
+	first := !run.reported.Swap(true)
+	kc := c.Keycloak
+	switch {
+	case err != nil && window > 0:
+		diags.AddAttributeError(path.Root("inactive_for"), "Cannot read user activity", err.Error())
+		return nil
+	case err != nil:
+		if first {
+			diags.AddWarning("User activity not available", err.Error()+"\n\nlast_login, last_activity and activity_source are null.")
+		}
+		return nil
+	case !a.Stored && first:
+		diags.AddWarning("The realm stores no LOGIN events",
+			fmt.Sprintf("Realm %q does not store LOGIN events, so last_login is unknown for everyone and last_activity comes only from live sessions; "+
+				"inactive_for treats no user without a live session as inactive. %s", kc.Realm(), enableEventsHint))
+	case window > 0 && !a.Covers(now, window):
+		horizon := "no LOGIN event is stored yet"
+		if !a.Horizon.IsZero() {
+			horizon = "the stored LOGIN events reach back to " + a.Horizon.Format(time.RFC3339)
+		}
+		diags.AddWarning("Activity history shorter than inactive_for",
+			fmt.Sprintf("inactive_for is %s but %s: users with no recorded activity are not counted as inactive, only users whose last activity is older than the window. "+
+				"Keep events longer (the realm's events expiration) or wait until the history covers the window.", formatWindow(window), horizon))
+	}
+	return a
+}
+
+// parseWindow reads "90d" (days) or a Go duration ("36h", "90m").
+func parseWindow(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("%q is not a number of days: write e.g. \"90d\" or a duration such as \"36h\"", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration: write e.g. \"90d\" (days) or \"36h\"", s)
+	}
+	return d, nil
+}
+
+func formatWindow(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+func timeOrNull(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
