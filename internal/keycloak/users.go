@@ -2,6 +2,7 @@ package keycloak
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -59,6 +60,14 @@ func (x *userIndex) put(users ...User) {
 	for _, u := range users {
 		x.byName[u.Username] = u
 	}
+}
+
+// forgetUser drops a user whose account changed from the run's index: the
+// next lookup reads it again.
+func (c *Client) forgetUser(username string) {
+	c.users.mu.Lock()
+	defer c.users.mu.Unlock()
+	delete(c.users.byName, username)
 }
 
 // looked counts a direct lookup and reports whether to consider listing the
@@ -208,4 +217,38 @@ func (c *Client) LogoutUser(ctx context.Context, user User) error {
 		return fmt.Errorf("logging out user %q: %w", user.Username, c.describe(err))
 	}
 	return nil
+}
+
+// DisableUser sets the user's enabled flag to false (a no-op when already
+// disabled). Keycloak's PUT merges the fields it is given.
+func (c *Client) DisableUser(ctx context.Context, user User) error {
+	err := c.withToken(ctx, func(token string) error {
+		return c.gc.UpdateUser(ctx, token, c.cfg.Realm, gocloak.User{ID: gocloak.StringP(user.ID), Enabled: gocloak.BoolP(false)})
+	})
+	if err != nil {
+		return fmt.Errorf("disabling user %q: %w", user.Username, c.describe(err))
+	}
+	c.forgetUser(user.Username)
+	return nil
+}
+
+// DeleteUser deletes the account; a user already gone is success.
+func (c *Client) DeleteUser(ctx context.Context, user User) error {
+	err := c.withToken(ctx, func(token string) error {
+		return c.gc.DeleteUser(ctx, token, c.cfg.Realm, user.ID)
+	})
+	if err != nil && !IsNotFound(err) {
+		return fmt.Errorf("deleting user %q: %w", user.Username, c.describe(err))
+	}
+	c.forgetUser(user.Username)
+	return nil
+}
+
+// HasSessions reports whether the user has any live Keycloak session.
+func (c *Client) HasSessions(ctx context.Context, user User) (bool, error) {
+	var sessions []json.RawMessage
+	if err := c.getJSON(ctx, c.realmURL("users", user.ID, "sessions"), nil, &sessions); err != nil {
+		return false, fmt.Errorf("listing the sessions of %q: %w", user.Username, c.describe(err))
+	}
+	return len(sessions) > 0, nil
 }

@@ -134,6 +134,7 @@ func (p *dashProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewLicenseSeatResource,
 		NewAppCoOwnerResource,
 		NewAppTransferResource,
+		NewUserOffboardingResource,
 		NewLicenseSeatsResource,
 		NewAppCoOwnersResource,
 	}

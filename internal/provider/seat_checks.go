@@ -15,8 +15,9 @@ import (
 // planRevocations warns, by name, about the apps each user whose direct seat is
 // removed would lose. One snapshot serves every user. With orphan_protection =
 // "error" a revocation that would orphan apps fails the plan itself, naming the
-// user and the apps, unless a transfer planned earlier in this plan moves them
-// away first.
+// user and the apps, unless a transfer (or offboarding) planned earlier in this
+// plan moves them away first; in either mode such a planned move turns the
+// orphan warning into one that names the transfer.
 func (c *Clients) planRevocations(ctx context.Context, usernames []string, diags *diag.Diagnostics) {
 	if len(usernames) == 0 {
 		return
@@ -34,11 +35,16 @@ func (c *Clients) planRevocations(ctx context.Context, usernames []string, diags
 	}
 	for _, username := range usernames {
 		rev := snap.RevokeDirectSeat(username)
-		if strict && rev.Orphans() {
-			moved := c.planned.moved(username)
-			if still := rev.StillOwned(moved); len(still) > 0 {
+		if rev.Orphans() {
+			still := rev.StillOwned(c.planned.moved(username))
+			if strict && len(still) > 0 {
 				summary, detail := rev.StrictPlanError(still)
 				diags.AddError(summary, detail)
+				continue
+			}
+			if len(still) > 0 {
+				summary, detail, _ := rev.Warning(strict)
+				diags.AddWarning(summary, detail)
 				continue
 			}
 			diags.AddWarning(fmt.Sprintf("Revoking the seat of %s after this plan's transfer of %s", username, strings.Join(rev.Owned, ", ")),

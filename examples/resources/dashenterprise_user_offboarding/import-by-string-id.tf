@@ -1,0 +1,4 @@
+import {
+  to = dashenterprise_user_offboarding.dave
+  id = "dave"
+}

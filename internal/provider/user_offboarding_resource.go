@@ -1,0 +1,459 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*userOffboardingResource)(nil)
+	_ resource.ResourceWithImportState = (*userOffboardingResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*userOffboardingResource)(nil)
+)
+
+// The steps of an offboarding, in the order the apply runs them (the order of
+// Plotly's guide on inactive users: move the apps, revoke the seat, then
+// remove the account).
+const (
+	stepTransfer = "transfer"
+	stepRevoke   = "revoke_seat"
+	stepLogout   = "logout"
+	stepDisable  = "disable"
+	stepDelete   = "delete"
+)
+
+type userOffboardingResource struct {
+	clients *Clients
+}
+
+// NewUserOffboardingResource returns the dashenterprise_user_offboarding resource.
+func NewUserOffboardingResource() resource.Resource { return &userOffboardingResource{} }
+
+type userOffboardingModel struct {
+	ID                types.String `tfsdk:"id"`
+	Username          types.String `tfsdk:"username"`
+	TransferAppsTo    types.String `tfsdk:"transfer_apps_to"`
+	RevokeSeat        types.Bool   `tfsdk:"revoke_seat"`
+	UserAction        types.String `tfsdk:"user_action"`
+	LogoutSessions    types.Bool   `tfsdk:"logout_sessions"`
+	AppsToTransfer    types.List   `tfsdk:"apps_to_transfer"`
+	CoOwnedAppsLost   types.List   `tfsdk:"coowned_apps_lost"`
+	RevokesDirectSeat types.Bool   `tfsdk:"revokes_direct_seat"`
+	SeatKeptVia       types.List   `tfsdk:"seat_kept_via"`
+	CompletedSteps    types.List   `tfsdk:"completed_steps"`
+}
+
+func (r *userOffboardingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_offboarding"
+}
+
+func (r *userOffboardingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	computedList := func(desc string) schema.ListAttribute {
+		return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Offboards one user in one reviewed plan, in the order of Plotly's guide on inactive users: " +
+			"**transfer** the user's apps, **revoke** the direct seat, **log out** the sessions, then **disable** or **delete** the account. " +
+			"The plan lists the apps that will move (`apps_to_transfer`), the co-owned apps the user loses (`coowned_apps_lost`), " +
+			"whether a direct seat is revoked (`revokes_direct_seat`) and any seat the user keeps through a group or composite role (`seat_kept_via`, with a warning). " +
+			"The apply refuses before changing anything if the apps differ from the plan. Each step is idempotent and `completed_steps` records what is done, " +
+			"so an apply interrupted after a step resumes on the next apply with nothing done twice. Deleting a user who still owns apps is refused. " +
+			"After the account is deleted the resource stays (refresh never re-creates anything). Destroying the resource changes nothing in Keycloak or Dash Enterprise.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The username.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"username": schema.StringAttribute{Required: true, MarkdownDescription: "The user leaving (lower case).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{usernameValidator{}}},
+			"transfer_apps_to": schema.StringAttribute{Optional: true, Validators: []validator.String{usernameValidator{}},
+				MarkdownDescription: "Who receives the user's apps (lower case). Required when the user owns apps. Both users need a license seat for the transfer."},
+			"revoke_seat": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Revoke the user's direct seat after the transfer. Default `true`. A seat held through a group or composite role is not revoked (the plan warns, naming it)."},
+			"user_action": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("none"),
+				Validators:          []validator.String{stringvalidator.OneOf("none", "disable", "delete")},
+				MarkdownDescription: "What happens to the Keycloak account at the end: `none` (default), `disable` or `delete`. Deleting a user who still owns apps is refused."},
+			"logout_sessions": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				MarkdownDescription: "End the user's Keycloak sessions after the seat is revoked, so the change applies at once. Default `true`."},
+			"apps_to_transfer":    computedList("Apps the user owns that move to `transfer_apps_to`, sorted. Known at plan time; the apply refuses if the list changed since the plan."),
+			"coowned_apps_lost":   computedList("Apps the user co-owns (directly or through a group) and loses with the seat, sorted. Known at plan time."),
+			"seat_kept_via":       computedList("Grants through which the user keeps a seat after the offboarding: `group:/Parent/child`, `composite:<client>/<role>`."),
+			"completed_steps":     computedList("Steps whose outcome holds, in order: `transfer` (the user owns no app), `revoke_seat` (no direct seat), `logout` (no session), `disable` or `delete`."),
+			"revokes_direct_seat": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user holds a direct seat that the offboarding revokes. Known at plan time."},
+		},
+	}
+}
+
+func (r *userOffboardingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *userOffboardingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if msg := CheckUsername(req.ID); msg != "" {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %s. The import ID of an offboarding is the username, e.g. dave.", req.ID, msg))
+		return
+	}
+	empty := stringList(ctx, []string{}, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, userOffboardingModel{
+		ID: types.StringValue(req.ID), Username: types.StringValue(req.ID), TransferAppsTo: types.StringNull(),
+		RevokeSeat: types.BoolValue(true), UserAction: types.StringValue("none"), LogoutSessions: types.BoolValue(true),
+		AppsToTransfer: empty, CoOwnedAppsLost: empty, SeatKeptVia: empty, CompletedSteps: empty, RevokesDirectSeat: types.BoolValue(false),
+	})...)
+}
+
+// offboardingPlan is what the offboarding of one user will do, read from the run's snapshot.
+type offboardingPlan struct {
+	exists, hasSeat, direct bool
+	apps, coowned, keptVia  []string
+}
+
+func (r *userOffboardingResource) look(ctx context.Context, username string) (offboardingPlan, error) {
+	var p offboardingPlan
+	_, err := r.clients.Keycloak.UserByUsername(ctx, username)
+	switch {
+	case keycloak.IsNotFound(err):
+	case err != nil:
+		return p, err
+	default:
+		p.exists = true
+	}
+	// Apps are read for a user without an account too: the platform may still
+	// list apps of a deleted user.
+	snap, err := r.clients.snapshot(ctx, username)
+	if err != nil {
+		return p, err
+	}
+	seat, ok := snap.Seats[username]
+	p.hasSeat, p.direct, p.keptVia = ok, seat.Direct, nonNil(slices.Clone(seat.Via))
+	p.apps = nonNil(snap.OwnedApps(username))
+	for _, h := range snap.Holdings(username) {
+		if h.Role != "owner" {
+			p.coowned = append(p.coowned, h.App)
+		}
+	}
+	p.coowned = nonNil(p.coowned)
+	return p, nil
+}
+
+func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		var state userOffboardingModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Destroying the offboarding of %s changes nothing", state.Username.ValueString()),
+			"Apps stay where they were moved, seats stay revoked and the account stays as it is. This only removes the resource from the state.")
+		return
+	}
+	if r.clients == nil {
+		return
+	}
+	var plan userOffboardingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state userOffboardingModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if sameSettings(plan, state) {
+			return // done: the state says what the offboarding did
+		}
+	}
+	if plan.Username.IsUnknown() || plan.TransferAppsTo.IsUnknown() || r.clients.unknownConfig || r.clients.Platform == nil {
+		plan.AppsToTransfer = types.ListNull(types.StringType)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		why := "username or transfer_apps_to is known only after apply"
+		switch {
+		case r.clients.unknownConfig:
+			why = "the provider configuration is known only after apply"
+		case r.clients.Platform == nil:
+			why = "the platform API is not configured (url and platform credentials)"
+		}
+		resp.Diagnostics.AddWarning("The offboarding cannot be planned",
+			why+", so this plan cannot list the apps that would move. The apply will refuse to change anything. Apply what it depends on first, then plan again.")
+		return
+	}
+	username := plan.Username.ValueString()
+	p, err := r.look(ctx, username)
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot plan the offboarding of %s", username), err.Error())
+		return
+	}
+	if !p.exists && plan.UserAction.ValueString() != "delete" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("User %q does not exist", username),
+			fmt.Sprintf("Realm %q has no user %q. The apply will fail before changing anything unless the user exists by then.", r.clients.Keycloak.Realm(), username))
+	}
+	// Apps that a transfer planned earlier in this plan moves away are not this resource's to move.
+	apps := slices.DeleteFunc(slices.Clone(p.apps), func(a string) bool { return slices.Contains(r.clients.planned.moved(username), a) })
+	plan.ID = types.StringValue(username)
+	plan.AppsToTransfer = stringList(ctx, nonNil(apps), &resp.Diagnostics)
+	plan.CoOwnedAppsLost = stringList(ctx, p.coowned, &resp.Diagnostics)
+	plan.RevokesDirectSeat = types.BoolValue(plan.RevokeSeat.ValueBool() && p.direct)
+	kept := p.keptVia
+	if !plan.RevokeSeat.ValueBool() && p.direct {
+		kept = append([]string{"direct"}, kept...)
+	}
+	plan.SeatKeptVia = stringList(ctx, kept, &resp.Diagnostics)
+	plan.CompletedSteps = types.ListUnknown(types.StringType)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+
+	if len(apps) > 0 {
+		to := plan.TransferAppsTo
+		if to.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("transfer_apps_to"), fmt.Sprintf("%s owns apps: set transfer_apps_to", username),
+				fmt.Sprintf("%s owns %s. Offboarding revokes the seat, which would orphan them: name the user who receives them in transfer_apps_to.", username, strings.Join(apps, ", ")))
+			return
+		}
+		r.clients.planned.move(username, apps)
+		if !p.hasSeat && !r.clients.planned.granted(username) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s holds no license seat, but owns apps", username),
+				fmt.Sprintf("A transfer needs both users to hold seats, and %s holds none. The apply will refuse before changing anything, unless a dashenterprise_license_seat for %s is applied first (depends_on). "+
+					"The offboarding does not grant a seat back by itself (see the offboarding guide).", username, username))
+		}
+		if heir := to.ValueString(); heir != username {
+			if hp, err := r.look(ctx, heir); err == nil && (!hp.exists || !hp.hasSeat) && !r.clients.planned.granted(heir) {
+				resp.Diagnostics.AddAttributeWarning(path.Root("transfer_apps_to"), fmt.Sprintf("%s holds no license seat", heir),
+					fmt.Sprintf("The apps of %s can only move to a user with a seat. Unless a dashenterprise_license_seat for %s is applied first (reference it or use depends_on), the apply will fail before changing anything.", username, heir))
+			}
+		}
+	}
+	if len(p.keptVia) > 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s keeps a license seat after the offboarding", username),
+			fmt.Sprintf("%s holds the seat through %s, which this resource does not change. Remove %s from the group or role to free the seat.",
+				username, strings.Join(p.keptVia, ", "), username))
+	}
+}
+
+// sameSettings reports whether the arguments are those already applied.
+func sameSettings(a, b userOffboardingModel) bool {
+	return a.Username.Equal(b.Username) && a.TransferAppsTo.Equal(b.TransferAppsTo) && a.RevokeSeat.Equal(b.RevokeSeat) &&
+		a.UserAction.Equal(b.UserAction) && a.LogoutSessions.Equal(b.LogoutSessions)
+}
+
+func (r *userOffboardingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan userOffboardingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+		return
+	}
+	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *userOffboardingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan userOffboardingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+		return
+	}
+	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+// stateSetter is the part of the framework's tfsdk.State the apply needs.
+type stateSetter interface {
+	Set(ctx context.Context, val any) diag.Diagnostics
+}
+
+// apply runs the steps in order. Each step checks what is live first and is
+// skipped when its outcome already holds (no app owned, no direct seat, no
+// session, account disabled), and the state is written after each one: an
+// apply that fails part-way leaves a state naming the steps done (Terraform
+// marks it tainted and replaces it), and the next apply resumes without
+// repeating any. completed_steps lists the steps whose outcome holds.
+func (r *userOffboardingResource) apply(ctx context.Context, plan *userOffboardingModel, state stateSetter, diags *diag.Diagnostics) {
+	username := plan.Username.ValueString()
+	kc := r.clients.Keycloak
+	if plan.AppsToTransfer.IsNull() || plan.AppsToTransfer.IsUnknown() {
+		diags.AddError(fmt.Sprintf("The offboarding of %s was not in the plan", username),
+			"The plan could not list the apps that would move. Nothing was changed. Run terraform plan again once the configuration is known.")
+		return
+	}
+	heir := plan.TransferAppsTo.ValueString()
+	if plan.TransferAppsTo.IsNull() {
+		defer r.clients.locks.lock(username)()
+	} else {
+		defer r.clients.locks.lock(username, heir)()
+	}
+	user, err := kc.UserByUsername(ctx, username)
+	if keycloak.IsNotFound(err) && plan.UserAction.ValueString() == "delete" && len(listStrings(ctx, plan.AppsToTransfer)) == 0 {
+		// Deleted already (by an earlier apply whose answer was lost, or out
+		// of band): every outcome holds.
+		plan.ID = types.StringValue(username)
+		plan.CompletedSteps = stringList(ctx, offboardingSteps(*plan), diags)
+		diags.Append(state.Set(ctx, plan)...)
+		return
+	}
+	if err != nil {
+		addUserLookupError(diags, kc, username, err)
+		diags.AddAttributeError(path.Root("username"), "Nothing was changed", "The offboarding did not start.")
+		return
+	}
+	done := []string{}
+	record := func(step string) {
+		done = append(done, step)
+		plan.CompletedSteps = stringList(ctx, done, diags)
+		diags.Append(state.Set(ctx, plan)...)
+	}
+	plan.CompletedSteps = stringList(ctx, done, diags)
+
+	// 1. The apps: exactly those planned, then the transfer.
+	owned, err := r.clients.Platform.OwnedApps(ctx, username)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Cannot list the apps of %s", username), err.Error()+"\n\nNothing was changed.")
+		return
+	}
+	now := make([]string, 0, len(owned))
+	for _, a := range owned {
+		now = append(now, a.Name)
+	}
+	sort.Strings(now)
+	planned := nonNil(listStrings(ctx, plan.AppsToTransfer))
+	if !slices.Equal(now, planned) {
+		diags.AddError(fmt.Sprintf("The apps of %s changed since the plan", username),
+			fmt.Sprintf("The plan moves [%s] but %s now owns [%s]. Nothing was changed. Run terraform plan again to review the new list.",
+				strings.Join(planned, ", "), username, strings.Join(now, ", ")))
+		return
+	}
+	if len(now) > 0 {
+		if plan.TransferAppsTo.IsNull() {
+			diags.AddAttributeError(path.Root("transfer_apps_to"), fmt.Sprintf("%s owns apps: set transfer_apps_to", username), "Nothing was changed.")
+			return
+		}
+		holders, err := kc.RoleHolders(ctx, SeatRole)
+		if err != nil {
+			diags.AddError(fmt.Sprintf("Cannot check seats before moving the apps of %s", username), err.Error()+"\n\nNothing was changed.")
+			return
+		}
+		for _, u := range []string{username, heir} {
+			if !holders.EffectiveByUsername(u) {
+				diags.AddError(fmt.Sprintf("Cannot move the apps of %s to %s: %s holds no license seat", username, heir, u),
+					fmt.Sprintf("A transfer needs both users to hold seats. Nothing was changed. Grant %s a seat with dashenterprise_license_seat, applied first (depends_on), then apply again.", u))
+				return
+			}
+		}
+		if _, err := r.clients.Platform.TransferApps(ctx, username, heir, now); err != nil {
+			diags.AddError(fmt.Sprintf("Cannot move the apps of %s to %s", username, heir), err.Error()+"\n\nNothing else was changed.")
+			return
+		}
+	}
+	if !plan.TransferAppsTo.IsNull() {
+		record(stepTransfer) // the user owns no app now
+	}
+
+	// 2. The seat (direct only).
+	if plan.RevokeSeat.ValueBool() {
+		holders, err := kc.RoleHolders(ctx, SeatRole)
+		if err != nil {
+			diags.AddError(fmt.Sprintf("Cannot read the seat of %s", username), err.Error()+offboardingResume(done))
+			return
+		}
+		if _, direct := holders.Direct[user.ID]; direct {
+			if left, err := r.clients.Platform.OwnedApps(ctx, username); err != nil || len(left) > 0 {
+				diags.AddError(fmt.Sprintf("Not revoking the seat of %s: the apps did not all move", username),
+					fmt.Sprintf("%s still owns %d app(s) (%v); revoking the seat would orphan them.%s", username, len(left), err, offboardingResume(done)))
+				return
+			}
+			if err := kc.RemoveClientRole(ctx, *user, SeatRole); err != nil {
+				diags.AddError(fmt.Sprintf("Cannot revoke the seat of %s", username), err.Error()+offboardingResume(done))
+				return
+			}
+		}
+		record(stepRevoke) // no direct seat now
+	}
+
+	// 3. The sessions.
+	if plan.LogoutSessions.ValueBool() {
+		live, err := kc.HasSessions(ctx, *user)
+		if err == nil && live {
+			err = kc.LogoutUser(ctx, *user)
+		}
+		if err != nil {
+			diags.AddError(fmt.Sprintf("Cannot log %s out", username), err.Error()+offboardingResume(done))
+			return
+		}
+		record(stepLogout) // no session now
+	}
+
+	// 4. The account.
+	switch plan.UserAction.ValueString() {
+	case "disable":
+		if user.Enabled {
+			if err := kc.DisableUser(ctx, *user); err != nil {
+				diags.AddError(fmt.Sprintf("Cannot disable %s", username), err.Error()+offboardingResume(done))
+				return
+			}
+		}
+		record(stepDisable)
+	case "delete":
+		left, err := r.clients.Platform.OwnedApps(ctx, username)
+		if err == nil && len(left) > 0 {
+			err = fmt.Errorf("%s owns %d app(s)", username, len(left))
+		}
+		if err != nil {
+			diags.AddError(fmt.Sprintf("Not deleting %s: the user may still own apps", username),
+				fmt.Sprintf("Deleting a user who owns apps is refused (%v).%s", err, offboardingResume(done)))
+			return
+		}
+		if err := kc.DeleteUser(ctx, *user); err != nil {
+			diags.AddError(fmt.Sprintf("Cannot delete %s", username), err.Error()+offboardingResume(done))
+			return
+		}
+		record(stepDelete)
+	}
+	plan.ID = types.StringValue(username)
+	plan.CompletedSteps = stringList(ctx, done, diags)
+	diags.Append(state.Set(ctx, plan)...)
+}
+
+// offboardingSteps lists the steps the settings ask for.
+func offboardingSteps(m userOffboardingModel) []string {
+	var steps []string
+	if !m.TransferAppsTo.IsNull() {
+		steps = append(steps, stepTransfer)
+	}
+	if m.RevokeSeat.ValueBool() {
+		steps = append(steps, stepRevoke)
+	}
+	if m.LogoutSessions.ValueBool() {
+		steps = append(steps, stepLogout)
+	}
+	if a := m.UserAction.ValueString(); a != "none" {
+		steps = append(steps, a)
+	}
+	return steps
+}
+
+func offboardingResume(done []string) string {
+	if len(done) == 0 {
+		return "\n\nNothing was changed; apply again."
+	}
+	return fmt.Sprintf("\n\nDone so far: %s. The state records it; the next apply resumes after it and repeats none of it.", strings.Join(done, ", "))
+}
+
+func (r *userOffboardingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	// An offboarding is an event: the state records what it did, and a refresh
+	// keeps it, also after the account is deleted (nothing is ever re-created).
+	var state userOffboardingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if state.CompletedSteps.IsNull() {
+		state.CompletedSteps = stringList(ctx, []string{}, &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *userOffboardingResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+	// Nothing to undo: destroying only forgets the offboarding (the plan says so).
+}

@@ -1,0 +1,313 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+)
+
+func offboardingConfig(leaver, heir, action string) string {
+	return providerBlock("error") + offboardingResource(leaver, heir, action)
+}
+
+func offboardingResource(leaver, heir, action string) string {
+	heirLine := ""
+	if heir != "" {
+		heirLine = fmt.Sprintf("  transfer_apps_to = %q\n", heir)
+	}
+	return fmt.Sprintf(`
+resource "dashenterprise_user_offboarding" "leaver" {
+  username    = %q
+%s  user_action = %q
+}
+`, leaver, heirLine, action)
+}
+
+func userEnabled(t *testing.T, id string) (exists, enabled bool) {
+	t.Helper()
+	u, err := acctest.Admin(t).GetUserByID(context.Background(), acctest.Token(t), acctest.Realm, id)
+	if err != nil {
+		if strings.Contains(err.Error(), "404") {
+			return false, false
+		}
+		t.Fatalf("user %s: %v", id, err)
+	}
+	return true, *u.Enabled
+}
+
+// One plan shows everything; the apply does it in the guide's order; every
+// outcome is checked in Keycloak and in the emulator's own state.
+func TestAccUserOffboarding_lifecycle(t *testing.T) {
+	acctest.PreCheck(t)
+	seat := acctest.UserOptions{Roles: []string{"licensed_user"}}
+	dave, daveID := acctest.LoggedInUser(t, "offdave", seat) // logged in: a live session
+	erin, _ := acctest.LoggedInUser(t, "offerin", seat)
+	other, _ := acctest.LoggedInUser(t, "offother", seat)
+	app1, app2, shared := acctest.RandomName("offapp1"), acctest.RandomName("offapp2"), acctest.RandomName("offshared")
+	acctest.CreateApp(t, dave, app1)
+	acctest.CreateApp(t, dave, app2)
+	acctest.CreateApp(t, other, shared)
+	acctest.EmulatorAddCoOwner(t, shared, dave)
+	if acctest.SessionCount(t, daveID) == 0 {
+		t.Fatal("fixture: dave has no session to end")
+	}
+
+	ws := acctest.NewWorkspace(t)
+	ws.Write(offboardingConfig(dave, erin, "disable"))
+	plan := ws.Plan("-out=offboard.tfplan")
+	if len(plan.Errors()) > 0 {
+		t.Fatalf("plan: %v", plan.Errors())
+	}
+	ch := ws.ShowPlan("offboard.tfplan")["dashenterprise_user_offboarding.leaver"]
+	apps := []string{app1, app2}
+	slices.Sort(apps)
+	if got := acctest.Strings(ch.After, "apps_to_transfer"); !slices.Equal(got, apps) {
+		t.Errorf("planned apps_to_transfer %v, want %v", got, apps)
+	}
+	if got := acctest.Strings(ch.After, "coowned_apps_lost"); !slices.Equal(got, []string{shared}) {
+		t.Errorf("planned coowned_apps_lost %v, want [%s]", got, shared)
+	}
+	if ch.After["revokes_direct_seat"] != true {
+		t.Errorf("planned revokes_direct_seat %v, want true", ch.After["revokes_direct_seat"])
+	}
+	res := ws.Apply("offboard.tfplan")
+	if res.Err != nil || len(res.Errors()) > 0 {
+		t.Fatalf("apply: %v %v", res.Err, res.Errors())
+	}
+	for _, a := range apps {
+		if owner := acctest.AppOwner(t, a); owner != erin {
+			t.Errorf("%s is owned by %s, want %s", a, owner, erin)
+		}
+	}
+	if acctest.DirectRoles(t, daveID)["licensed_user"] {
+		t.Error("dave still holds a direct seat")
+	}
+	if n := acctest.SessionCount(t, daveID); n != 0 {
+		t.Errorf("dave still has %d session(s)", n)
+	}
+	if exists, enabled := userEnabled(t, daveID); !exists || enabled {
+		t.Errorf("dave: exists %v, enabled %v; want a disabled account", exists, enabled)
+	}
+	if res := ws.Plan(); len(res.Changes) != 0 || len(res.Errors()) > 0 {
+		t.Fatalf("second plan not empty: %v %v", res.Changes, res.Errors())
+	}
+
+	// Deleting: an in-place update; afterwards refresh keeps the resource.
+	ws.Write(offboardingConfig(dave, erin, "delete"))
+	ws.MustApply()
+	if exists, _ := userEnabled(t, daveID); exists {
+		t.Error("dave still exists after user_action = delete")
+	}
+	if res := ws.Plan(); len(res.Changes) != 0 || len(res.Errors()) > 0 {
+		t.Fatalf("plan after the deletion: %v %v (the resource must stay, nothing re-created)", res.Changes, res.Errors())
+	}
+	// Import by username still works after the account is gone.
+	if out, err := ws.Run("state", "rm", "dashenterprise_user_offboarding.leaver"); err != nil {
+		t.Fatal(out)
+	}
+	if out, err := ws.Run("import", "-input=false", "dashenterprise_user_offboarding.leaver", dave); err != nil {
+		t.Fatalf("import: %s", out)
+	}
+	ws.MustApply() // the imported record takes the configuration's settings; the outcomes already hold
+	// Destroying changes nothing, and says so.
+	res = ws.Destroy()
+	if len(res.Find("warning", "changes nothing")) != 1 {
+		t.Errorf("destroy: want the warning that nothing changes, got %v", res.Warnings())
+	}
+	for _, a := range apps {
+		if owner := acctest.AppOwner(t, a); owner != erin {
+			t.Errorf("after destroy %s is owned by %s", a, owner)
+		}
+	}
+}
+
+// An owner without transfer_apps_to: the plan fails naming the apps.
+func TestAccUserOffboarding_ownerNeedsAnHeir(t *testing.T) {
+	acctest.PreCheck(t)
+	dave, _ := acctest.LoggedInUser(t, "offowner", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	app := acctest.RandomName("offownapp")
+	acctest.CreateApp(t, dave, app)
+	ws := acctest.NewWorkspace(t)
+	ws.Write(offboardingConfig(dave, "", "delete"))
+	res := ws.Plan()
+	if len(res.Find("error", "set transfer_apps_to", app)) != 1 {
+		t.Fatalf("want a plan error naming %s, got %v", app, res.Diagnostics)
+	}
+}
+
+// An apply interrupted after each step resumes on the next apply with nothing
+// done twice: the platform sees one transfer, Keycloak one seat revocation,
+// one logout and one disable.
+func TestAccUserOffboarding_resumesAfterInterruption(t *testing.T) {
+	acctest.PreCheck(t)
+	for _, c := range []struct {
+		after string
+		fail  func(r *acctest.Request, daveID string) bool
+	}{
+		{"transfer", func(r *acctest.Request, id string) bool {
+			return r.Method == "DELETE" && strings.Contains(r.Path, "/users/"+id+"/role-mappings/")
+		}},
+		{"revoke_seat", func(r *acctest.Request, id string) bool {
+			return r.Method == "POST" && strings.HasSuffix(r.Path, "/users/"+id+"/logout")
+		}},
+		{"logout", func(r *acctest.Request, id string) bool {
+			return r.Method == "PUT" && strings.HasSuffix(r.Path, "/users/"+id)
+		}},
+	} {
+		t.Run("after_"+c.after, func(t *testing.T) {
+			seat := acctest.UserOptions{Roles: []string{"licensed_user"}}
+			dave, daveID := acctest.LoggedInUser(t, "resdave", seat)
+			erin, _ := acctest.LoggedInUser(t, "reserin", seat)
+			app := acctest.RandomName("resapp")
+			acctest.CreateApp(t, dave, app)
+
+			kc := acctest.NewFaultProxy(t, acctest.KeycloakURL)
+			em := acctest.NewFaultProxy(t, acctest.EmulatorURL)
+			ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL, "DASHENTERPRISE_URL="+em.URL, "DASHENTERPRISE_MAX_RETRIES=0")
+			ws.Write(offboardingConfig(dave, erin, "disable"))
+			var mu sync.Mutex
+			failing, transfers := true, 0
+			writes := map[string]int{} // Keycloak writes about dave after the interruption
+			user := "/users/" + daveID
+			kc.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
+				mu.Lock()
+				defer mu.Unlock()
+				if failing && c.fail(r, daveID) {
+					return acctest.Fault{Status: 500}
+				}
+				if !failing && r.Method != "GET" && strings.Contains(r.Path, user) {
+					step := map[bool]string{true: "revoke_seat", false: "other"}[strings.Contains(r.Path, user+"/role-mappings/")]
+					if strings.HasSuffix(r.Path, user+"/logout") {
+						step = "logout"
+					}
+					writes[step]++
+				}
+				return acctest.Fault{}
+			})
+			em.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
+				mu.Lock()
+				defer mu.Unlock()
+				if strings.Contains(r.Body, "transferApps(") {
+					transfers++
+				}
+				return acctest.Fault{}
+			})
+			res := ws.Apply()
+			if len(res.Errors()) == 0 {
+				t.Fatalf("the injected failure after %s did not stop the apply", c.after)
+			}
+			if len(res.Find("error", "Done so far", c.after)) != 1 {
+				t.Errorf("the error should say what is done (through %s): %v", c.after, res.Errors())
+			}
+			mu.Lock()
+			failing = false
+			mu.Unlock()
+			res = ws.Apply()
+			if res.Err != nil || len(res.Errors()) > 0 {
+				t.Fatalf("resuming: %v %v", res.Err, res.Errors())
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if transfers != 1 {
+				t.Errorf("transferApps sent %d times over both applies, want 1", transfers)
+			}
+			// Steps done before the interruption are not repeated; the failed one and those after it run once.
+			done := map[string][]string{"transfer": nil, "revoke_seat": {"revoke_seat"}, "logout": {"revoke_seat", "logout"}}[c.after]
+			for _, step := range done {
+				if writes[step] != 0 {
+					t.Errorf("the resumed apply repeated %s (%d write(s))", step, writes[step])
+				}
+			}
+			if want := map[string]int{"transfer": 1, "revoke_seat": 0, "logout": 0}[c.after]; writes["revoke_seat"] != want {
+				t.Errorf("role revocations in the resumed apply: %d, want %d", writes["revoke_seat"], want)
+			}
+			if owner := acctest.AppOwner(t, app); owner != erin {
+				t.Errorf("%s owned by %s", app, owner)
+			}
+			if acctest.DirectRoles(t, daveID)["licensed_user"] || acctest.SessionCount(t, daveID) != 0 {
+				t.Error("dave still holds a direct seat or a session")
+			}
+			if _, enabled := userEnabled(t, daveID); enabled {
+				t.Error("dave is still enabled")
+			}
+		})
+	}
+}
+
+// The offboarding meets the resources that manage the same user's seat, in
+// strict mode: a single seat is forgotten with a removed block (destroy =
+// false) and the offboarding revokes it after the transfer; the seat set drops
+// the user in the same change and depends on the offboarding, so its plan sees
+// the apps moving and its apply comes after the transfer. No app is orphaned.
+func TestAccUserOffboarding_withSeatResources(t *testing.T) {
+	acctest.PreCheck(t)
+	seat := acctest.UserOptions{Roles: []string{"licensed_user"}}
+	for _, mode := range []string{"warn", "error"} {
+		t.Run(mode, func(t *testing.T) { offboardingWithSeatResources(t, mode, seat) })
+	}
+}
+
+func offboardingWithSeatResources(t *testing.T, mode string, seat acctest.UserOptions) {
+	t.Run("single_seat_removed_block", func(t *testing.T) {
+		dave, daveID := acctest.LoggedInUser(t, "obsdave", seat)
+		erin, _ := acctest.LoggedInUser(t, "obserin", seat)
+		app := acctest.RandomName("obsapp")
+		acctest.CreateApp(t, dave, app)
+		ws := acctest.NewWorkspace(t)
+		seats := fmt.Sprintf("resource \"dashenterprise_license_seat\" \"erin\" {\n  username = %q\n}\n", erin)
+		ws.Write(providerBlock(mode) + seats + fmt.Sprintf("resource \"dashenterprise_license_seat\" \"dave\" {\n  username = %q\n}\n", dave))
+		ws.MustApply()
+		ws.Write(providerBlock(mode) + offboardingResource(dave, erin, "disable") + seats +
+			"removed {\n  from = dashenterprise_license_seat.dave\n  lifecycle {\n    destroy = false\n  }\n}\n")
+		if res := ws.Plan(); len(res.Errors()) > 0 {
+			t.Fatalf("plan (%s): %v", mode, res.Errors())
+		}
+		ws.MustApply()
+		if owner := acctest.AppOwner(t, app); owner != erin {
+			t.Errorf("%s owned by %s, want %s", app, owner, erin)
+		}
+		if acctest.DirectRoles(t, daveID)["licensed_user"] {
+			t.Error("dave still holds the seat")
+		}
+		if res := ws.Plan(); len(res.Changes) != 0 || len(res.Errors()) > 0 {
+			t.Fatalf("second plan: %v %v", res.Changes, res.Errors())
+		}
+	})
+
+	t.Run("seat_set_in_the_same_change", func(t *testing.T) {
+		dave, daveID := acctest.LoggedInUser(t, "obtdave", seat)
+		erin, _ := acctest.LoggedInUser(t, "obterin", seat)
+		app := acctest.RandomName("obtapp")
+		acctest.CreateApp(t, dave, app)
+		const addr = "dashenterprise_license_seats.all"
+		everyone := acctest.DirectSeatHolders(t)
+		ws := acctest.NewWorkspace(t)
+		forget(t, ws, addr)
+		ws.Write(seatsSetConfig(mode, everyone))
+		ws.MustApply()
+		set := strings.Replace(seatsSetConfig(mode, without(everyone, dave)), "  usernames", "  depends_on = [dashenterprise_user_offboarding.leaver]\n  usernames", 1)
+		ws.Write(set + offboardingResource(dave, erin, "disable"))
+		plan := ws.Plan()
+		if len(plan.Errors()) > 0 {
+			t.Fatalf("plan (%s) with the set depending on the offboarding: %v", mode, plan.Errors())
+		}
+		if len(plan.Find("warning", "would be orphaned")) > 0 || len(plan.Find("warning", "after this plan's transfer", dave)) != 1 {
+			t.Errorf("want the warning that the revocation follows the transfer, not an orphan warning: %v", plan.Warnings())
+		}
+		ws.MustApply()
+		if owner := acctest.AppOwner(t, app); owner != erin {
+			t.Errorf("%s owned by %s, want %s", app, owner, erin)
+		}
+		if acctest.DirectRoles(t, daveID)["licensed_user"] {
+			t.Error("dave still holds the seat")
+		}
+		if res := ws.Plan(); len(res.Changes) != 0 || len(res.Errors()) > 0 {
+			t.Fatalf("second plan: %v %v", res.Changes, res.Errors())
+		}
+	})
+}
