@@ -321,6 +321,12 @@ func BulkUsers(t testing.TB, prefix string, n int, roles ...string) []string {
 
 // BulkImport creates n users named <prefix>-00000… through partial imports of 1,000.
 func BulkImport(prefix string, n int, roles []string) ([]string, error) {
+	return BulkImportWithPassword(prefix, n, roles, "")
+}
+
+// BulkImportWithPassword is BulkImport with a password for every user (so
+// they can log in), hashed by the realm's password policy.
+func BulkImportWithPassword(prefix string, n int, roles []string, password string) ([]string, error) {
 	ctx := context.Background()
 	gc := gocloak.NewClient(KeycloakBase)
 	names := make([]string, n)
@@ -335,6 +341,9 @@ func BulkImport(prefix string, n int, roles []string) ([]string, error) {
 			u := map[string]any{"username": names[i], "enabled": true, "email": names[i] + "@example.com", "firstName": "Bulk", "lastName": fmt.Sprint(i)}
 			if len(roles) > 0 {
 				u["clientRoles"] = map[string][]string{"dash": roles}
+			}
+			if password != "" {
+				u["credentials"] = []map[string]any{{"type": "password", "value": password, "temporary": false}}
 			}
 			users = append(users, u)
 		}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/Nerzal/gocloak/v13"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+)
+
+// benchPassword is every bench user's password; the realm hashes it with one
+// iteration while the bench seeds (hashIterations(1)), so 20,000 real logins
+// take minutes, not hours.
+const benchPassword = "bench-pw"
+
+type adminAPI struct {
+	gc    *gocloak.GoCloak
+	token string
+}
+
+func newAdminAPI() *adminAPI {
+	gc := gocloak.NewClient(acctest.KeycloakBase)
+	jwt, err := gc.LoginAdmin(context.Background(), acctest.AdminUsername, acctest.AdminPassword, "master")
+	check(err)
+	return &adminAPI{gc: gc, token: jwt.AccessToken}
+}
+
+func (a *adminAPI) url(path string) string {
+	return acctest.KeycloakBase + "/admin/realms/" + acctest.Realm + path
+}
+
+// cheapHashing sets the realm's password policy to one hash iteration and
+// returns a function restoring the previous policy.
+func cheapHashing() func() {
+	a := newAdminAPI()
+	var realm map[string]any
+	resp, err := a.gc.GetRequestWithBearerAuth(context.Background(), a.token).SetResult(&realm).Get(a.url(""))
+	check(err)
+	if resp.IsError() {
+		check(fmt.Errorf("reading realm: %s", resp.Status()))
+	}
+	old, _ := realm["passwordPolicy"].(string)
+	set := func(policy string) {
+		a := newAdminAPI()
+		resp, err := a.gc.GetRequestWithBearerAuth(context.Background(), a.token).SetBody(map[string]any{"passwordPolicy": policy}).Put(a.url(""))
+		check(err)
+		if resp.IsError() {
+			check(fmt.Errorf("setting the password policy: %s %s", resp.Status(), resp.String()))
+		}
+	}
+	set("hashIterations(1)")
+	return func() { set(old) }
+}
+
+// seedActivity makes real password-grant logins (client dash): logins in all,
+// round-robin over users, then ends every session of the realm and logs the
+// first sessions users in once more, so that many sessions stay live. Every
+// login stores a LOGIN event. It returns the time the logins took.
+func seedActivity(users []string, logins, sessions int) time.Duration {
+	start := time.Now()
+	tokenURL := acctest.KeycloakBase + "/realms/" + acctest.Realm + "/protocol/openid-connect/token"
+	hc := &http.Client{Timeout: 30 * time.Second}
+	login := func(username string) error {
+		form := url.Values{"grant_type": {"password"}, "client_id": {"dash"}, "username": {username}, "password": {benchPassword}}
+		resp, err := hc.PostForm(tokenURL, form)
+		if err != nil {
+			return err
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("login of %s: %s", username, resp.Status)
+		}
+		return nil
+	}
+	run := func(n int, user func(i int) string) {
+		var next, failed atomic.Int64
+		var wg sync.WaitGroup
+		for w := 0; w < 4; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+					if err := login(user(i)); err != nil && failed.Add(1) <= 3 {
+						log.Printf("activity: %v", err)
+					}
+					if i > 0 && i%5000 == 0 {
+						log.Printf("activity: %d/%d logins", i, n)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if failed.Load() > 0 {
+			check(fmt.Errorf("%d of %d logins failed", failed.Load(), n))
+		}
+	}
+	run(logins-sessions, func(i int) string { return users[i%len(users)] })
+	a := newAdminAPI()
+	resp, err := a.gc.GetRequestWithBearerAuth(context.Background(), a.token).Post(a.url("/logout-all"))
+	check(err)
+	if resp.IsError() {
+		check(fmt.Errorf("logout-all: %s", resp.Status()))
+	}
+	run(sessions, func(i int) string { return users[i%len(users)] })
+	return time.Since(start)
+}
+
+// storedLoginEvents counts the realm's stored LOGIN events (what the data source sweeps).
+func storedLoginEvents() int {
+	a := newAdminAPI()
+	n := 0
+	for first := 0; ; first += 1000 {
+		var page []map[string]any
+		resp, err := a.gc.GetRequestWithBearerAuth(context.Background(), a.token).SetResult(&page).
+			SetQueryParams(map[string]string{"type": "LOGIN", "first": fmt.Sprint(first), "max": "1000"}).Get(a.url("/events"))
+		check(err)
+		if resp.IsError() {
+			check(fmt.Errorf("events: %s", resp.Status()))
+		}
+		n += len(page)
+		if len(page) < 1000 {
+			return n
+		}
+	}
+}
+
+func activityNote(r dsResult) string {
+	if r.Logins == 0 {
+		return ""
+	}
+	return strings.TrimSpace(fmt.Sprintf(`
+The realm held %d stored LOGIN events and %d live sessions of the client `+"`dash`"+`, made by %d real password-grant
+logins of the bench users (password policy hashIterations(1) while seeding: %s). The data source read them with no
+request per user: one events-settings read, one sweep of the LOGIN events (1,000 a page) and one sessions listing.`,
+		r.Events, r.Sessions, r.Logins, secs(r.Seeding)))
+}
