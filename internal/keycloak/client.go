@@ -60,8 +60,10 @@ type Client struct {
 	roles     map[string]*gocloak.Role
 	holders   *runcache.Cache[*Holders]
 	users     userIndex
-	structure *structure
-	sf        singleflight.Group
+	// memberships indexes direct group memberships for the run (see UserGroupPaths).
+	memberships memberships
+	structure   *structure
+	sf          singleflight.Group
 }
 
 // New returns a client; it makes no network call.

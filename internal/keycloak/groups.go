@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Group is one Keycloak group with its full path (/Parent/child).
@@ -127,8 +128,31 @@ func (c *Client) GroupMembers(ctx context.Context, groupID string) ([]User, erro
 	return users, nil
 }
 
+// memberships is the run's index of direct group memberships, built from one
+// member listing per group once a run has looked up more users' groups one by
+// one than the realm has groups (a destroy of 1,000 seats then costs a few
+// dozen listings, not 1,000 requests).
+type memberships struct {
+	mu     sync.Mutex
+	byUser map[string][]string // user ID -> group paths, once listed
+	budget lookupBudget
+}
+
 // UserGroupPaths returns the paths of the groups a user is a direct member of.
 func (c *Client) UserGroupPaths(ctx context.Context, userID string) ([]string, error) {
+	c.memberships.mu.Lock()
+	paths, listed := c.memberships.byUser[userID], c.memberships.budget.listed
+	n, consider := 0, false
+	if !listed {
+		n, consider = c.memberships.budget.looked()
+	}
+	c.memberships.mu.Unlock()
+	if listed {
+		return nonNilPaths(paths), nil
+	}
+	if consider && c.listMemberships(ctx, n) {
+		return c.UserGroupPaths(ctx, userID)
+	}
 	groups, err := pagedGet[Group](ctx, c, c.realmURL("users", userID, "groups"), map[string]string{"briefRepresentation": "true"})
 	if err != nil {
 		return nil, fmt.Errorf("listing groups of user %s: %w", userID, c.describe(err))
@@ -139,4 +163,45 @@ func (c *Client) UserGroupPaths(ctx context.Context, userID string) ([]string, e
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// listMemberships indexes every group's direct members when that takes fewer
+// requests than the lookups made so far; it reports whether the index exists.
+// A failure leaves the lookups to work.
+func (c *Client) listMemberships(ctx context.Context, lookups int) bool {
+	ok, _ := shared(&c.sf, "memberships", func() (bool, error) {
+		forest, err := c.GroupTree(ctx)
+		if err != nil {
+			return false, err
+		}
+		groups := Flatten(forest)
+		if len(groups) >= lookups {
+			return false, nil
+		}
+		byUser := map[string][]string{}
+		for _, g := range groups {
+			members, err := c.GroupMembers(ctx, g.ID)
+			if err != nil {
+				return false, err
+			}
+			for _, u := range members {
+				byUser[u.ID] = append(byUser[u.ID], g.Path)
+			}
+		}
+		for _, paths := range byUser {
+			sort.Strings(paths)
+		}
+		c.memberships.mu.Lock()
+		c.memberships.byUser, c.memberships.budget.listed = byUser, true
+		c.memberships.mu.Unlock()
+		return true, nil
+	})
+	return ok
+}
+
+func nonNilPaths(p []string) []string {
+	if p == nil {
+		return []string{}
+	}
+	return append([]string(nil), p...)
 }

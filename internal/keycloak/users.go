@@ -36,12 +36,31 @@ const listUsersAfter = 16
 // username that is not there is looked up directly (it may have been created
 // during the run), and not-found is never cached.
 type userIndex struct {
-	mu      sync.Mutex
-	byName  map[string]User
+	mu     sync.Mutex
+	byName map[string]User
+	budget lookupBudget
+}
+
+// lookupBudget decides when a run's one-by-one lookups have become dearer
+// than one listing: first after listUsersAfter lookups, then each time they
+// double, until the listing is made. The caller holds its own lock.
+type lookupBudget struct {
 	lookups int
 	listed  bool
 	// nextTry is the lookup count at which listing is considered (again).
 	nextTry int
+}
+
+func (b *lookupBudget) looked() (int, bool) {
+	b.lookups++
+	if b.nextTry == 0 {
+		b.nextTry = listUsersAfter
+	}
+	if b.listed || b.lookups < b.nextTry {
+		return b.lookups, false
+	}
+	b.nextTry *= 2
+	return b.lookups, true
 }
 
 func (x *userIndex) get(username string) (User, bool) {
@@ -75,15 +94,7 @@ func (c *Client) forgetUser(username string) {
 func (x *userIndex) looked() (int, bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.lookups++
-	if x.nextTry == 0 {
-		x.nextTry = listUsersAfter
-	}
-	if x.listed || x.lookups < x.nextTry {
-		return x.lookups, false
-	}
-	x.nextTry *= 2
-	return x.lookups, true
+	return x.budget.looked()
 }
 
 // UserByUsername finds a user by exact username; it wraps ErrNotFound when none
@@ -115,7 +126,7 @@ func (c *Client) listAllUsers(ctx context.Context, lookups int) {
 			return false, err
 		}
 		c.users.mu.Lock()
-		done := c.users.listed
+		done := c.users.budget.listed
 		c.users.mu.Unlock()
 		if done || (count+c.cfg.UserPageSize-1)/c.cfg.UserPageSize >= lookups {
 			return false, nil
@@ -126,7 +137,7 @@ func (c *Client) listAllUsers(ctx context.Context, lookups int) {
 		}
 		c.users.put(users...)
 		c.users.mu.Lock()
-		c.users.listed = true
+		c.users.budget.listed = true
 		c.users.mu.Unlock()
 		return true, nil
 	})

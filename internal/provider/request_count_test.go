@@ -95,9 +95,22 @@ func TestAccLicenseSeats_apply200LooksUsersUpByListing(t *testing.T) {
 			t.Fatalf("%s not granted", u)
 		}
 	}
-	// Revoke them again so other tests see the realm as before.
+	// Revoke them again (so other tests see the realm as before): the plan's
+	// orphan check needs each revoked user's groups, and those must come from
+	// one listing per group, not one request per user.
 	ws.Write(seatsSetConfig("", everyone))
+	proxy.ResetCounts()
 	ws.MustApply()
+	perUser, total = proxy.PerUser.Load(), proxy.Requests.Load()
+	t.Logf("apply revoking %d seats: %d Keycloak requests, %d per-user: %v", len(newcomers), total, perUser, proxy.Paths())
+	if lookups := perUser - int64(len(newcomers)); lookups > 4*16 {
+		t.Errorf("%d per-user requests besides the %d role-mapping deletes; want user and group lookups served by listings (at most %d)", lookups, len(newcomers), 4*16)
+	}
+	for _, u := range newcomers[:3] {
+		if acctest.DirectRoles(t, acctest.UserID(t, u))["licensed_user"] {
+			t.Fatalf("%s not revoked", u)
+		}
+	}
 }
 
 // importedSeatsSet imports dashenterprise_license_seats over the realm's direct
