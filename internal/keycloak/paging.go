@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -28,21 +29,81 @@ const unpagedSize = 1 << 20
 // added) mid-listing, and the overlap detects that with no extra request. A
 // listing that changed under us is an error, never a list with a hole.
 func pageAll(ctx context.Context, size int, fetch func(ctx context.Context, first, limit int) ([]json.RawMessage, error)) ([]json.RawMessage, error) {
-	all, page, err := []json.RawMessage(nil), []json.RawMessage(nil), error(nil)
-	if page, err = fetch(ctx, 0, size); err != nil {
-		return nil, err
+	page, err := fetch(ctx, 0, size)
+	if err != nil || len(page) < size {
+		return page, err
 	}
-	all = append(all, page...)
-	for full := len(page) == size; full; full = len(page) == size+1 {
-		if page, err = fetch(ctx, len(all)-1, size+1); err != nil {
+	return readOn(ctx, size, page, fetch)
+}
+
+// readOn reads a listing on, page by page, after all (whose last page was full).
+func readOn(ctx context.Context, size int, all []json.RawMessage, fetch func(ctx context.Context, first, limit int) ([]json.RawMessage, error)) ([]json.RawMessage, error) {
+	for {
+		page, err := fetch(ctx, len(all)-1, size+1)
+		if err != nil {
 			return nil, err
 		}
-		if len(page) == 0 || itemKey(page[0]) != itemKey(all[len(all)-1]) {
-			return nil, fmt.Errorf("the listing changed while it was being read (an item before offset %d was added or removed); run the command again", len(all)-1)
+		if err := overlaps(all, page); err != nil {
+			return nil, err
 		}
 		all = append(all, page[1:]...)
+		if len(page) < size+1 {
+			return all, nil
+		}
 	}
-	return all, nil
+}
+
+// overlaps checks that page begins with the last item read so far.
+func overlaps(all, page []json.RawMessage) error {
+	if len(page) == 0 || itemKey(page[0]) != itemKey(all[len(all)-1]) {
+		return fmt.Errorf("the listing changed while it was being read (an item before offset %d was added or removed); run the command again", len(all)-1)
+	}
+	return nil
+}
+
+// parallelPages is how many pages of a listing whose size is known are
+// fetched at a time: with a real network between the provider and Keycloak,
+// round trips, not Keycloak, dominate a long listing.
+const parallelPages = 4
+
+// pageAllKnown lists a listing of about total items in pages of size, up to
+// parallelPages at a time. Page k (k ≥ 1) is asked from offset k*size-1 with
+// one item more and must begin with page k-1's last item: the overlap check of
+// pageAll, so a listing that changed under us is still an error. If the last
+// page comes back full the listing grew: the rest is read page by page.
+func pageAllKnown(ctx context.Context, size, total int, fetch func(ctx context.Context, first, limit int) ([]json.RawMessage, error)) ([]json.RawMessage, error) {
+	n := max(1, (total+size-1)/size)
+	pages := make([][]json.RawMessage, n)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelPages)
+	for k := 0; k < n; k++ {
+		g.Go(func() error {
+			first, limit := k*size-1, size+1
+			if k == 0 {
+				first, limit = 0, size
+			}
+			page, err := fetch(gctx, first, limit)
+			pages[k] = page
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	all := append([]json.RawMessage(nil), pages[0]...)
+	if len(pages[0]) < size {
+		return all, nil // the listing ended (or shrank) on the first page
+	}
+	for k := 1; k < n; k++ {
+		if err := overlaps(all, pages[k]); err != nil {
+			return nil, err
+		}
+		all = append(all, pages[k][1:]...)
+		if len(pages[k]) < size+1 {
+			return all, nil
+		}
+	}
+	return readOn(ctx, size, all, fetch) // the last page was full: the listing grew
 }
 
 // itemKey identifies a listed item by its id, or by its whole text when it has none.
@@ -63,7 +124,18 @@ func pagedGet[T any](ctx context.Context, c *Client, url string, extra map[strin
 
 // pagedGetSize lists a raw admin endpoint in pages of size.
 func pagedGetSize[T any](ctx context.Context, c *Client, url string, extra map[string]string, size int) ([]T, error) {
-	raw, err := pageAll(ctx, size, func(ctx context.Context, first, limit int) ([]json.RawMessage, error) {
+	return pagedGetWith[T](c, url, extra, func(fetch pageFetch) ([]json.RawMessage, error) { return pageAll(ctx, size, fetch) })
+}
+
+// pagedGetKnown lists an endpoint of about total items, several pages at a time.
+func pagedGetKnown[T any](ctx context.Context, c *Client, url string, extra map[string]string, size, total int) ([]T, error) {
+	return pagedGetWith[T](c, url, extra, func(fetch pageFetch) ([]json.RawMessage, error) { return pageAllKnown(ctx, size, total, fetch) })
+}
+
+type pageFetch = func(ctx context.Context, first, limit int) ([]json.RawMessage, error)
+
+func pagedGetWith[T any](c *Client, url string, extra map[string]string, list func(pageFetch) ([]json.RawMessage, error)) ([]T, error) {
+	raw, err := list(func(ctx context.Context, first, limit int) ([]json.RawMessage, error) {
 		q := map[string]string{"first": strconv.Itoa(first), "max": strconv.Itoa(limit)}
 		for k, v := range extra {
 			q[k] = v

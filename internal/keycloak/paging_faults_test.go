@@ -17,7 +17,8 @@ import (
 
 // listingServer serves a token and a users listing whose pages hook may
 // replace (n is the 1-based number of the listing request).
-func listingServer(t *testing.T, users func() []User, hook func(w http.ResponseWriter, n int) bool) *Client {
+// listingServer serves a user listing of users() (count: the number /users/count answers).
+func listingServer(t *testing.T, count int, users func() []User, hook func(w http.ResponseWriter, n int) bool) *Client {
 	t.Helper()
 	var mu sync.Mutex
 	n := 0
@@ -25,6 +26,10 @@ func listingServer(t *testing.T, users func() []User, hook func(w http.ResponseW
 	mux.HandleFunc("/realms/master/protocol/openid-connect/token", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "tok", "expires_in": 300})
+	})
+	mux.HandleFunc("/admin/realms/dash/users/count", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(count)
 	})
 	mux.HandleFunc("/admin/realms/dash/users", func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
@@ -76,7 +81,7 @@ func TestPageThatIsNotAJSONListIsAnError(t *testing.T) {
 		"object": func(w http.ResponseWriter) { _, _ = w.Write([]byte(`{"error":"x"}`)) },
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := listingServer(t, func() []User { return numbered(25) }, func(w http.ResponseWriter, n int) bool {
+			c := listingServer(t, 25, func() []User { return numbered(25) }, func(w http.ResponseWriter, n int) bool {
 				if n == 2 {
 					bad(w)
 					return true
@@ -102,11 +107,11 @@ func TestUserDeletedMidListingIsDetected(t *testing.T) {
 			var mu sync.Mutex
 			current := numbered(25)
 			calls := 0
-			c := listingServer(t, func() []User {
+			c := listingServer(t, 25, func() []User {
 				mu.Lock()
 				defer mu.Unlock()
 				calls++
-				if calls == 2 { // after the first page was served
+				if calls == 2 { // after one page was served (pages are fetched concurrently, in any order)
 					current = change(current)
 				}
 				return current
@@ -116,5 +121,62 @@ func TestUserDeletedMidListingIsDetected(t *testing.T) {
 				t.Fatalf("want the change detected, got %v (%d users)", err, len(users))
 			}
 		})
+	}
+}
+
+// A listing whose size is known is read several pages at a time (never more
+// than parallelPages), and a count that is off either way still yields exactly
+// the listing: it read on when the listing grew, and stops where it ends.
+func TestKnownSizeListingIsConcurrentAndExact(t *testing.T) {
+	for _, count := range []int{40, 95, 200} {
+		var mu sync.Mutex
+		inFlight, peak := 0, 0
+		c := listingServer(t, count, func() []User { return numbered(95) }, func(w http.ResponseWriter, n int) bool {
+			mu.Lock()
+			inFlight++
+			peak = max(peak, inFlight)
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+			return false
+		})
+		users, err := c.Users(context.Background(), "")
+		if err != nil {
+			t.Fatalf("count %d: %v", count, err)
+		}
+		if len(users) != 95 || users[0].ID != "id0000" || users[94].ID != "id0094" {
+			t.Errorf("count %d: %d users (%v … %v), want id0000…id0094", count, len(users), users[0].ID, users[len(users)-1].ID)
+		}
+		for i := 1; i < len(users); i++ {
+			if users[i].ID <= users[i-1].ID {
+				t.Fatalf("count %d: users out of order or repeated at %d: %s after %s", count, i, users[i].ID, users[i-1].ID)
+			}
+		}
+		if peak > parallelPages || (count >= 40 && peak < 2) {
+			t.Errorf("count %d: %d pages in flight at most, want 2..%d", count, peak, parallelPages)
+		}
+	}
+}
+
+// A listing of unknown size (role holders, group members) is read to its end.
+func TestUnknownSizeListingIsReadToTheEnd(t *testing.T) {
+	for _, n := range []int{0, 9, 10, 25, 30} {
+		items := make([]json.RawMessage, n)
+		for i := range items {
+			items[i] = json.RawMessage(fmt.Sprintf(`{"id":"%04d"}`, i))
+		}
+		requests := 0
+		got, err := pageAll(context.Background(), 10, func(_ context.Context, first, limit int) ([]json.RawMessage, error) {
+			requests++
+			return items[min(first, n):min(first+limit, n)], nil
+		})
+		if err != nil || len(got) != n {
+			t.Errorf("%d items: got %d (%v)", n, len(got), err)
+		}
+		if want := n/10 + 1; requests != want {
+			t.Errorf("%d items: %d requests, want %d", n, requests, want)
+		}
 	}
 }

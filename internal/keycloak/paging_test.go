@@ -26,6 +26,10 @@ func fakeKeycloak(t *testing.T, n int) (*Client, *atomic.Int32, *atomic.Int32) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "tok", "expires_in": 300})
 	})
+	mux.HandleFunc("/admin/realms/dash/users/count", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(n)
+	})
 	mux.HandleFunc("/admin/realms/dash/users", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer tok" {
 			w.WriteHeader(http.StatusUnauthorized)

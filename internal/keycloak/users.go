@@ -131,7 +131,7 @@ func (c *Client) listAllUsers(ctx context.Context, lookups int) {
 		if done || (count+c.cfg.UserPageSize-1)/c.cfg.UserPageSize >= lookups {
 			return false, nil
 		}
-		users, err := c.Users(ctx, "")
+		users, err := c.usersKnown(ctx, map[string]string{"briefRepresentation": "true"}, count)
 		if err != nil {
 			return false, err
 		}
@@ -161,10 +161,20 @@ func (c *Client) lookupUser(ctx context.Context, username string) (*User, error)
 // substring search over username, email and names ("" lists all).
 func (c *Client) Users(ctx context.Context, search string) ([]User, error) {
 	extra := map[string]string{"briefRepresentation": "true"}
+	count := map[string]string{}
 	if search != "" {
-		extra["search"] = search
+		extra["search"], count["search"] = search, search
 	}
-	users, err := pagedGetSize[User](ctx, c, c.realmURL("users"), extra, c.cfg.UserPageSize)
+	var total int
+	if err := c.getJSON(ctx, c.realmURL("users", "count"), count, &total); err != nil {
+		return nil, fmt.Errorf("counting users of realm %q: %w", c.cfg.Realm, c.describe(err))
+	}
+	return c.usersKnown(ctx, extra, total)
+}
+
+// usersKnown lists the realm's users when their number is known, several pages at a time.
+func (c *Client) usersKnown(ctx context.Context, extra map[string]string, total int) ([]User, error) {
+	users, err := pagedGetKnown[User](ctx, c, c.realmURL("users"), extra, c.cfg.UserPageSize, total)
 	if err != nil {
 		return nil, fmt.Errorf("listing users of realm %q: %w", c.cfg.Realm, c.describe(err))
 	}
