@@ -218,4 +218,29 @@ func TestAccExample_reclaimIdleSeats(t *testing.T) {
 	if len(res.Find("warning", "Idle for 15s but still owning apps", owner, app)) != 1 {
 		t.Errorf("want the idle_owners check to warn naming %s and %s, got %v", owner, app, res.Warnings())
 	}
+
+	// The same configuration offboards the idle owner to the active user: the
+	// app moves, then the owner's seat goes (the set waits for the offboarding)
+	// and the account is disabled; the heir keeps the seat although idle by now.
+	ws.CopyExample("examples/guides/reclaim-idle-seats", map[string]any{"idle_window": "15s",
+		"offboard": map[string]any{owner: map[string]any{"to": active, "user_action": "disable"}}})
+	res = ws.MustApply()
+	if got := acctest.AppOwner(t, app); got != active {
+		t.Errorf("%s owned by %s after the offboarding, want %s", app, got, active)
+	}
+	ownerID := acctest.UserID(t, owner)
+	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
+		t.Errorf("%s still holds a direct seat after the offboarding", owner)
+	}
+	if _, enabled := userEnabled(t, ownerID); enabled {
+		t.Errorf("%s is still enabled", owner)
+	}
+	if !acctest.HoldsSeat(t, activeID) {
+		t.Errorf("the heir %s lost the seat", active)
+	}
+	idleOwners = nil
+	_ = json.Unmarshal(res.Outputs["idle_owners"], &idleOwners)
+	if _, listed := idleOwners[owner]; listed {
+		t.Errorf("idle_owners still lists the offboarded %s: %v", owner, idleOwners)
+	}
 }

@@ -169,6 +169,7 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
 	plan.FromHoldsSeat = types.BoolValue(tr.FromHasSeat)
 	if !plan.ToUsername.IsUnknown() {
+		r.clients.planned.receive(to, tr.Apps)
 		plan.ID = types.StringValue(from + ":" + to)
 		tr.ToHasSeat = tr.ToHasSeat || r.clients.planned.granted(to)
 		plan.ToHoldsSeat = types.BoolValue(tr.ToHasSeat)
@@ -233,6 +234,7 @@ func (r *appTransferResource) planPending(ctx context.Context, state appTransfer
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
 	plan.TransferredAt = types.StringUnknown()
 	r.clients.planned.move(from, pending)
+	r.clients.planned.receive(state.ToUsername.ValueString(), pending)
 	_, toSeat := snap.Seats[state.ToUsername.ValueString()]
 	plan.FromHoldsSeat, plan.ToHoldsSeat = types.BoolValue(true), types.BoolValue(toSeat || r.clients.planned.granted(state.ToUsername.ValueString()))
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)

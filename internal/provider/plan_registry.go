@@ -16,6 +16,7 @@ type planRegistry struct {
 	mu        sync.Mutex
 	grants    map[string]bool
 	movedAway map[string][]string // from username -> apps
+	movedTo   map[string][]string // to username -> apps
 }
 
 func (p *planRegistry) grant(username string) {
@@ -44,6 +45,26 @@ func (p *planRegistry) move(from string, apps []string) {
 			p.movedAway[from] = append(p.movedAway[from], a)
 		}
 	}
+}
+
+// receive records apps a transfer of this plan gives to.
+func (p *planRegistry) receive(to string, apps []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.movedTo == nil {
+		p.movedTo = map[string][]string{}
+	}
+	for _, a := range apps {
+		if !slices.Contains(p.movedTo[to], a) {
+			p.movedTo[to] = append(p.movedTo[to], a)
+		}
+	}
+}
+
+func (p *planRegistry) received(to string) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.movedTo[to])
 }
 
 func (p *planRegistry) moved(from string) []string {

@@ -35,6 +35,16 @@ func (c *Clients) planRevocations(ctx context.Context, usernames []string, diags
 	}
 	for _, username := range usernames {
 		rev := snap.RevokeDirectSeat(username)
+		if incoming := c.planned.received(username); len(incoming) > 0 && rev.LosesSeat() {
+			summary := fmt.Sprintf("Revoking the seat of %s, who receives %s in this plan", username, strings.Join(incoming, ", "))
+			detail := fmt.Sprintf("A transfer or offboarding planned earlier in this plan moves %s to %s, and this revocation would leave them without a licensed owner. "+
+				"Keep the seat of %s, or transfer the apps to someone else.", strings.Join(incoming, ", "), username, username)
+			if strict {
+				diags.AddError(summary, detail+"\n\norphan_protection is \"error\": the plan stops here.")
+				continue
+			}
+			diags.AddWarning(summary, detail)
+		}
 		if rev.Orphans() {
 			still := rev.StillOwned(c.planned.moved(username))
 			if strict && len(still) > 0 {

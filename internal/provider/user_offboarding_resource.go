@@ -219,6 +219,7 @@ func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 		r.clients.planned.move(username, apps)
+		r.clients.planned.receive(to.ValueString(), apps)
 		if !p.hasSeat && !r.clients.planned.granted(username) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s holds no license seat, but owns apps", username),
 				fmt.Sprintf("A transfer needs both users to hold seats, and %s holds none. The apply will refuse before changing anything, unless a dashenterprise_license_seat for %s is applied first (depends_on). "+

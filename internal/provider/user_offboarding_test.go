@@ -311,3 +311,34 @@ func offboardingWithSeatResources(t *testing.T, mode string, seat acctest.UserOp
 		}
 	})
 }
+
+// Revoking, in the same plan, the seat of the user who receives apps: the plan
+// names the apps (warn mode) or fails (strict mode).
+func TestAccSeatRevocation_ofAnHeirInTheSamePlan(t *testing.T) {
+	acctest.PreCheck(t)
+	seat := acctest.UserOptions{Roles: []string{"licensed_user"}}
+	dave, _ := acctest.LoggedInUser(t, "heirdave", seat)
+	erin, _ := acctest.LoggedInUser(t, "heirerin", seat)
+	app := acctest.RandomName("heirapp")
+	acctest.CreateApp(t, dave, app)
+	const addr = "dashenterprise_license_seats.all"
+	everyone := acctest.DirectSeatHolders(t)
+	for _, mode := range []string{"warn", "error"} {
+		ws := acctest.NewWorkspace(t)
+		forget(t, ws, addr)
+		ws.Write(seatsSetConfig(mode, everyone))
+		if out, err := ws.Run("import", "-input=false", "-lock=false", addr, "licensed_user"); err != nil {
+			t.Fatalf("import: %v\n%s", err, out)
+		}
+		set := strings.Replace(seatsSetConfig(mode, without(everyone, erin)), "  usernames", "  depends_on = [dashenterprise_user_offboarding.leaver]\n  usernames", 1)
+		ws.Write(set + offboardingResource(dave, erin, "none"))
+		res := ws.Plan()
+		severity := map[string]string{"warn": "warning", "error": "error"}[mode]
+		if len(res.Find(severity, "Revoking the seat of "+erin+", who receives "+app)) != 1 {
+			t.Errorf("%s mode: want a %s naming %s and %s, got %v", mode, severity, erin, app, res.Diagnostics)
+		}
+	}
+	if owner := acctest.AppOwner(t, app); owner != dave {
+		t.Errorf("a plan moved %s to %s", app, owner)
+	}
+}

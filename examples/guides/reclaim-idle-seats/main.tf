@@ -34,6 +34,25 @@ data "dashenterprise_users" "idle" {
   inactive_for  = var.idle_window
 }
 
+# Users leaving, offboarded in the same plan: their apps move, then their seat
+# goes and their account is disabled or deleted (see the offboarding guide).
+variable "offboard" {
+  description = "Users to offboard: username => { to = heir, user_action = none|disable|delete }."
+  type = map(object({
+    to          = string
+    user_action = optional(string, "disable")
+  }))
+  default = {}
+}
+
+resource "dashenterprise_user_offboarding" "leaver" {
+  for_each = var.offboard
+
+  username         = each.key
+  transfer_apps_to = each.value.to
+  user_action      = each.value.user_action
+}
+
 locals {
   # Seats held through a group or a composite role are not this set's to
   # revoke: only direct seats are managed here.
@@ -41,11 +60,14 @@ locals {
 
   idle_direct = [for u in data.dashenterprise_users.idle.users : u if u.licensed_direct]
 
+  # Who receives apps from an offboarding keeps their seat, idle or not.
+  heirs = [for o in values(var.offboard) : o.to]
+
   # Idle users who own nothing: their seats are reclaimed.
-  reclaimed = [for u in local.idle_direct : u.username if length(coalesce(u.owned_apps, [])) == 0]
+  reclaimed = [for u in local.idle_direct : u.username if length(coalesce(u.owned_apps, [])) == 0 && !contains(local.heirs, u.username)]
 
   # Idle users who still own apps: listed for an offboarding, never revoked here.
-  idle_owners = { for u in local.idle_direct : u.username => u.owned_apps if length(coalesce(u.owned_apps, [])) > 0 }
+  idle_owners = { for u in local.idle_direct : u.username => u.owned_apps if length(coalesce(u.owned_apps, [])) > 0 && !contains(keys(var.offboard), u.username) }
 }
 
 # The set takes over the seats that exist (first apply only; later applies
@@ -56,7 +78,10 @@ import {
 }
 
 resource "dashenterprise_license_seats" "all" {
-  usernames = setsubtract(local.direct, local.reclaimed)
+  # The offboarded users' seats are the offboarding's to revoke, after their
+  # apps have moved: the set drops them and waits for it.
+  usernames  = setsubtract(local.direct, concat(local.reclaimed, keys(var.offboard)))
+  depends_on = [dashenterprise_user_offboarding.leaver]
 }
 
 check "idle_owners" {
