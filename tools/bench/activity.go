@@ -139,6 +139,37 @@ func activityNote(r dsResult) string {
 	return strings.TrimSpace(fmt.Sprintf(`
 The realm held %d stored LOGIN events and %d live sessions of the client `+"`dash`"+`, made by %d real password-grant
 logins of the bench users (password policy hashIterations(1) while seeding: %s). The data source read them with no
-request per user: one events-settings read, one sweep of the LOGIN events (1,000 a page) and one sessions listing.`,
-		r.Events, r.Sessions, r.Logins, secs(r.Seeding)))
+request per user: one events-settings read, one sweep of the LOGIN events (1,000 a page) and one sessions listing.
+The physical limit counts the pages its listings need: users (500 a page), LOGIN events (1,000 a page), one member
+listing per group for the groups attribute (%d groups), the direct holders of licensed_user and admin (100 a page),
+and six single requests (admin token, users count, partial export, events settings, sessions, the holders of the
+composite dash/developer).`,
+		r.Events, r.Sessions, r.Logins, secs(r.Seeding), r.Groups))
+}
+
+// countGroups counts the realm's groups with plain admin calls (sub-groups
+// from /children, as Keycloak 23+ serves them).
+func countGroups() int {
+	a := newAdminAPI()
+	var walk func(path string) int
+	walk = func(path string) int {
+		var groups []struct {
+			ID            string `json:"id"`
+			SubGroupCount int    `json:"subGroupCount"`
+		}
+		resp, err := a.gc.GetRequestWithBearerAuth(context.Background(), a.token).SetResult(&groups).
+			SetQueryParams(map[string]string{"briefRepresentation": "true", "max": "10000"}).Get(a.url(path))
+		check(err)
+		if resp.IsError() {
+			check(fmt.Errorf("groups: %s", resp.Status()))
+		}
+		n := len(groups)
+		for _, g := range groups {
+			if g.SubGroupCount > 0 {
+				n += walk("/groups/" + g.ID + "/children")
+			}
+		}
+		return n
+	}
+	return walk("/groups")
 }

@@ -48,6 +48,8 @@ type dsResult struct {
 	Events   int
 	Sessions int
 	Seeding  time.Duration
+	// Groups is the realm's group count (one member listing each).
+	Groups int
 	// PlanLatency is the plan with every Keycloak answer delayed by 25 ms.
 	PlanLatency     time.Duration
 	Plan, EmptyPlan time.Duration
@@ -287,9 +289,18 @@ func benchUsersDataSource(binDir string, users, runs, logins, sessions int) dsRe
 	check(err)
 	res.Users = len(all)
 	res.Plan, res.EmptyPlan = median(plans), median(empty)
-	// Users pages, LOGIN event pages (1,000 each), plus the admin token, the
-	// events settings, the sessions listing, the roles client and the role.
-	res.Physical = (res.Users+keycloak.DefaultUserPageSize-1)/keycloak.DefaultUserPageSize + (res.Events+999)/1000 + 5
+	// The pages its listings need: users (500 a page) and LOGIN events (1,000
+	// a page); one member listing per group (the groups attribute); the direct
+	// holders of licensed_user and admin (100 a page); and the admin token, the
+	// users count, the partial export, the events settings, the sessions, and
+	// the holders of the one composite containing the seat (dash/developer).
+	seats, err := acctest.ListUsernames("licensed_user")
+	check(err)
+	admins, err := acctest.ListUsernames("admin")
+	check(err)
+	res.Groups = countGroups()
+	res.Physical = (res.Users+keycloak.DefaultUserPageSize-1)/keycloak.DefaultUserPageSize + (res.Events+999)/1000 +
+		res.Groups + (len(seats)+99)/100 + (len(admins)+99)/100 + 6
 	return res
 }
 
