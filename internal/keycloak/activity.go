@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // eventPageSize is the page size of the LOGIN event sweep: events are small,
@@ -118,52 +116,39 @@ func (c *Client) Activity(ctx context.Context, now time.Time) (*Activity, error)
 	return a, nil
 }
 
-// sweepLogins reads every stored LOGIN event into last, parallelPages pages
-// at a time (Keycloak has no count of events, so in waves until a short
-// page), and returns the time of the oldest. Events are listed newest first:
-// events arriving during the sweep push older ones to later pages, so an event
-// may be read twice but none is skipped, which is all a latest-login
-// computation needs (no page overlap check here).
+// sweepLogins reads every stored LOGIN event, newest first, into last, and
+// returns the time of the oldest. Events arriving during the sweep push older
+// ones to later pages, so an event may be read twice but none is skipped,
+// which is all a latest-login computation needs (no page overlap check here).
 func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (time.Time, error) {
 	var oldest time.Time
-	// The first page alone (most realms keep fewer events than a page), then waves.
-	for next, wave := 0, 1; ; next, wave = next+wave, parallelPages {
-		pages := make([][]json.RawMessage, wave)
-		g, gctx := errgroup.WithContext(ctx)
-		for k := range pages {
-			g.Go(func() error {
-				page, err := c.getPage(gctx, c.realmURL("events"), map[string]string{
-					"type": "LOGIN", "first": strconv.Itoa((next + k) * eventPageSize), "max": strconv.Itoa(eventPageSize)})
-				pages[k] = page
-				return err
-			})
-		}
-		if err := g.Wait(); err != nil {
+	for first := 0; ; first += eventPageSize {
+		page, err := c.getPage(ctx, c.realmURL("events"), map[string]string{
+			"type": "LOGIN", "first": strconv.Itoa(first), "max": strconv.Itoa(eventPageSize)})
+		if err != nil {
 			if statusOf(err) == http.StatusForbidden {
 				return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: the admin account needs the realm-management role view-events: %w", c.cfg.Realm, err)
 			}
 			return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, c.describe(err))
 		}
-		for _, page := range pages {
-			for _, raw := range page {
-				var e struct {
-					Time   int64  `json:"time"`
-					UserID string `json:"userId"`
-				}
-				if err := json.Unmarshal(raw, &e); err != nil {
-					return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, err)
-				}
-				t := time.UnixMilli(e.Time).UTC()
-				if t.After(last[e.UserID]) {
-					last[e.UserID] = t
-				}
-				if oldest.IsZero() || t.Before(oldest) {
-					oldest = t
-				}
+		for _, raw := range page {
+			var e struct {
+				Time   int64  `json:"time"`
+				UserID string `json:"userId"`
 			}
-			if len(page) < eventPageSize {
-				return oldest, nil
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, err)
 			}
+			t := time.UnixMilli(e.Time).UTC()
+			if t.After(last[e.UserID]) {
+				last[e.UserID] = t
+			}
+			if oldest.IsZero() || t.Before(oldest) {
+				oldest = t
+			}
+		}
+		if len(page) < eventPageSize {
+			return oldest, nil
 		}
 	}
 }
