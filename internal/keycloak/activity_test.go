@@ -1,8 +1,17 @@
 package keycloak
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
 func TestActivityLastAndIdle(t *testing.T) {
@@ -48,5 +57,52 @@ func TestActivityLastAndIdle(t *testing.T) {
 	none := &Activity{LastLogin: map[string]time.Time{}, LastAccess: map[string]time.Time{}}
 	if none.Idle("nobody", old, now, 90*day) || none.Covers(now, time.Hour) {
 		t.Error("no stored events, yet a user without data counts as idle or the history covers a window")
+	}
+}
+
+// The LOGIN sweep reads every stored event, page by page until a short page,
+// and keeps each user's latest login and the oldest event.
+func TestSweepLoginsReadsEveryEvent(t *testing.T) {
+	const n = 2500
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var requests atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("/realms/master/protocol/openid-connect/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "tok", "expires_in": 300})
+	})
+	mux.HandleFunc("/admin/realms/dash/events", func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		first, _ := strconv.Atoi(r.URL.Query().Get("first"))
+		size, _ := strconv.Atoi(r.URL.Query().Get("max"))
+		page := []map[string]any{}
+		for i := first; i < n && i < first+size; i++ { // newest first: event i is n-i minutes after base
+			page = append(page, map[string]any{"time": base.Add(time.Duration(n-i) * time.Minute).UnixMilli(), "userId": fmt.Sprintf("u%d", i%7), "type": "LOGIN"})
+		}
+		_ = json.NewEncoder(w).Encode(page)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	hc, err := transport.New(transport.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(Config{BaseURL: srv.URL, Realm: "dash", RolesClientID: "dash", AdminRealm: "master", AdminClientID: "admin-cli", Username: "admin", Password: "admin", HTTP: hc})
+	last := map[string]time.Time{}
+	oldest, err := c.sweepLogins(context.Background(), last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := base.Add(time.Minute); !oldest.Equal(want) {
+		t.Errorf("oldest %s, want %s (the last event listed)", oldest, want)
+	}
+	for u := 0; u < 7; u++ { // user u's newest event is event u
+		if want := base.Add(time.Duration(n-u) * time.Minute); !last[fmt.Sprintf("u%d", u)].Equal(want) {
+			t.Errorf("u%d: last login %s, want %s", u, last[fmt.Sprintf("u%d", u)], want)
+		}
+	}
+	if got := requests.Load(); got != 3 {
+		t.Errorf("%d requests, want 3 (pages of %d)", got, eventPageSize)
 	}
 }
