@@ -128,30 +128,77 @@ func (c *Client) GroupMembers(ctx context.Context, groupID string) ([]User, erro
 	return users, nil
 }
 
-// memberships is the run's index of direct group memberships, built from one
-// member listing per group once a run has looked up more users' groups one by
-// one than the realm has groups (a destroy of 1,000 seats then costs a few
-// dozen listings, not 1,000 requests).
+// memberships is the run's index of direct group memberships (see
+// Memberships), and the budget that decides when UserGroupPaths builds it.
 type memberships struct {
 	mu     sync.Mutex
-	byUser map[string][]string // user ID -> group paths, once listed
+	index  *MembershipIndex
 	budget lookupBudget
 }
 
-// UserGroupPaths returns the paths of the groups a user is a direct member of.
+// MembershipIndex is every group of the realm and, per user ID, the sorted
+// paths of the groups the user is a direct member of.
+type MembershipIndex struct {
+	Groups []string
+	ByUser map[string][]string
+}
+
+// Memberships returns the run's membership index, built once per Client from
+// one member listing per group.
+func (c *Client) Memberships(ctx context.Context) (*MembershipIndex, error) {
+	forest, err := c.GroupTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.indexMemberships(ctx, forest)
+}
+
+func (c *Client) indexMemberships(ctx context.Context, forest []*Group) (*MembershipIndex, error) {
+	c.memberships.mu.Lock()
+	idx := c.memberships.index
+	c.memberships.mu.Unlock()
+	if idx != nil {
+		return idx, nil
+	}
+	return shared(&c.sf, "memberships", func() (*MembershipIndex, error) {
+		idx := &MembershipIndex{ByUser: map[string][]string{}}
+		for _, g := range Flatten(forest) {
+			idx.Groups = append(idx.Groups, g.Path)
+			members, err := c.GroupMembers(ctx, g.ID)
+			if err != nil {
+				return nil, err
+			}
+			for _, u := range members {
+				idx.ByUser[u.ID] = append(idx.ByUser[u.ID], g.Path)
+			}
+		}
+		for _, paths := range idx.ByUser {
+			sort.Strings(paths)
+		}
+		c.memberships.mu.Lock()
+		c.memberships.index, c.memberships.budget.listed = idx, true
+		c.memberships.mu.Unlock()
+		return idx, nil
+	})
+}
+
+// UserGroupPaths returns the paths of the groups a user is a direct member of:
+// one request per user until the run has looked up more users' groups than
+// the realm has groups, then from the membership index (a destroy of 1,000
+// seats then costs a few dozen listings, not 1,000 requests).
 func (c *Client) UserGroupPaths(ctx context.Context, userID string) ([]string, error) {
 	c.memberships.mu.Lock()
-	paths, listed := c.memberships.byUser[userID], c.memberships.budget.listed
+	idx := c.memberships.index
 	n, consider := 0, false
-	if !listed {
+	if idx == nil {
 		n, consider = c.memberships.budget.looked()
 	}
 	c.memberships.mu.Unlock()
-	if listed {
-		return nonNilPaths(paths), nil
+	if idx == nil && consider {
+		idx = c.membershipsIfCheaper(ctx, n)
 	}
-	if consider && c.listMemberships(ctx, n) {
-		return c.UserGroupPaths(ctx, userID)
+	if idx != nil {
+		return append([]string{}, idx.ByUser[userID]...), nil
 	}
 	groups, err := pagedGet[Group](ctx, c, c.realmURL("users", userID, "groups"), map[string]string{"briefRepresentation": "true"})
 	if err != nil {
@@ -165,43 +212,17 @@ func (c *Client) UserGroupPaths(ctx context.Context, userID string) ([]string, e
 	return out, nil
 }
 
-// listMemberships indexes every group's direct members when that takes fewer
-// requests than the lookups made so far; it reports whether the index exists.
-// A failure leaves the lookups to work.
-func (c *Client) listMemberships(ctx context.Context, lookups int) bool {
-	ok, _ := shared(&c.sf, "memberships", func() (bool, error) {
-		forest, err := c.GroupTree(ctx)
-		if err != nil {
-			return false, err
-		}
-		groups := Flatten(forest)
-		if len(groups) >= lookups {
-			return false, nil
-		}
-		byUser := map[string][]string{}
-		for _, g := range groups {
-			members, err := c.GroupMembers(ctx, g.ID)
-			if err != nil {
-				return false, err
-			}
-			for _, u := range members {
-				byUser[u.ID] = append(byUser[u.ID], g.Path)
-			}
-		}
-		for _, paths := range byUser {
-			sort.Strings(paths)
-		}
-		c.memberships.mu.Lock()
-		c.memberships.byUser, c.memberships.budget.listed = byUser, true
-		c.memberships.mu.Unlock()
-		return true, nil
-	})
-	return ok
-}
-
-func nonNilPaths(p []string) []string {
-	if p == nil {
-		return []string{}
+// membershipsIfCheaper builds the membership index when that takes fewer
+// requests than the lookups made so far; nil leaves the lookups to work (also
+// after a failure).
+func (c *Client) membershipsIfCheaper(ctx context.Context, lookups int) *MembershipIndex {
+	forest, err := c.GroupTree(ctx)
+	if err != nil || len(Flatten(forest)) >= lookups {
+		return nil
 	}
-	return append([]string(nil), p...)
+	idx, err := c.indexMemberships(ctx, forest)
+	if err != nil {
+		return nil
+	}
+	return idx
 }

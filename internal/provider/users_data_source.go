@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -186,8 +188,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			window > 0 && !activity.Idle(u.ID, u.Created(), now, window):
 			continue
 		}
-		groups := nonNil(memberships[u.ID])
-		sort.Strings(groups)
+		groups := nonNil(memberships[u.ID]) // sorted by the index
 		out = append(out, userModel{
 			ID: types.StringValue(u.ID), Username: types.StringValue(u.Username), Email: types.StringValue(u.Email),
 			FirstName: types.StringValue(u.FirstName), LastName: types.StringValue(u.LastName), Enabled: types.BoolValue(u.Enabled),
@@ -232,35 +233,28 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 }
 
 // groupMemberships maps user ID to the paths of the groups they belong to
-// directly, and returns the members of filterPath and its sub-groups.
+// directly (the run's membership index), and returns the members of
+// filterPath and its sub-groups.
 func groupMemberships(ctx context.Context, kc *keycloak.Client, filterPath string) (map[string][]string, map[string]bool, error) {
-	forest, err := kc.GroupTree(ctx)
+	idx, err := kc.Memberships(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	memberships := map[string][]string{}
 	inFilter := map[string]bool{}
-	found := filterPath == ""
-	for _, g := range keycloak.Flatten(forest) {
-		members, err := kc.GroupMembers(ctx, g.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		under := filterPath != "" && (g.Path == filterPath || len(g.Path) > len(filterPath) && g.Path[:len(filterPath)+1] == filterPath+"/")
-		if g.Path == filterPath {
-			found = true
-		}
-		for _, u := range members {
-			memberships[u.ID] = append(memberships[u.ID], g.Path)
-			if under {
-				inFilter[u.ID] = true
+	if filterPath == "" {
+		return idx.ByUser, inFilter, nil
+	}
+	if !slices.Contains(idx.Groups, filterPath) {
+		return nil, nil, fmt.Errorf("realm %q has no group %q; group paths are written /Parent/child", kc.Realm(), filterPath)
+	}
+	for id, paths := range idx.ByUser {
+		for _, p := range paths {
+			if p == filterPath || strings.HasPrefix(p, filterPath+"/") {
+				inFilter[id] = true
 			}
 		}
 	}
-	if !found {
-		return nil, nil, fmt.Errorf("realm %q has no group %q; group paths are written /Parent/child", kc.Realm(), filterPath)
-	}
-	return memberships, inFilter, nil
+	return idx.ByUser, inFilter, nil
 }
 
 type appIndex struct {
