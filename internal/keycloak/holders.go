@@ -157,21 +157,14 @@ func (c *Client) buildHolders(ctx context.Context, roleName string) (*Holders, e
 	if err := c.readHolders(ctx, realm); err != nil {
 		return nil, err
 	}
-	h := Inherit(realm)
-	h.Role = roleName
-	return h, nil
+	return Inherit(realm), nil
 }
 
 // readHolders fills in the listings a Realm needs that no export contains:
 // the users of every relevant role and the members of every inheriting group.
 func (c *Client) readHolders(ctx context.Context, r *Realm) error {
 	r.RoleUsers, r.Members = map[string][]User{}, map[string][]User{}
-	relevant := make([]string, 0, 4)
-	for k := range r.Relevant() {
-		relevant = append(relevant, k)
-	}
-	sort.Strings(relevant)
-	for _, k := range relevant {
+	for _, k := range r.relevantKeys() {
 		rolesURL, err := c.keyURL(ctx, k)
 		if err != nil {
 			return err
@@ -179,7 +172,7 @@ func (c *Client) readHolders(ctx context.Context, r *Realm) error {
 		users, err := pagedGet[User](ctx, c, rolesURL+"/users", map[string]string{"briefRepresentation": "true"})
 		switch {
 		case err != nil && k == r.Target && IsNotFound(err):
-			return fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, strings.TrimPrefix(k, c.cfg.RolesClientID+"/"), ErrNotFound)
+			return c.noRole(k)
 		case err != nil:
 			return fmt.Errorf("listing holders of %s: %w", strings.TrimPrefix(k, "realm:"), c.describe(err))
 		}
@@ -193,6 +186,11 @@ func (c *Client) readHolders(ctx context.Context, r *Realm) error {
 		r.Members[id] = members
 	}
 	return nil
+}
+
+// noRole is the error for a target role the roles client does not have.
+func (c *Client) noRole(k string) error {
+	return fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, strings.TrimPrefix(k, c.cfg.RolesClientID+"/"), ErrNotFound)
 }
 
 // keyURL is the admin URL of the role with key k.

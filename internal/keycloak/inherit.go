@@ -1,6 +1,8 @@
 package keycloak
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -41,6 +43,11 @@ func (r *Realm) Relevant() map[string]bool {
 	out := reaching(r.Composites, r.Target)
 	out[r.Target] = true
 	return out
+}
+
+// relevantKeys is Relevant as a sorted list, the order listings are read in.
+func (r *Realm) relevantKeys() []string {
+	return slices.Sorted(maps.Keys(r.Relevant()))
 }
 
 // Inheriting returns the IDs of the groups whose members hold Target: the

@@ -3,7 +3,6 @@ package keycloak
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/Nerzal/gocloak/v13"
 )
@@ -27,12 +26,7 @@ func (c *Client) scanRealm(ctx context.Context, target string) (*Realm, error) {
 	}
 	roles := map[string][]string{} // group ID -> keys of the relevant roles mapped to it
 	var strays []RealmGroup        // groups created since the tree was read
-	relevant := make([]string, 0, 4)
-	for k := range r.Relevant() {
-		relevant = append(relevant, k)
-	}
-	sort.Strings(relevant)
-	for _, k := range relevant {
+	for _, k := range r.relevantKeys() {
 		rolesURL, err := c.keyURL(ctx, k)
 		if err != nil {
 			return nil, err
@@ -44,7 +38,7 @@ func (c *Client) scanRealm(ctx context.Context, target string) (*Realm, error) {
 		groups, err := pagedGetSize[Group](ctx, c, rolesURL+"/groups", map[string]string{"briefRepresentation": "true"}, unpagedSize)
 		if err != nil {
 			if k == target && IsNotFound(err) {
-				return nil, fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, k, ErrNotFound)
+				return nil, c.noRole(k)
 			}
 			return nil, fmt.Errorf("listing groups holding %s: %w", k, c.describe(err))
 		}
