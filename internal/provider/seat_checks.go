@@ -46,21 +46,17 @@ func (c *Clients) planRevocations(ctx context.Context, usernames []string, diags
 			diags.AddWarning(summary, detail)
 		}
 		if rev.Orphans() {
-			still := rev.StillOwned(c.planned.moved(username))
-			if strict && len(still) > 0 {
+			switch still := rev.StillOwned(c.planned.moved(username)); {
+			case len(still) == 0:
+				diags.AddWarning(fmt.Sprintf("Revoking the seat of %s after this plan's transfer of %s", username, strings.Join(rev.Owned, ", ")),
+					fmt.Sprintf("%s owns %s, and a transfer planned earlier in this plan moves them away. The apply checks again, reading the apps fresh, before it revokes the seat.",
+						username, strings.Join(rev.Owned, ", ")))
+				continue
+			case strict:
 				summary, detail := rev.StrictPlanError(still)
 				diags.AddError(summary, detail)
 				continue
 			}
-			if len(still) > 0 {
-				summary, detail, _ := rev.Warning(strict)
-				diags.AddWarning(summary, detail)
-				continue
-			}
-			diags.AddWarning(fmt.Sprintf("Revoking the seat of %s after this plan's transfer of %s", username, strings.Join(rev.Owned, ", ")),
-				fmt.Sprintf("%s owns %s, and a transfer planned earlier in this plan moves them away. The apply checks again, reading the apps fresh, before it revokes the seat.",
-					username, strings.Join(rev.Owned, ", ")))
-			continue
 		}
 		if summary, detail, ok := rev.Warning(strict); ok {
 			diags.AddWarning(summary, detail)
