@@ -476,19 +476,50 @@ func LoginActivity(t *testing.T, userID string) (lastLogin, lastAccess time.Time
 	return lastLogin, lastAccess
 }
 
-type loginEvent struct {
+// LoginEvent is one stored LOGIN event as Keycloak's admin API lists it.
+type LoginEvent struct {
 	Time   int64  `json:"time"`
 	UserID string `json:"userId"`
 }
 
-// loginEvents reads stored LOGIN events with a plain admin call.
-func loginEvents(t *testing.T, query map[string]string) []loginEvent {
-	t.Helper()
-	var events []loginEvent
-	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetQueryParams(query).SetQueryParam("type", "LOGIN").
+// LoginEvents reads stored LOGIN events with a plain admin call (query adds
+// user, first, max); AllLoginEvents reads every one, 1,000 a page.
+func LoginEvents(query map[string]string) ([]LoginEvent, error) {
+	ctx := context.Background()
+	gc := gocloak.NewClient(KeycloakBase)
+	jwt, err := gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master")
+	if err != nil {
+		return nil, err
+	}
+	var events []LoginEvent
+	resp, err := gc.GetRequestWithBearerAuth(ctx, jwt.AccessToken).SetQueryParams(query).SetQueryParam("type", "LOGIN").
 		SetResult(&events).Get(KeycloakBase + "/admin/realms/" + Realm + "/events")
-	if err != nil || resp.StatusCode() != 200 {
-		t.Fatalf("LOGIN events: %v %v", err, resp)
+	if err == nil && resp.IsError() {
+		err = fmt.Errorf("LOGIN events: %s", resp.Status())
+	}
+	return events, err
+}
+
+// AllLoginEvents reads every stored LOGIN event of the realm.
+func AllLoginEvents() ([]LoginEvent, error) {
+	var all []LoginEvent
+	for first := 0; ; first += 1000 {
+		events, err := LoginEvents(map[string]string{"first": fmt.Sprint(first), "max": "1000"})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, events...)
+		if len(events) < 1000 {
+			return all, nil
+		}
+	}
+}
+
+func loginEvents(t *testing.T, query map[string]string) []LoginEvent {
+	t.Helper()
+	events, err := LoginEvents(query)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return events
 }
@@ -496,18 +527,17 @@ func loginEvents(t *testing.T, query map[string]string) []loginEvent {
 // OldestLoginEvent is the time of the oldest LOGIN event the realm stores.
 func OldestLoginEvent(t *testing.T) time.Time {
 	t.Helper()
+	events, err := AllLoginEvents()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var oldest time.Time
-	for first := 0; ; first += 1000 {
-		events := loginEvents(t, map[string]string{"first": fmt.Sprint(first), "max": "1000"})
-		for _, e := range events {
-			if tm := time.UnixMilli(e.Time).UTC(); oldest.IsZero() || tm.Before(oldest) {
-				oldest = tm
-			}
-		}
-		if len(events) < 1000 {
-			return oldest
+	for _, e := range events {
+		if tm := time.UnixMilli(e.Time).UTC(); oldest.IsZero() || tm.Before(oldest) {
+			oldest = tm
 		}
 	}
+	return oldest
 }
 
 // StoreLoginEvents switches the storing of the realm's user events until the test ends.

@@ -40,6 +40,40 @@ func userEnabled(t *testing.T, id string) (exists, enabled bool) {
 	return true, *u.Enabled
 }
 
+// leaverAndHeir creates two users who hold seats and have logged in (so they
+// have sessions and the platform knows them); the leaver owns one new app.
+func leaverAndHeir(t *testing.T, prefix string) (leaver, leaverID, heir, app string) {
+	t.Helper()
+	seat := acctest.UserOptions{Roles: []string{"licensed_user"}}
+	leaver, leaverID = acctest.LoggedInUser(t, prefix+"dave", seat)
+	heir, _ = acctest.LoggedInUser(t, prefix+"erin", seat)
+	app = acctest.RandomName(prefix + "app")
+	acctest.CreateApp(t, leaver, app)
+	return leaver, leaverID, heir, app
+}
+
+// requireOffboarded checks, in the emulator's state and in Keycloak, that the
+// app moved to heir and the leaver's direct seat is gone, and that the next
+// plan is empty.
+func requireOffboarded(t *testing.T, ws *acctest.Workspace, app, heir, leaverID string) {
+	t.Helper()
+	if owner := acctest.AppOwner(t, app); owner != heir {
+		t.Errorf("%s owned by %s, want %s", app, owner, heir)
+	}
+	if acctest.DirectRoles(t, leaverID)["licensed_user"] {
+		t.Error("the leaver still holds the seat")
+	}
+	if res := ws.Plan(); len(res.Changes) != 0 || len(res.Errors()) > 0 {
+		t.Fatalf("second plan: %v %v", res.Changes, res.Errors())
+	}
+}
+
+// seatSetAfterOffboarding is the seat set of usernames, planned and applied
+// after the offboarding.
+func seatSetAfterOffboarding(mode string, usernames []string) string {
+	return strings.Replace(seatsSetConfig(mode, usernames), "  usernames", "  depends_on = [dashenterprise_user_offboarding.leaver]\n  usernames", 1)
+}
+
 // One plan shows everything; the apply does it in the guide's order; every
 // outcome is checked in Keycloak and in the emulator's own state.
 func TestAccUserOffboarding_lifecycle(t *testing.T) {
@@ -160,11 +194,7 @@ func TestAccUserOffboarding_resumesAfterInterruption(t *testing.T) {
 		}},
 	} {
 		t.Run("after_"+c.after, func(t *testing.T) {
-			seat := acctest.UserOptions{Roles: []string{"licensed_user"}}
-			dave, daveID := acctest.LoggedInUser(t, "resdave", seat)
-			erin, _ := acctest.LoggedInUser(t, "reserin", seat)
-			app := acctest.RandomName("resapp")
-			acctest.CreateApp(t, dave, app)
+			dave, daveID, erin, app := leaverAndHeir(t, "res")
 
 			kc := acctest.NewFaultProxy(t, acctest.KeycloakURL)
 			em := acctest.NewFaultProxy(t, acctest.EmulatorURL)
@@ -246,18 +276,14 @@ func TestAccUserOffboarding_resumesAfterInterruption(t *testing.T) {
 // the apps moving and its apply comes after the transfer. No app is orphaned.
 func TestAccUserOffboarding_withSeatResources(t *testing.T) {
 	acctest.PreCheck(t)
-	seat := acctest.UserOptions{Roles: []string{"licensed_user"}}
 	for _, mode := range []string{"warn", "error"} {
-		t.Run(mode, func(t *testing.T) { offboardingWithSeatResources(t, mode, seat) })
+		t.Run(mode, func(t *testing.T) { offboardingWithSeatResources(t, mode) })
 	}
 }
 
-func offboardingWithSeatResources(t *testing.T, mode string, seat acctest.UserOptions) {
+func offboardingWithSeatResources(t *testing.T, mode string) {
 	t.Run("single_seat_removed_block", func(t *testing.T) {
-		dave, daveID := acctest.LoggedInUser(t, "obsdave", seat)
-		erin, _ := acctest.LoggedInUser(t, "obserin", seat)
-		app := acctest.RandomName("obsapp")
-		acctest.CreateApp(t, dave, app)
+		dave, daveID, erin, app := leaverAndHeir(t, "obs")
 		ws := acctest.NewWorkspace(t)
 		seats := fmt.Sprintf("resource \"dashenterprise_license_seat\" \"erin\" {\n  username = %q\n}\n", erin)
 		ws.Write(providerBlock(mode) + seats + fmt.Sprintf("resource \"dashenterprise_license_seat\" \"dave\" {\n  username = %q\n}\n", dave))
@@ -268,30 +294,18 @@ func offboardingWithSeatResources(t *testing.T, mode string, seat acctest.UserOp
 			t.Fatalf("plan (%s): %v", mode, res.Errors())
 		}
 		ws.MustApply()
-		if owner := acctest.AppOwner(t, app); owner != erin {
-			t.Errorf("%s owned by %s, want %s", app, owner, erin)
-		}
-		if acctest.DirectRoles(t, daveID)["licensed_user"] {
-			t.Error("dave still holds the seat")
-		}
-		if res := ws.Plan(); len(res.Changes) != 0 || len(res.Errors()) > 0 {
-			t.Fatalf("second plan: %v %v", res.Changes, res.Errors())
-		}
+		requireOffboarded(t, ws, app, erin, daveID)
 	})
 
 	t.Run("seat_set_in_the_same_change", func(t *testing.T) {
-		dave, daveID := acctest.LoggedInUser(t, "obtdave", seat)
-		erin, _ := acctest.LoggedInUser(t, "obterin", seat)
-		app := acctest.RandomName("obtapp")
-		acctest.CreateApp(t, dave, app)
+		dave, daveID, erin, app := leaverAndHeir(t, "obt")
 		const addr = "dashenterprise_license_seats.all"
 		everyone := acctest.DirectSeatHolders(t)
 		ws := acctest.NewWorkspace(t)
 		forget(t, ws, addr)
 		ws.Write(seatsSetConfig(mode, everyone))
 		ws.MustApply()
-		set := strings.Replace(seatsSetConfig(mode, without(everyone, dave)), "  usernames", "  depends_on = [dashenterprise_user_offboarding.leaver]\n  usernames", 1)
-		ws.Write(set + offboardingResource(dave, erin, "disable"))
+		ws.Write(seatSetAfterOffboarding(mode, without(everyone, dave)) + offboardingResource(dave, erin, "disable"))
 		plan := ws.Plan()
 		if len(plan.Errors()) > 0 {
 			t.Fatalf("plan (%s) with the set depending on the offboarding: %v", mode, plan.Errors())
@@ -300,15 +314,7 @@ func offboardingWithSeatResources(t *testing.T, mode string, seat acctest.UserOp
 			t.Errorf("want the warning that the revocation follows the transfer, not an orphan warning: %v", plan.Warnings())
 		}
 		ws.MustApply()
-		if owner := acctest.AppOwner(t, app); owner != erin {
-			t.Errorf("%s owned by %s, want %s", app, owner, erin)
-		}
-		if acctest.DirectRoles(t, daveID)["licensed_user"] {
-			t.Error("dave still holds the seat")
-		}
-		if res := ws.Plan(); len(res.Changes) != 0 || len(res.Errors()) > 0 {
-			t.Fatalf("second plan: %v %v", res.Changes, res.Errors())
-		}
+		requireOffboarded(t, ws, app, erin, daveID)
 	})
 }
 
@@ -316,11 +322,7 @@ func offboardingWithSeatResources(t *testing.T, mode string, seat acctest.UserOp
 // names the apps (warn mode) or fails (strict mode).
 func TestAccSeatRevocation_ofAnHeirInTheSamePlan(t *testing.T) {
 	acctest.PreCheck(t)
-	seat := acctest.UserOptions{Roles: []string{"licensed_user"}}
-	dave, _ := acctest.LoggedInUser(t, "heirdave", seat)
-	erin, _ := acctest.LoggedInUser(t, "heirerin", seat)
-	app := acctest.RandomName("heirapp")
-	acctest.CreateApp(t, dave, app)
+	dave, _, erin, app := leaverAndHeir(t, "heir")
 	const addr = "dashenterprise_license_seats.all"
 	everyone := acctest.DirectSeatHolders(t)
 	for _, mode := range []string{"warn", "error"} {
@@ -330,8 +332,7 @@ func TestAccSeatRevocation_ofAnHeirInTheSamePlan(t *testing.T) {
 		if out, err := ws.Run("import", "-input=false", "-lock=false", addr, "licensed_user"); err != nil {
 			t.Fatalf("import: %v\n%s", err, out)
 		}
-		set := strings.Replace(seatsSetConfig(mode, without(everyone, erin)), "  usernames", "  depends_on = [dashenterprise_user_offboarding.leaver]\n  usernames", 1)
-		ws.Write(set + offboardingResource(dave, erin, "none"))
+		ws.Write(seatSetAfterOffboarding(mode, without(everyone, erin)) + offboardingResource(dave, erin, "none"))
 		res := ws.Plan()
 		severity := map[string]string{"warn": "warning", "error": "error"}[mode]
 		if len(res.Find(severity, "Revoking the seat of "+erin+", who receives "+app)) != 1 {

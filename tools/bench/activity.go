@@ -115,21 +115,9 @@ func seedActivity(users []string, logins, sessions int) time.Duration {
 
 // storedLoginEvents counts the realm's stored LOGIN events (what the data source sweeps).
 func storedLoginEvents() int {
-	a := newAdminAPI()
-	n := 0
-	for first := 0; ; first += 1000 {
-		var page []map[string]any
-		resp, err := a.gc.GetRequestWithBearerAuth(context.Background(), a.token).SetResult(&page).
-			SetQueryParams(map[string]string{"type": "LOGIN", "first": fmt.Sprint(first), "max": "1000"}).Get(a.url("/events"))
-		check(err)
-		if resp.IsError() {
-			check(fmt.Errorf("events: %s", resp.Status()))
-		}
-		n += len(page)
-		if len(page) < 1000 {
-			return n
-		}
-	}
+	events, err := acctest.AllLoginEvents()
+	check(err)
+	return len(events)
 }
 
 func activityNote(r dsResult) string {
