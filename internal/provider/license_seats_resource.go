@@ -21,6 +21,7 @@ import (
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/governance"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/stringset"
 )
 
 // LicenseSeatsID is the fixed ID of dashenterprise_license_seats: there is one seat role.
@@ -40,12 +41,12 @@ type licenseSeatsResource struct {
 func NewLicenseSeatsResource() resource.Resource { return &licenseSeatsResource{} }
 
 type licenseSeatsModel struct {
-	ID        types.String `tfsdk:"id"`
-	Usernames types.Set    `tfsdk:"usernames"`
-	Indirect  types.Map    `tfsdk:"indirect"`
-	Observed  types.Set    `tfsdk:"observed_usernames"`
-	OwnedApps types.Map    `tfsdk:"owned_apps"`
-	Revokes   types.Map    `tfsdk:"revocations"`
+	ID        types.String    `tfsdk:"id"`
+	Usernames stringset.Value `tfsdk:"usernames"`
+	Indirect  types.Map       `tfsdk:"indirect"`
+	Observed  stringset.Value `tfsdk:"observed_usernames"`
+	OwnedApps types.Map       `tfsdk:"owned_apps"`
+	Revokes   types.Map       `tfsdk:"revocations"`
 }
 
 func (r *licenseSeatsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -62,12 +63,12 @@ func (r *licenseSeatsResource) Schema(_ context.Context, _ resource.SchemaReques
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Always `licensed_user`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
-			"usernames": schema.SetAttribute{Required: true, ElementType: types.StringType,
+			"usernames": schema.SetAttribute{Required: true, ElementType: types.StringType, CustomType: stringset.NewType(),
 				MarkdownDescription: "Every user who holds a seat directly (lower-case usernames).",
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(usernameValidator{})}},
 			"indirect": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
 				MarkdownDescription: "Users who hold a seat through a group or composite role, with how (`group:/Parent/child`, `composite:<client>/<role>`). Never changed by this resource."},
-			"observed_usernames": schema.SetAttribute{Computed: true, ElementType: types.StringType,
+			"observed_usernames": schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: stringset.NewType(),
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "The direct seat holders the plan saw in Keycloak: each refresh sets it to what is live, and the plan keeps it, so it never shows as a change by itself. " +
 					"The apply compares it with Keycloak and refuses, before changing any seat, when a seat was granted or revoked outside Terraform after the plan."},
@@ -113,7 +114,7 @@ func (r *licenseSeatsResource) state(ctx context.Context, diags *diag.Diagnostic
 		diags.AddError("Cannot read license seats", err.Error())
 		return nil
 	}
-	usernames, d := types.SetValueFrom(ctx, types.StringType, nonNil(direct))
+	usernames, d := stringset.FromStrings(direct)
 	diags.Append(d...)
 	ind, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, indirect)
 	diags.Append(d...)
@@ -182,7 +183,7 @@ func (r *licenseSeatsResource) Create(ctx context.Context, req resource.CreateRe
 func (r *licenseSeatsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var prior licenseSeatsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	r.apply(ctx, setStrings(ctx, prior.Usernames), req.Plan.Get, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, sortedStrings(prior.Usernames), req.Plan.Get, &resp.State, &resp.Diagnostics)
 }
 
 // Delete revokes the direct seats the state lists that are still live; one
@@ -198,7 +199,7 @@ func (r *licenseSeatsResource) Delete(ctx context.Context, req resource.DeleteRe
 		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	r.converge(ctx, nil, planChange(setStrings(ctx, st.Usernames), nil, nil, false, live).Remove, &resp.Diagnostics)
+	r.converge(ctx, nil, planChange(sortedStrings(st.Usernames), nil, nil, false, live).Remove, &resp.Diagnostics)
 }
 
 // apply does what the plan showed: it grants the planned seats that are
@@ -217,7 +218,7 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 		diags.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	change := planChange(prior, setStrings(ctx, plan.Usernames), setStrings(ctx, plan.Observed), known(plan.Observed), live)
+	change := planChange(prior, sortedStrings(plan.Usernames), sortedStrings(plan.Observed), !plan.Observed.IsNull() && !plan.Observed.IsUnknown(), live)
 	if change.Refused() {
 		refuseChangedSince(diags, "No seat was changed", prior == nil, change,
 			func(u string) string { return fmt.Sprintf("%s was granted a license seat outside Terraform", u) },
@@ -294,7 +295,7 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 	var st licenseSeatsModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-		prior = setStrings(ctx, st.Usernames)
+		prior = sortedStrings(st.Usernames)
 	}
 	if !req.Plan.Raw.IsNull() {
 		var plan licenseSeatsModel
@@ -302,7 +303,7 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if plan.Usernames.IsUnknown() {
 			return
 		}
-		desired = setStrings(ctx, plan.Usernames)
+		desired = sortedStrings(plan.Usernames)
 	}
 	// What the change revokes, from the prior state and the configuration alone.
 	dropped := added(desired, prior)
@@ -361,4 +362,11 @@ func (r *licenseSeatsResource) planCapacity(ctx context.Context, desired []strin
 			fmt.Sprintf("After this apply %d users would hold a seat (%d directly as listed, the rest through groups or composite roles), but the license has %d. %d are assigned now. Remove seats or buy more from Plotly.",
 				len(planned), len(desired), c.Purchased, c.Assigned))
 	}
+}
+
+// sortedStrings returns the elements of a known set, sorted; nil when null or unknown.
+func sortedStrings(v stringset.Value) []string {
+	out := v.Strings()
+	sort.Strings(out)
+	return out
 }
