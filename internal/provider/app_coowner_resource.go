@@ -25,6 +25,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*appCoOwnerResource)(nil)
 	_ resource.ResourceWithImportState = (*appCoOwnerResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*appCoOwnerResource)(nil)
+	_ resource.ResourceWithIdentity    = (*appCoOwnerResource)(nil)
 )
 
 type appCoOwnerResource struct {
@@ -50,6 +51,19 @@ func (m appCoOwnerModel) id() CoOwnerID {
 		id.Group, _ = grouppath.Parse(m.Group.ValueString())
 	}
 	return id
+}
+
+// identity is the co-owner's resource identity: the app, user or group, and the username or /Parent/child path.
+func (id CoOwnerID) identity() map[string]string {
+	if id.Group != "" {
+		return map[string]string{"app": id.App, "kind": "group", "principal": id.Group}
+	}
+	return map[string]string{"app": id.App, "kind": "user", "principal": id.Username}
+}
+
+func (r *appCoOwnerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	identitySchema(resp, identityAttr{"app", "App name."}, identityAttr{"kind", "`user` or `group`."},
+		identityAttr{"principal", "The username, or the group path `/Parent/child`."})
 }
 
 func (r *appCoOwnerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -91,7 +105,12 @@ func (r *appCoOwnerResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *appCoOwnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := ParseCoOwnerID(req.ID)
+	raw, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["app"] + ":" + v["kind"] + ":" + v["principal"] },
+		"app", "kind", "principal")
+	if !ok {
+		return
+	}
+	id, err := ParseCoOwnerID(raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -100,7 +119,7 @@ func (r *appCoOwnerResource) ImportState(ctx context.Context, req resource.Impor
 		Username: types.StringNull(), Group: groupPathValue{StringValue: types.StringNull()}, GroupPath: types.StringNull(), Active: types.BoolNull()}
 	if id.Group != "" {
 		// Keep the spelling of the import ID, so a configuration written the same way plans clean.
-		spelled := strings.SplitN(req.ID, ":", 3)[2]
+		spelled := strings.SplitN(raw, ":", 3)[2]
 		state.Group, state.GroupPath = newGroupPath(spelled), types.StringValue(id.Group)
 	} else {
 		state.Username = types.StringValue(id.Username)
@@ -161,6 +180,7 @@ func (r *appCoOwnerResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.Append(r.logout(ctx, id)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, coOwnerState(plan, id, app))...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, id.identity())
 }
 
 func coOwnerState(m appCoOwnerModel, id CoOwnerID, app *platform.App) appCoOwnerModel {
@@ -203,15 +223,16 @@ func addCoOwnerError(diags *diag.Diagnostics, id CoOwnerID, err error) {
 }
 
 func (r *appCoOwnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state appCoOwnerModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	id := state.id()
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, id.identity())
 	if r.clients.refreshDeferred() {
 		return // the provider configuration is known only after apply: keep the state as it is
 	}
-	var state appCoOwnerModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
 		return
 	}
-	id := state.id()
 	app, err := r.clients.Platform.App(ctx, id.App)
 	if platform.CodeOf(err) == platform.CodeAppNotFound {
 		resp.State.RemoveResource(ctx) // the app is gone, and with it the co-ownership
@@ -245,6 +266,7 @@ func (r *appCoOwnerResource) Update(ctx context.Context, req resource.UpdateRequ
 	state.LogoutSessions = plan.LogoutSessions
 	state.Group = plan.Group // the same group, spelled as now configured
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, state.id().identity())
 }
 
 func (r *appCoOwnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

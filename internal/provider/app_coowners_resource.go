@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*appCoOwnersResource)(nil)
 	_ resource.ResourceWithImportState = (*appCoOwnersResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*appCoOwnersResource)(nil)
+	_ resource.ResourceWithIdentity    = (*appCoOwnersResource)(nil)
 )
 
 type appCoOwnersResource struct {
@@ -48,6 +49,10 @@ type appCoOwnersModel struct {
 
 func (r *appCoOwnersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_app_coowners"
+}
+
+func (r *appCoOwnersResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	identitySchema(resp, identityAttr{"app", "App name."})
 }
 
 func (r *appCoOwnersResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -84,12 +89,16 @@ func (r *appCoOwnersResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *appCoOwnersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if strings.TrimSpace(req.ID) == "" || strings.Contains(req.ID, ":") {
+	app, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["app"] }, "app")
+	if !ok {
+		return
+	}
+	if strings.TrimSpace(app) == "" || strings.Contains(app, ":") {
 		resp.Diagnostics.AddError("Invalid import ID", "dashenterprise_app_coowners is imported by app name, e.g. `terraform import dashenterprise_app_coowners.forecast sales-forecast`.")
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app"), app)...)
 }
 
 // spelled maps a canonical group path to the spelling used in prior (the
@@ -142,11 +151,12 @@ func observedOf(ctx context.Context, app *platform.App, diags *diag.Diagnostics)
 }
 
 func (r *appCoOwnersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state appCoOwnersModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"app": state.App.ValueString()})
 	if r.clients.refreshDeferred() {
 		return // the provider configuration is known only after apply: keep the state as it is
 	}
-	var state appCoOwnersModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
 		return
 	}
@@ -167,6 +177,7 @@ func (r *appCoOwnersResource) Read(ctx context.Context, req resource.ReadRequest
 func (r *appCoOwnersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan appCoOwnersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"app": plan.App.ValueString()})
 	r.converge(ctx, nil, plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -174,6 +185,7 @@ func (r *appCoOwnersResource) Update(ctx context.Context, req resource.UpdateReq
 	var plan, prior appCoOwnersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"app": plan.App.ValueString()})
 	r.converge(ctx, &prior, plan, &resp.State, &resp.Diagnostics)
 }
 

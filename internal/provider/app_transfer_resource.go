@@ -25,6 +25,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*appTransferResource)(nil)
 	_ resource.ResourceWithImportState = (*appTransferResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*appTransferResource)(nil)
+	_ resource.ResourceWithIdentity    = (*appTransferResource)(nil)
 )
 
 type appTransferResource struct {
@@ -47,6 +48,14 @@ type appTransferModel struct {
 
 func (r *appTransferResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_app_transfer"
+}
+
+func (r *appTransferResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	identitySchema(resp, identityAttr{"from_username", "The former owner."}, identityAttr{"to_username", "The new owner."})
+}
+
+func (m appTransferModel) identity() map[string]string {
+	return map[string]string{"from_username": m.FromUsername.ValueString(), "to_username": m.ToUsername.ValueString()}
 }
 
 func (r *appTransferResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -99,14 +108,19 @@ func ParseTransferID(id string) (from, to string, err error) {
 }
 
 func (r *appTransferResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	from, to, err := ParseTransferID(req.ID)
+	raw, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["from_username"] + ":" + v["to_username"] },
+		"from_username", "to_username")
+	if !ok {
+		return
+	}
+	from, to, err := ParseTransferID(raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
 	empty, _ := types.ListValueFrom(ctx, types.StringType, []string{})
 	resp.Diagnostics.Append(resp.State.Set(ctx, appTransferModel{
-		ID: types.StringValue(req.ID), FromUsername: types.StringValue(from), ToUsername: types.StringValue(to),
+		ID: types.StringValue(raw), FromUsername: types.StringValue(from), ToUsername: types.StringValue(to),
 		TransferredApps: empty, PendingApps: empty, TransferredAt: types.StringValue(""),
 		FromHoldsSeat: types.BoolNull(), ToHoldsSeat: types.BoolNull(),
 	})...)
@@ -316,14 +330,16 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 		plan.ToHoldsSeat = types.BoolValue(true)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, plan.identity())
 }
 
 func (r *appTransferResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state appTransferModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, state.identity())
 	if r.clients.refreshDeferred() {
 		return // the provider configuration is known only after apply: keep the state as it is
 	}
-	var state appTransferModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
 		return
 	}
@@ -356,6 +372,7 @@ func (r *appTransferResource) Update(ctx context.Context, req resource.UpdateReq
 	var state appTransferModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, state.identity())
 }
 
 func (r *appTransferResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {

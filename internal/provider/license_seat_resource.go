@@ -25,6 +25,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*licenseSeatResource)(nil)
 	_ resource.ResourceWithImportState = (*licenseSeatResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*licenseSeatResource)(nil)
+	_ resource.ResourceWithIdentity    = (*licenseSeatResource)(nil)
 )
 
 type licenseSeatResource struct {
@@ -70,12 +71,19 @@ func (r *licenseSeatResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+func (r *licenseSeatResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	identitySchema(resp, identityAttr{"username", "Keycloak username of the seat holder."})
+}
+
 func (r *licenseSeatResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *licenseSeatResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	username := req.ID
+	username, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["username"] }, "username")
+	if !ok {
+		return
+	}
 	if msg := CheckUsername(username); msg != "" {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import a license seat by the username of its holder, e.g. `terraform import dashenterprise_license_seat.alice alice`. %s", msg))
 		return
@@ -108,19 +116,21 @@ func (r *licenseSeatResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	if st := r.seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
+		setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": username})
 	}
 }
 
 func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state licenseSeatModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	username := state.Username.ValueString()
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": username})
 	if r.clients.refreshDeferred() {
 		return // the provider configuration is known only after apply: keep the state as it is
 	}
-	var state licenseSeatModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.clients.ready(&resp.Diagnostics) {
 		return
 	}
-	username := state.Username.ValueString()
 	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the license seat of %s", username), err.Error())
@@ -160,6 +170,7 @@ func (r *licenseSeatResource) Update(ctx context.Context, req resource.UpdateReq
 	var plan licenseSeatModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": plan.Username.ValueString()})
 }
 
 func (r *licenseSeatResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

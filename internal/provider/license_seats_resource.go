@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/governance"
@@ -31,6 +32,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*licenseSeatsResource)(nil)
 	_ resource.ResourceWithImportState = (*licenseSeatsResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*licenseSeatsResource)(nil)
+	_ resource.ResourceWithIdentity    = (*licenseSeatsResource)(nil)
 )
 
 type licenseSeatsResource struct {
@@ -82,13 +84,24 @@ func (r *licenseSeatsResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
+func (r *licenseSeatsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	identitySchema(resp, identityAttr{"role", "Always `licensed_user`: there is one seat role."})
+}
+
+// seatsIdentity is the one identity of dashenterprise_license_seats.
+var seatsIdentity = map[string]string{"role": LicenseSeatsID}
+
 func (r *licenseSeatsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *licenseSeatsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != LicenseSeatsID {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("dashenterprise_license_seats is imported with the fixed ID %q, got %q.", LicenseSeatsID, req.ID))
+	id, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["role"] }, "role")
+	if !ok {
+		return
+	}
+	if id != LicenseSeatsID {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("dashenterprise_license_seats is imported with the fixed ID (or identity role) %q, got %q.", LicenseSeatsID, id))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), LicenseSeatsID)...)
@@ -165,6 +178,7 @@ func revocations(ctx context.Context, remove []string, priorOwned types.Map, dia
 }
 
 func (r *licenseSeatsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, seatsIdentity)
 	if r.clients.refreshDeferred() {
 		return // the provider configuration is known only after apply: keep the state as it is
 	}
@@ -177,13 +191,13 @@ func (r *licenseSeatsResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *licenseSeatsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, nil, req.Plan.Get, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, nil, req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *licenseSeatsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var prior licenseSeatsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	r.apply(ctx, sortedStrings(prior.Usernames), req.Plan.Get, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, sortedStrings(prior.Usernames), req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete revokes the direct seats the state lists that are still live; one
@@ -207,7 +221,7 @@ func (r *licenseSeatsResource) Delete(ctx context.Context, req resource.DeleteRe
 // anything when Keycloak changed since the plan (see plannedChange).
 func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get func(context.Context, any) diag.Diagnostics, state interface {
 	Set(context.Context, any) diag.Diagnostics
-}, diags *diag.Diagnostics) {
+}, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var plan licenseSeatsModel
 	diags.Append(get(ctx, &plan)...)
 	if diags.HasError() || !r.clients.ready(diags) {
@@ -242,6 +256,7 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 			st.OwnedApps = plan.OwnedApps // as the plan's refresh read them; the next refresh updates them
 		}
 		diags.Append(state.Set(ctx, st)...)
+		setIdentity(ctx, identity, diags, seatsIdentity)
 	}
 }
 

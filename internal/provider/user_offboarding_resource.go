@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*userOffboardingResource)(nil)
 	_ resource.ResourceWithImportState = (*userOffboardingResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*userOffboardingResource)(nil)
+	_ resource.ResourceWithIdentity    = (*userOffboardingResource)(nil)
 )
 
 // The steps of an offboarding, in the order the apply runs them (the order of
@@ -62,6 +63,10 @@ type userOffboardingModel struct {
 
 func (r *userOffboardingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_user_offboarding"
+}
+
+func (r *userOffboardingResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	identitySchema(resp, identityAttr{"username", "The leaving user (kept after the account is deleted)."})
 }
 
 func (r *userOffboardingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -104,13 +109,17 @@ func (r *userOffboardingResource) Configure(_ context.Context, req resource.Conf
 }
 
 func (r *userOffboardingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if msg := CheckUsername(req.ID); msg != "" {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %s. The import ID of an offboarding is the username, e.g. dave.", req.ID, msg))
+	username, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["username"] }, "username")
+	if !ok {
+		return
+	}
+	if msg := CheckUsername(username); msg != "" {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %s. The import ID of an offboarding is the username, e.g. dave.", username, msg))
 		return
 	}
 	empty := stringList(ctx, []string{}, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, userOffboardingModel{
-		ID: types.StringValue(req.ID), Username: types.StringValue(req.ID), TransferAppsTo: types.StringNull(),
+		ID: types.StringValue(username), Username: types.StringValue(username), TransferAppsTo: types.StringNull(),
 		RevokeSeat: types.BoolValue(true), UserAction: types.StringValue("none"), LogoutSessions: types.BoolValue(true),
 		AppsToTransfer: empty, CoOwnedAppsLost: empty, SeatKeptVia: empty, CompletedSteps: empty, RevokesDirectSeat: types.BoolValue(false),
 	})...)
@@ -248,6 +257,7 @@ func sameSettings(a, b userOffboardingModel) bool {
 func (r *userOffboardingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan userOffboardingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": plan.Username.ValueString()})
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
 		return
 	}
@@ -257,6 +267,7 @@ func (r *userOffboardingResource) Create(ctx context.Context, req resource.Creat
 func (r *userOffboardingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan userOffboardingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": plan.Username.ValueString()})
 	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
 		return
 	}
@@ -449,6 +460,7 @@ func (r *userOffboardingResource) Read(ctx context.Context, req resource.ReadReq
 	// keeps it, also after the account is deleted (nothing is ever re-created).
 	var state userOffboardingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": state.Username.ValueString()})
 	if state.CompletedSteps.IsNull() {
 		state.CompletedSteps = stringList(ctx, []string{}, &resp.Diagnostics)
 	}
