@@ -301,3 +301,73 @@ func TerraformPath() string { return terraformPath() }
 
 // RepoRoot is the repository's root directory.
 func RepoRoot() string { return repoRoot() }
+
+// StateInstance is one resource instance of a state file, as written by the CLI.
+type StateInstance struct {
+	Attributes map[string]any `json:"attributes"`
+	// Identity is the resource identity the CLI stored (Terraform and OpenTofu 1.12+).
+	Identity map[string]any `json:"identity"`
+}
+
+// StateInstances reads the workspace's state file (not through the provider,
+// nor through `show`), by resource address. Instances of for_each or count
+// resources are left out.
+func (w *Workspace) StateInstances() map[string]StateInstance {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.Dir, "terraform.tfstate"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var doc struct {
+		Resources []struct {
+			Mode, Type, Name string
+			Instances        []struct {
+				IndexKey any `json:"index_key"`
+				StateInstance
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		w.t.Fatal(err)
+	}
+	out := map[string]StateInstance{}
+	for _, r := range doc.Resources {
+		for _, inst := range r.Instances {
+			if r.Mode == "managed" && inst.IndexKey == nil {
+				out[r.Type+"."+r.Name] = inst.StateInstance
+			}
+		}
+	}
+	return out
+}
+
+// cliVersion returns the major and minor version of the CLI the harness runs.
+func cliVersion() (major, minor int, name string, err error) {
+	out, err := exec.Command(terraformPath(), "version", "-json").Output()
+	if err != nil {
+		return 0, 0, "", err
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return 0, 0, "", err
+	}
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil {
+		return 0, 0, "", fmt.Errorf("version %q: %w", v.Version, err)
+	}
+	return major, minor, filepath.Base(terraformPath()) + " " + v.Version, nil
+}
+
+// SkipUnlessIdentity skips a test of resource identity under a CLI older than
+// 1.12 (Terraform and OpenTofu added identity in 1.12).
+func SkipUnlessIdentity(t *testing.T) {
+	t.Helper()
+	major, minor, name, err := cliVersion()
+	if err != nil {
+		t.Fatalf("reading the CLI version: %v", err)
+	}
+	if major == 1 && minor < 12 {
+		t.Skipf("%s has no resource identity (1.12+); make testtofu runs this under OpenTofu 1.12", name)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,5 +132,136 @@ import {
 	}
 	if len(res.Errors()) > 0 {
 		t.Fatalf("plan with the generated configuration: %v\n%s", res.Errors(), gen)
+	}
+}
+
+// Import blocks with identity (Terraform 1.12+, OpenTofu 1.12+) for every
+// resource type: the imported states are those Keycloak and the emulator
+// hold, each instance records its identity, and the generated configuration
+// then plans clean. CLIs without identity support skip it; CI runs the suite
+// under OpenTofu 1.12 as well (make testtofu).
+func TestAccImportByIdentity(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.SkipUnlessIdentity(t)
+	owner, ownerID := acctest.LoggedInUser(t, "idown", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	co, _ := acctest.LoggedInUser(t, "idco", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	heir, _ := acctest.LoggedInUser(t, "idheir", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	leaver, _ := acctest.LoggedInUser(t, "idleave", acctest.UserOptions{})
+	app := acctest.RandomName("idapp")
+	acctest.CreateApp(t, heir, app)
+	acctest.EmulatorAddCoOwners(t, app, []string{co}, []string{"Data Science"})
+
+	ws := acctest.NewWorkspace(t)
+	ws.Write(fmt.Sprintf(`provider "dashenterprise" {}
+
+import {
+  to       = dashenterprise_license_seat.owner
+  identity = { username = %[1]q }
+}
+
+import {
+  to       = dashenterprise_app_coowner.user
+  identity = { app = %[2]q, kind = "user", principal = %[3]q }
+}
+
+import {
+  to       = dashenterprise_app_coowner.group
+  identity = { app = %[2]q, kind = "group", principal = "/Data Science" }
+}
+
+import {
+  to       = dashenterprise_app_transfer.t
+  identity = { from_username = %[1]q, to_username = %[4]q }
+}
+
+import {
+  to       = dashenterprise_license_seats.all
+  identity = { role = "licensed_user" }
+}
+
+import {
+  to       = dashenterprise_app_coowners.all
+  identity = { app = %[2]q }
+}
+
+import {
+  to       = dashenterprise_user_offboarding.leaver
+  identity = { username = %[5]q }
+}
+`, owner, app, co, heir, leaver))
+	res := ws.Plan("-generate-config-out=generated.tf")
+	if len(res.Errors()) > 0 {
+		t.Fatalf("import by identity: %v", res.Errors())
+	}
+	if len(res.Changes) != 7 {
+		t.Errorf("want 7 imports in the plan, got %v", res.Changes)
+	}
+	ws.MustApply()
+	t.Cleanup(func() {
+		// Leave the imported objects in place (destroying the seat set would revoke every direct seat).
+		out, _ := ws.Run("state", "list")
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if strings.HasPrefix(line, "dashenterprise_") {
+				_, _ = ws.Run("state", "rm", line)
+			}
+		}
+	})
+
+	// What the imports read, against Keycloak's admin API and what the test put into the emulator.
+	st := ws.StateInstances()
+	if got := st["dashenterprise_license_seat.owner"].Attributes["user_id"]; got != ownerID {
+		t.Errorf("imported seat: user_id %v, Keycloak says %s", got, ownerID)
+	}
+	if got := acctest.Strings(st["dashenterprise_app_coowners.all"].Attributes, "usernames"); !slices.Equal(got, []string{co}) {
+		t.Errorf("imported co-owner set: usernames %v, the emulator holds [%s]", got, co)
+	}
+	holders := acctest.DirectSeatHolders(t)
+	got := acctest.Strings(st["dashenterprise_license_seats.all"].Attributes, "usernames")
+	slices.Sort(holders)
+	slices.Sort(got)
+	if !slices.Equal(got, holders) {
+		t.Errorf("imported seat set: %d usernames, Keycloak lists %d direct holders", len(got), len(holders))
+	}
+	// Every instance records its identity, as the import block spelled it.
+	wantIdentity := map[string]map[string]string{
+		"dashenterprise_license_seat.owner":      {"username": owner},
+		"dashenterprise_app_coowner.user":        {"app": app, "kind": "user", "principal": co},
+		"dashenterprise_app_coowner.group":       {"app": app, "kind": "group", "principal": "/Data Science"},
+		"dashenterprise_app_transfer.t":          {"from_username": owner, "to_username": heir},
+		"dashenterprise_license_seats.all":       {"role": "licensed_user"},
+		"dashenterprise_app_coowners.all":        {"app": app},
+		"dashenterprise_user_offboarding.leaver": {"username": leaver},
+	}
+	for addr, want := range wantIdentity {
+		inst, ok := st[addr]
+		if !ok {
+			t.Errorf("%s is not in the state", addr)
+			continue
+		}
+		for k, v := range want {
+			if inst.Identity[k] != v {
+				t.Errorf("%s: identity %s = %v, want %q (identity %v)", addr, k, inst.Identity[k], v, inst.Identity)
+			}
+		}
+	}
+	if res := ws.Plan(); len(res.Errors()) > 0 || len(res.Changes) != 0 {
+		t.Errorf("plan after the import: changes %v, errors %v", res.Changes, res.Errors())
+	}
+
+	// A malformed identity fails with the same message as a malformed import ID.
+	bad := acctest.NewWorkspace(t)
+	bad.Write(`provider "dashenterprise" {}
+
+import {
+  to       = dashenterprise_license_seat.x
+  identity = { username = "Alice" }
+}
+
+resource "dashenterprise_license_seat" "x" {
+  username = "alice"
+}
+`)
+	if res := bad.Plan(); len(res.Find("error", "Invalid import ID", "lower case")) == 0 {
+		t.Errorf("an upper-case username in an identity: want an invalid import ID error, got %v", res.Errors())
 	}
 }

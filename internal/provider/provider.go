@@ -5,6 +5,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -18,7 +20,11 @@ import (
 // Address is the provider's registry address (see DESIGN.md, "Namespace").
 const Address = "registry.terraform.io/plotly-community/dashenterprise"
 
-var _ provider.ProviderWithValidateConfig = (*dashProvider)(nil)
+var (
+	_ provider.ProviderWithValidateConfig = (*dashProvider)(nil)
+	_ provider.ProviderWithListResources  = (*dashProvider)(nil)
+	_ provider.ProviderWithActions        = (*dashProvider)(nil)
+)
 
 type dashProvider struct {
 	version string
@@ -96,7 +102,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		// Values come from resources not yet created: resources skip their
 		// plan checks and report this if they need the server.
 		c := &Clients{unknownConfig: true}
-		resp.ResourceData, resp.DataSourceData = c, c
+		resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = c, c, c, c
 		return
 	}
 	for _, w := range s.warnings() {
@@ -107,7 +113,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.Diagnostics.AddError("Cannot configure the Dash Enterprise provider", err.Error())
 		return
 	}
-	resp.ResourceData, resp.DataSourceData = c, c
+	resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = c, c, c, c
 }
 
 func newClients(s settings) (*Clients, error) {
@@ -138,6 +144,16 @@ func (p *dashProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewLicenseSeatsResource,
 		NewAppCoOwnersResource,
 	}
+}
+
+// ListResources are the list resources of `terraform query` (Terraform 1.14+).
+func (p *dashProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewLicenseSeatList, NewAppCoOwnerList}
+}
+
+// Actions are the provider's actions (Terraform 1.14+).
+func (p *dashProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{NewLogoutSessionsAction}
 }
 
 func (p *dashProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -1,0 +1,28 @@
+# Terraform 1.12+ or OpenTofu 1.12+: import by the co-owner's identity.
+import {
+  to = dashenterprise_app_coowner.carol
+  identity = {
+    app       = "sales-forecast"
+    kind      = "user"
+    principal = "carol"
+  }
+}
+
+resource "dashenterprise_app_coowner" "carol" {
+  app      = "sales-forecast"
+  username = "carol"
+}
+
+import {
+  to = dashenterprise_app_coowner.forecasting
+  identity = {
+    app       = "sales-forecast"
+    kind      = "group"
+    principal = "/Data Science/Forecasting"
+  }
+}
+
+resource "dashenterprise_app_coowner" "forecasting" {
+  app   = "sales-forecast"
+  group = "/Data Science/Forecasting"
+}

@@ -1,0 +1,12 @@
+# Terraform 1.12+ or OpenTofu 1.12+: import an app's authoritative co-owners by its identity.
+import {
+  to = dashenterprise_app_coowners.sales_forecast
+  identity = {
+    app = "sales-forecast"
+  }
+}
+
+resource "dashenterprise_app_coowners" "sales_forecast" {
+  app       = "sales-forecast"
+  usernames = ["carol"]
+}

@@ -1,0 +1,11 @@
+# Terraform 1.12+ or OpenTofu 1.12+: import by the seat's identity.
+import {
+  to = dashenterprise_license_seat.alice
+  identity = {
+    username = "alice"
+  }
+}
+
+resource "dashenterprise_license_seat" "alice" {
+  username = "alice"
+}

@@ -1,0 +1,11 @@
+# Terraform 1.12+ or OpenTofu 1.12+: import the authoritative seat set by its identity.
+import {
+  to = dashenterprise_license_seats.all
+  identity = {
+    role = "licensed_user"
+  }
+}
+
+resource "dashenterprise_license_seats" "all" {
+  usernames = ["alice", "bob"]
+}

@@ -1,0 +1,12 @@
+# Terraform 1.12+ or OpenTofu 1.12+: import an offboarding by its identity (also after the account was deleted).
+import {
+  to = dashenterprise_user_offboarding.dave
+  identity = {
+    username = "dave"
+  }
+}
+
+resource "dashenterprise_user_offboarding" "dave" {
+  username         = "dave"
+  transfer_apps_to = "erin"
+}
