@@ -371,3 +371,13 @@ func SkipUnlessIdentity(t *testing.T) {
 		t.Skipf("%s has no resource identity (1.12+); make testtofu runs this under OpenTofu 1.12", name)
 	}
 }
+
+// ForgetAll removes every resource from the workspace's state (terraform state
+// rm), so the test leaves the objects in Keycloak and the emulator as they are
+// instead of destroying them.
+func (w *Workspace) ForgetAll() {
+	out, _ := w.Run("state", "list")
+	if addrs := strings.Fields(out); len(addrs) > 0 {
+		_, _ = w.Run(append([]string{"state", "rm"}, addrs...)...)
+	}
+}

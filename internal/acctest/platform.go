@@ -216,3 +216,16 @@ func ClosedURL(t *testing.T) string {
 	_ = ln.Close()
 	return url
 }
+
+// AppWithCoOwners creates an app owned by owner whose co-owners are a new
+// licensed user (returned) and the group /Data Science (with a member who has
+// logged in, so Dash Enterprise knows the group).
+func AppWithCoOwners(t *testing.T, prefix, owner string) (app, coOwner string) {
+	t.Helper()
+	coOwner, _ = LoggedInUser(t, prefix+"co", UserOptions{Roles: []string{"licensed_user"}})
+	LoggedInUser(t, prefix+"ds", UserOptions{Groups: []string{"/Data Science"}})
+	app = RandomName(prefix + "app")
+	CreateApp(t, owner, app)
+	EmulatorAddCoOwners(t, app, []string{coOwner}, []string{"Data Science"})
+	return app, coOwner
+}

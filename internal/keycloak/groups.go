@@ -128,6 +128,16 @@ func (c *Client) GroupMembers(ctx context.Context, groupID string) ([]User, erro
 	return users, nil
 }
 
+// MembersOfPath lists the direct members of the group at path (/Parent/child);
+// the error wraps ErrNotFound when no such group exists.
+func (c *Client) MembersOfPath(ctx context.Context, path string) ([]User, error) {
+	g, err := c.GroupByPath(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return c.GroupMembers(ctx, g.ID)
+}
+
 // memberships is the run's index of direct group memberships (see
 // Memberships), and the budget that decides when UserGroupPaths builds it.
 type memberships struct {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -154,10 +153,7 @@ func TestAccExample_reclaimIdleSeats(t *testing.T) {
 	t.Cleanup(func() {
 		// Give back every seat the example reclaimed (the realm's fixture users
 		// are among them) and leave the set's state behind, not the seats.
-		out, _ := ws.Run("state", "list")
-		for _, addr := range strings.Fields(out) {
-			_, _ = ws.Run("state", "rm", addr)
-		}
+		ws.ForgetAll()
 		after := acctest.DirectSeatHolders(t)
 		for _, u := range before {
 			if !slices.Contains(after, u) {

@@ -294,11 +294,8 @@ func (r *appCoOwnerResource) logout(ctx context.Context, id CoOwnerID) diag.Diag
 	kc := r.clients.Keycloak
 	var users []keycloak.User
 	if id.Group != "" {
-		g, err := kc.GroupByPath(ctx, id.Group)
-		if err == nil {
-			users, err = kc.GroupMembers(ctx, g.ID)
-		}
-		if err != nil {
+		var err error
+		if users, err = kc.MembersOfPath(ctx, id.Group); err != nil {
 			diags.AddWarning(fmt.Sprintf("Co-owner %s of %s changed, but sessions were not ended", id.principal(), id.App), err.Error())
 			return diags
 		}

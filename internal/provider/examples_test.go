@@ -81,10 +81,7 @@ func TestAccExample_organisation(t *testing.T) {
 	ws.CopyExample("examples/organisation", nil)
 	t.Cleanup(func() {
 		// Leave the realm's fixture users as they were (a destroy would revoke their seats).
-		out, _ := ws.Run("state", "list")
-		for _, addr := range strings.Fields(out) {
-			_, _ = ws.Run("state", "rm", addr)
-		}
+		ws.ForgetAll()
 		for _, u := range team {
 			if !before[u] {
 				acctest.RevokeRole(t, ids[u], "licensed_user")

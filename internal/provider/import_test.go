@@ -56,12 +56,7 @@ func TestAccExample_importExistingGuide(t *testing.T) {
 	if res := ws.Plan(); len(res.Changes) != 0 || len(res.Errors()) != 0 {
 		t.Fatalf("plan after the import: %v %v", res.Changes, res.Errors())
 	}
-	// Leave the imported objects in place.
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		if strings.HasPrefix(line, "dashenterprise_") {
-			_, _ = ws.Run("state", "rm", line)
-		}
-	}
+	ws.ForgetAll() // leave the imported objects in place
 }
 
 // terraform plan -generate-config-out writes a configuration for every resource
@@ -69,12 +64,8 @@ func TestAccExample_importExistingGuide(t *testing.T) {
 func TestAccGenerateConfigOut(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, _ := acctest.LoggedInUser(t, "gen", acctest.UserOptions{Roles: []string{"licensed_user"}})
-	co, _ := acctest.LoggedInUser(t, "genco", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	heir, _ := acctest.LoggedInUser(t, "genheir", acctest.UserOptions{Roles: []string{"licensed_user"}})
-	acctest.LoggedInUser(t, "gends", acctest.UserOptions{Groups: []string{"/Data Science"}})
-	app := acctest.RandomName("genapp")
-	acctest.CreateApp(t, heir, app)
-	acctest.EmulatorAddCoOwners(t, app, []string{co}, []string{"Data Science"})
+	app, co := acctest.AppWithCoOwners(t, "gen", heir)
 	ws := acctest.NewWorkspace(t)
 	ws.Write(fmt.Sprintf(`provider "dashenterprise" {}
 
@@ -144,12 +135,9 @@ func TestAccImportByIdentity(t *testing.T) {
 	acctest.PreCheck(t)
 	acctest.SkipUnlessIdentity(t)
 	owner, ownerID := acctest.LoggedInUser(t, "idown", acctest.UserOptions{Roles: []string{"licensed_user"}})
-	co, _ := acctest.LoggedInUser(t, "idco", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	heir, _ := acctest.LoggedInUser(t, "idheir", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	leaver, _ := acctest.LoggedInUser(t, "idleave", acctest.UserOptions{})
-	app := acctest.RandomName("idapp")
-	acctest.CreateApp(t, heir, app)
-	acctest.EmulatorAddCoOwners(t, app, []string{co}, []string{"Data Science"})
+	app, co := acctest.AppWithCoOwners(t, "id", heir)
 
 	ws := acctest.NewWorkspace(t)
 	ws.Write(fmt.Sprintf(`provider "dashenterprise" {}
@@ -197,15 +185,8 @@ import {
 		t.Errorf("want 7 imports in the plan, got %v", res.Changes)
 	}
 	ws.MustApply()
-	t.Cleanup(func() {
-		// Leave the imported objects in place (destroying the seat set would revoke every direct seat).
-		out, _ := ws.Run("state", "list")
-		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-			if strings.HasPrefix(line, "dashenterprise_") {
-				_, _ = ws.Run("state", "rm", line)
-			}
-		}
-	})
+	// Leave the imported objects in place (destroying the seat set would revoke every direct seat).
+	t.Cleanup(ws.ForgetAll)
 
 	// What the imports read, against Keycloak's admin API and what the test put into the emulator.
 	st := ws.StateInstances()

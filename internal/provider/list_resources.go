@@ -79,15 +79,9 @@ func (l *licenseSeatList) List(ctx context.Context, req list.ListRequest, stream
 			stream.Results = list.ListResultsStreamDiagnostics(diags)
 			return
 		}
-		group, err := kc.GroupByPath(ctx, canonical)
+		users, err := kc.MembersOfPath(ctx, canonical)
 		if err != nil {
-			diags.AddAttributeError(path.Root("group"), fmt.Sprintf("Group %s not found", canonical), err.Error()+". Group paths are written /Parent/child.")
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-		users, err := kc.GroupMembers(ctx, group.ID)
-		if err != nil {
-			diags.AddError(fmt.Sprintf("Cannot list the members of %s", canonical), err.Error())
+			addGroupMembersError(&diags, path.Root("group"), canonical, err)
 			stream.Results = list.ListResultsStreamDiagnostics(diags)
 			return
 		}

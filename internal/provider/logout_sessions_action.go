@@ -119,14 +119,9 @@ func (a *logoutSessionsAction) targets(ctx context.Context, get func(context.Con
 			diags.AddAttributeError(path.Root("groups"), "Invalid group path", err.Error())
 			continue
 		}
-		g, err := kc.GroupByPath(ctx, canonical)
+		members, err := kc.MembersOfPath(ctx, canonical)
 		if err != nil {
-			diags.AddAttributeError(path.Root("groups"), fmt.Sprintf("Group %s not found", canonical), err.Error()+". Group paths are written /Parent/child.")
-			continue
-		}
-		members, err := kc.GroupMembers(ctx, g.ID)
-		if err != nil {
-			diags.AddError(fmt.Sprintf("Cannot list the members of %s", canonical), err.Error())
+			addGroupMembersError(&diags, path.Root("groups"), canonical, err)
 			continue
 		}
 		for _, m := range members {
@@ -147,4 +142,14 @@ func usernamesOf(users []keycloak.User) []string {
 		out[i] = u.Username
 	}
 	return out
+}
+
+// addGroupMembersError says that the members of a group could not be listed,
+// and how groups are written when the group does not exist.
+func addGroupMembersError(diags *diag.Diagnostics, attr path.Path, group string, err error) {
+	if keycloak.IsNotFound(err) {
+		diags.AddAttributeError(attr, fmt.Sprintf("Group %s not found", group), err.Error()+". Group paths are written /Parent/child.")
+		return
+	}
+	diags.AddError(fmt.Sprintf("Cannot list the members of %s", group), err.Error())
 }

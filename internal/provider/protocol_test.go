@@ -220,11 +220,7 @@ func TestProtocolListLicenseSeats(t *testing.T) {
 func TestProtocolListAppCoOwners(t *testing.T) {
 	acctest.PreCheck(t)
 	owner, _ := acctest.LoggedInUser(t, "lcown", acctest.UserOptions{Roles: []string{"licensed_user"}})
-	co, _ := acctest.LoggedInUser(t, "lcco", acctest.UserOptions{Roles: []string{"licensed_user"}})
-	acctest.LoggedInUser(t, "lcds", acctest.UserOptions{Groups: []string{"/Data Science"}})
-	app := acctest.RandomName("lcapp")
-	acctest.CreateApp(t, owner, app)
-	acctest.EmulatorAddCoOwners(t, app, []string{co}, []string{"Data Science"})
+	app, co := acctest.AppWithCoOwners(t, "lc", owner)
 	p := startProtocol(t)
 
 	got, diags := p.list("dashenterprise_app_coowner", map[string]tftypes.Value{"app": tftypes.NewValue(tftypes.String, app)}, true)
