@@ -197,7 +197,7 @@ func (r *licenseSeatsResource) Create(ctx context.Context, req resource.CreateRe
 func (r *licenseSeatsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var prior licenseSeatsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	r.apply(ctx, sortedStrings(prior.Usernames), req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.apply(ctx, setStrings(ctx, prior.Usernames.SetValue), req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete revokes the direct seats the state lists that are still live; one
@@ -213,7 +213,7 @@ func (r *licenseSeatsResource) Delete(ctx context.Context, req resource.DeleteRe
 		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	r.converge(ctx, nil, planChange(sortedStrings(st.Usernames), nil, nil, false, live).Remove, &resp.Diagnostics)
+	r.converge(ctx, nil, planChange(setStrings(ctx, st.Usernames.SetValue), nil, nil, false, live).Remove, &resp.Diagnostics)
 }
 
 // apply does what the plan showed: it grants the planned seats that are
@@ -232,7 +232,7 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 		diags.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	change := planChange(prior, sortedStrings(plan.Usernames), sortedStrings(plan.Observed), !plan.Observed.IsNull() && !plan.Observed.IsUnknown(), live)
+	change := planChange(prior, setStrings(ctx, plan.Usernames.SetValue), setStrings(ctx, plan.Observed.SetValue), !plan.Observed.IsNull() && !plan.Observed.IsUnknown(), live)
 	if change.Refused() {
 		refuseChangedSince(diags, "No seat was changed", prior == nil, change,
 			func(u string) string { return fmt.Sprintf("%s was granted a license seat outside Terraform", u) },
@@ -310,7 +310,7 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 	var st licenseSeatsModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-		prior = sortedStrings(st.Usernames)
+		prior = setStrings(ctx, st.Usernames.SetValue)
 	}
 	if !req.Plan.Raw.IsNull() {
 		var plan licenseSeatsModel
@@ -318,7 +318,7 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if plan.Usernames.IsUnknown() {
 			return
 		}
-		desired = sortedStrings(plan.Usernames)
+		desired = setStrings(ctx, plan.Usernames.SetValue)
 	}
 	// What the change revokes, from the prior state and the configuration alone.
 	dropped := added(desired, prior)
@@ -377,11 +377,4 @@ func (r *licenseSeatsResource) planCapacity(ctx context.Context, desired []strin
 			fmt.Sprintf("After this apply %d users would hold a seat (%d directly as listed, the rest through groups or composite roles), but the license has %d. %d are assigned now. Remove seats or buy more from Plotly.",
 				len(planned), len(desired), c.Purchased, c.Assigned))
 	}
-}
-
-// sortedStrings returns the elements of a known set, sorted; nil when null or unknown.
-func sortedStrings(v stringset.Value) []string {
-	out := v.Strings()
-	sort.Strings(out)
-	return out
 }
