@@ -10,9 +10,12 @@ import (
 	"time"
 )
 
-// eventPageSize is the page size of the LOGIN event sweep: events are small,
-// and a realm keeps tens of thousands.
-const eventPageSize = 1000
+// EventPageSize is the page size of the LOGIN event sweep. Events are small
+// (about 570 bytes each) and a realm keeps tens of thousands; Keycloak sorts
+// the realm's events for every page, so a page costs about the same whether it
+// holds 1,000 or 10,000 (measured on Keycloak 26 with H2: 0.3-0.6 s either
+// way). Pages of 10,000 halved the users data source's plan over 20,000 events.
+const EventPageSize = 10000
 
 // Activity is what the realm records about when users were last active, read
 // with no request per user: one sweep of the stored LOGIN events and one
@@ -122,9 +125,9 @@ func (c *Client) Activity(ctx context.Context, now time.Time) (*Activity, error)
 // which is all a latest-login computation needs (no page overlap check here).
 func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (time.Time, error) {
 	var oldest time.Time
-	for first := 0; ; first += eventPageSize {
+	for first := 0; ; first += EventPageSize {
 		page, err := c.getPage(ctx, c.realmURL("events"), map[string]string{
-			"type": "LOGIN", "first": strconv.Itoa(first), "max": strconv.Itoa(eventPageSize)})
+			"type": "LOGIN", "first": strconv.Itoa(first), "max": strconv.Itoa(EventPageSize)})
 		if err != nil {
 			if statusOf(err) == http.StatusForbidden {
 				return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: the admin account needs the realm-management role view-events: %w", c.cfg.Realm, err)
@@ -147,7 +150,7 @@ func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (ti
 				oldest = t
 			}
 		}
-		if len(page) < eventPageSize {
+		if len(page) < EventPageSize {
 			return oldest, nil
 		}
 	}

@@ -63,7 +63,7 @@ func TestActivityLastAndIdle(t *testing.T) {
 // The LOGIN sweep reads every stored event, page by page until a short page,
 // and keeps each user's latest login and the oldest event.
 func TestSweepLoginsReadsEveryEvent(t *testing.T) {
-	const n = 2500
+	const n = EventPageSize*2 + EventPageSize/2 // two full pages and a short one
 	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	var requests atomic.Int32
 	mux := http.NewServeMux()
@@ -103,6 +103,6 @@ func TestSweepLoginsReadsEveryEvent(t *testing.T) {
 		}
 	}
 	if got := requests.Load(); got != 3 {
-		t.Errorf("%d requests, want 3 (pages of %d)", got, eventPageSize)
+		t.Errorf("%d requests, want 3 (pages of %d)", got, EventPageSize)
 	}
 }

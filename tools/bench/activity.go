@@ -127,8 +127,8 @@ func activityNote(r dsResult) string {
 	return strings.TrimSpace(fmt.Sprintf(`
 The realm held %d stored LOGIN events and %d live sessions of the client `+"`dash`"+`, made by %d real password-grant
 logins of the bench users (password policy hashIterations(1) while seeding: %s). The data source read them with no
-request per user: one events-settings read, one sweep of the LOGIN events (1,000 a page) and one sessions listing.
-The physical limit counts the pages its listings need: users (500 a page), LOGIN events (1,000 a page), one member
+request per user: one events-settings read, one sweep of the LOGIN events (10,000 a page) and one sessions listing.
+The physical limit counts the pages its listings need: users (500 a page), LOGIN events (10,000 a page), one member
 listing per group for the groups attribute (%d groups), the direct holders of licensed_user and admin (100 a page),
 and six single requests (admin token, users count, partial export, events settings, sessions, the holders of the
 composite dash/developer).`,
