@@ -435,6 +435,11 @@ func ListUsernames(role string) ([]string, error) {
 	}
 	var out []string
 	for first := 0; ; first += 500 {
+		if first > 0 { // a fresh token for every page: a slow Keycloak can outlast the 60 s of one
+			if jwt, err = gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master"); err != nil {
+				return nil, err
+			}
+		}
 		var users []*gocloak.User
 		if role == "" {
 			users, err = gc.GetUsers(ctx, jwt.AccessToken, Realm, gocloak.GetUsersParams{First: gocloak.IntP(first), Max: gocloak.IntP(500), BriefRepresentation: gocloak.BoolP(true)})

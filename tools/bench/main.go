@@ -101,6 +101,11 @@ func main() {
 	defer stopPoll()
 
 	var seats []seatResult
+	var sets []seatSetResult
+	var ds *dsResult
+	// save writes the report of what has been measured so far, so that a
+	// failure in a later section keeps the earlier ones.
+	save := func() { check(os.WriteFile(*out, []byte(render(seats, sets, ds)), 0o644)) }
 	for _, s := range strings.Split(*sizes, ",") {
 		if strings.TrimSpace(s) == "" {
 			continue
@@ -108,6 +113,7 @@ func main() {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		check(err)
 		seats = append(seats, benchSeats(binDir, n, 200, *runs))
+		save()
 	}
 	for _, s := range strings.Split(*seatsOnly, ",") {
 		if strings.TrimSpace(s) == "" {
@@ -116,8 +122,8 @@ func main() {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		check(err)
 		seats = append(seats, benchSeats(binDir, n, 0, *runs))
+		save()
 	}
-	var sets []seatSetResult
 	for _, s := range strings.Split(*setSizes, ",") {
 		if strings.TrimSpace(s) == "" {
 			continue
@@ -125,8 +131,8 @@ func main() {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		check(err)
 		sets = append(sets, benchSeatSet(binDir, n, n/10, *runs))
+		save()
 	}
-	var ds *dsResult
 	if *dsUsers > 0 {
 		r := benchUsersDataSource(binDir, *dsUsers, *runs, *logins, *sessions)
 		ds = &r
