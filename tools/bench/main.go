@@ -106,30 +106,15 @@ func main() {
 	// save writes the report of what has been measured so far, so that a
 	// failure in a later section keeps the earlier ones.
 	save := func() { check(os.WriteFile(*out, []byte(render(seats, sets, ds)), 0o644)) }
-	for _, s := range strings.Split(*sizes, ",") {
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		check(err)
+	for _, n := range counts(*sizes) {
 		seats = append(seats, benchSeats(binDir, n, 200, *runs))
 		save()
 	}
-	for _, s := range strings.Split(*seatsOnly, ",") {
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		check(err)
+	for _, n := range counts(*seatsOnly) {
 		seats = append(seats, benchSeats(binDir, n, 0, *runs))
 		save()
 	}
-	for _, s := range strings.Split(*setSizes, ",") {
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		check(err)
+	for _, n := range counts(*setSizes) {
 		sets = append(sets, benchSeatSet(binDir, n, n/10, *runs))
 		save()
 	}
@@ -141,6 +126,20 @@ func main() {
 	fmt.Print(report)
 	check(os.WriteFile(*out, []byte(report), 0o644))
 	log.Printf("wrote %s", *out)
+}
+
+// counts reads a comma-separated list of sizes ("100,1000"; empty: none).
+func counts(list string) []int {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		check(err)
+		out = append(out, n)
+	}
+	return out
 }
 
 func check(err error) {

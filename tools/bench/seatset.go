@@ -62,13 +62,7 @@ func benchSeatSet(binDir string, n, churn, runs int) seatSetResult {
 	ws := newWorkspace(binDir, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL, "DASHENTERPRISE_URL=http://127.0.0.1:1", "DASHENTERPRISE_PLATFORM_CLIENT_SECRET=")
 	defer func() { _ = os.RemoveAll(ws.dir) }()
 	write := func(usernames []string) {
-		var cfg strings.Builder
-		cfg.WriteString("locals {\n  seats = [\n")
-		for _, u := range usernames {
-			fmt.Fprintf(&cfg, "    %q,\n", u)
-		}
-		cfg.WriteString("  ]\n}\n\nresource \"dashenterprise_license_seats\" \"all\" {\n  usernames = local.seats\n}\n")
-		ws.write(cfg.String())
+		ws.write(seatsConfig(usernames, "resource \"dashenterprise_license_seats\" \"all\" {\n  usernames = local.seats\n}\n"))
 	}
 	desired := append(slices.Clone(others), held...)
 	write(desired)
@@ -123,13 +117,7 @@ func benchSeatSet(binDir string, n, churn, runs int) seatSetResult {
 func setFloor(binDir string, usernames []string, runs int) time.Duration {
 	ws := newWorkspace(binDir)
 	defer func() { _ = os.RemoveAll(ws.dir) }()
-	var cfg strings.Builder
-	cfg.WriteString("locals {\n  seats = [\n")
-	for _, u := range usernames {
-		fmt.Fprintf(&cfg, "    %q,\n", u)
-	}
-	cfg.WriteString("  ]\n}\n\nresource \"terraform_data\" \"all\" {\n  input = toset(local.seats)\n}\n")
-	ws.write(cfg.String())
+	ws.write(seatsConfig(usernames, "resource \"terraform_data\" \"all\" {\n  input = toset(local.seats)\n}\n"))
 	set := map[string]any{"value": usernames, "type": []string{"set", "string"}}
 	state := map[string]any{
 		"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "0b6e2c52-bench-4c6f-9a3e-000000000001", "outputs": map[string]any{},
@@ -149,6 +137,17 @@ func setFloor(binDir string, usernames []string, runs int) time.Duration {
 		plans = append(plans, ws.run("plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode"))
 	}
 	return median(plans)
+}
+
+// seatsConfig is local.seats listing the usernames, followed by resource.
+func seatsConfig(usernames []string, resource string) string {
+	var cfg strings.Builder
+	cfg.WriteString("locals {\n  seats = [\n")
+	for _, u := range usernames {
+		fmt.Fprintf(&cfg, "    %q,\n", u)
+	}
+	cfg.WriteString("  ]\n}\n\n" + resource)
+	return cfg.String()
 }
 
 func renderSeatSet(rs []seatSetResult) string {
