@@ -7,6 +7,8 @@
 #   KC_PATH     HTTP path prefix, "/auth" for the legacy layout (default none);
 #               the tests read it too and set keycloak_base_path from it
 #   KC_PORT, KC_MGMT_PORT  ports on 127.0.0.1 (management: Keycloak 25+ only)
+#   KC_KEEP_DATA  1 keeps the dev database on `up`; by default `up` starts from
+#               a fresh import of the realm (`restart` always keeps the data)
 set -euo pipefail
 
 KC_VERSION="${KC_VERSION:-26.7.3}"
