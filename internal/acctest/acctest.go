@@ -419,6 +419,20 @@ func UserID(t *testing.T, username string) string {
 
 // ListUsernames lists the usernames of the realm, or of the direct holders of a dash client role.
 func ListUsernames(role string) ([]string, error) {
+	users, err := ListUsers(role)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(users))
+	for _, u := range users {
+		out = append(out, *u.Username)
+	}
+	return out, nil
+}
+
+// ListUsers lists the users (brief: ID and username) of the realm, or the
+// direct holders of a dash client role, with plain admin calls, 500 a page.
+func ListUsers(role string) ([]*gocloak.User, error) {
 	ctx := context.Background()
 	gc := gocloak.NewClient(KeycloakBase)
 	jwt, err := gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master")
@@ -433,7 +447,7 @@ func ListUsernames(role string) ([]string, error) {
 		}
 		clientUUID = *clients[0].ID
 	}
-	var out []string
+	var out []*gocloak.User
 	for first := 0; ; first += 500 {
 		if first > 0 { // a fresh token for every page: a slow Keycloak can outlast the 60 s of one
 			if jwt, err = gc.LoginAdmin(ctx, AdminUsername, AdminPassword, "master"); err != nil {
@@ -449,9 +463,7 @@ func ListUsernames(role string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, u := range users {
-			out = append(out, *u.Username)
-		}
+		out = append(out, users...)
 		if len(users) < 500 {
 			return out, nil
 		}

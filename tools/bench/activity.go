@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/Nerzal/gocloak/v13"
@@ -81,26 +79,12 @@ func seedActivity(users []string, logins, sessions int) time.Duration {
 		return nil
 	}
 	run := func(n int, user func(i int) string) {
-		var next, failed atomic.Int64
-		var wg sync.WaitGroup
-		for w := 0; w < 4; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-					if err := login(user(i)); err != nil && failed.Add(1) <= 3 {
-						log.Printf("activity: %v", err)
-					}
-					if i > 0 && i%5000 == 0 {
-						log.Printf("activity: %d/%d logins", i, n)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		if failed.Load() > 0 {
-			check(fmt.Errorf("%d of %d logins failed", failed.Load(), n))
-		}
+		parallel("activity: logins", n, 4, func(i int) error {
+			if i > 0 && i%5000 == 0 {
+				log.Printf("activity: %d/%d logins", i, n)
+			}
+			return login(user(i))
+		})
 	}
 	run(logins-sessions, func(i int) string { return users[i%len(users)] })
 	a := newAdminAPI()

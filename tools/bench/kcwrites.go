@@ -41,27 +41,11 @@ func keycloakWriteFloor(names []string) (grant, revoke time.Duration) {
 	clientID := *clients[0].ID
 	role, err := a.gc.GetClientRole(ctx, a.token, acctest.Realm, clientID, "licensed_user")
 	check(err)
-	ids := userIDs(a, names)
+	ids := userIDs(names)
 
 	run := func(what string, write func(token, userID string) error) time.Duration {
-		var next, failed atomic.Int64
-		var wg sync.WaitGroup
 		start := time.Now()
-		for w := 0; w < 10; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := int(next.Add(1)) - 1; i < len(ids); i = int(next.Add(1)) - 1 {
-					if err := write(token(), ids[i]); err != nil && failed.Add(1) <= 3 {
-						log.Printf("keycloak %s: %v", what, err)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		if failed.Load() > 0 {
-			check(fmt.Errorf("keycloak %s: %d of %d writes failed", what, failed.Load(), len(ids)))
-		}
+		parallel("keycloak "+what, len(ids), 10, func(i int) error { return write(token(), ids[i]) })
 		return time.Since(start)
 	}
 	log.Printf("keycloak alone: granting %d seats", len(ids))
@@ -75,19 +59,35 @@ func keycloakWriteFloor(names []string) (grant, revoke time.Duration) {
 	return grant, revoke
 }
 
+// parallel calls do for 0..n-1 from the given number of workers. It logs the
+// first three failures and ends the bench if any call failed.
+func parallel(what string, n, workers int, do func(i int) error) {
+	var next, failed atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				if err := do(i); err != nil && failed.Add(1) <= 3 {
+					log.Printf("%s: %v", what, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if failed.Load() > 0 {
+		check(fmt.Errorf("%s: %d of %d calls failed", what, failed.Load(), n))
+	}
+}
+
 // userIDs maps usernames to IDs with one paged listing of the realm.
-func userIDs(a *adminAPI, names []string) []string {
+func userIDs(names []string) []string {
+	users, err := acctest.ListUsers("")
+	check(err)
 	byName := map[string]string{}
-	for first := 0; ; first += 500 {
-		users, err := a.gc.GetUsers(context.Background(), a.token, acctest.Realm,
-			gocloak.GetUsersParams{First: gocloak.IntP(first), Max: gocloak.IntP(500), BriefRepresentation: gocloak.BoolP(true)})
-		check(err)
-		for _, u := range users {
-			byName[*u.Username] = *u.ID
-		}
-		if len(users) < 500 {
-			break
-		}
+	for _, u := range users {
+		byName[*u.Username] = *u.ID
 	}
 	ids := make([]string, 0, len(names))
 	for _, n := range names {
