@@ -7,7 +7,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -599,4 +601,71 @@ func HoldsSeat(t *testing.T, userID string) bool {
 		}
 	}
 	return false
+}
+
+// OfflineToken logs the user in with the password grant and scope
+// offline_access, as a long-running script would, and returns the offline
+// refresh token (the user was created by LoggedInUser: password pw-<username>).
+func OfflineToken(t *testing.T, username string) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"password"}, "client_id": {"dash"}, "username": {username},
+		"password": {"pw-" + username}, "scope": {"openid offline_access"}}
+	tok, err := tokenRequest(form)
+	if err != nil {
+		t.Fatalf("offline login of %s: %v", username, err)
+	}
+	return tok
+}
+
+// RefreshOffline uses an offline refresh token once; it fails when Keycloak no
+// longer holds the offline session behind it.
+func RefreshOffline(refreshToken string) error {
+	_, err := tokenRequest(url.Values{"grant_type": {"refresh_token"}, "client_id": {"dash"}, "refresh_token": {refreshToken}})
+	return err
+}
+
+// tokenRequest posts to the realm's token endpoint with plain HTTP (not the
+// provider's client) and returns the refresh token of the answer.
+func tokenRequest(form url.Values) (string, error) {
+	resp, err := http.PostForm(KeycloakBase+"/realms/"+Realm+"/protocol/openid-connect/token", form)
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var out struct {
+		RefreshToken string `json:"refresh_token"`
+		Error        string `json:"error"`
+		Description  string `json:"error_description"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("token endpoint answered %d: %s %s", resp.StatusCode, out.Error, out.Description)
+	}
+	return out.RefreshToken, nil
+}
+
+// JoinGroup adds a user to a group (/Parent/child), as a change made in the admin console would.
+func JoinGroup(t *testing.T, userID, path string) {
+	t.Helper()
+	if err := Admin(t).AddUserToGroup(context.Background(), token(t), Realm, userID, GroupID(t, path)); err != nil {
+		t.Fatalf("adding %s to %s: %v", userID, path, err)
+	}
+}
+
+// LogoutOnline ends the user's online sessions one by one (DELETE
+// /sessions/{id}), leaving any offline session in place.
+func LogoutOnline(t *testing.T, userID string) {
+	t.Helper()
+	ctx := context.Background()
+	sessions, err := Admin(t).GetUserSessions(ctx, token(t), Realm, userID)
+	if err != nil {
+		t.Fatalf("sessions of %s: %v", userID, err)
+	}
+	for _, s := range sessions {
+		if err := Admin(t).LogoutUserSession(ctx, token(t), Realm, *s.ID); err != nil {
+			t.Fatalf("ending session %s: %v", *s.ID, err)
+		}
+	}
 }

@@ -203,3 +203,63 @@ func TestAccAppCoOwners_authoritative(t *testing.T) {
 		t.Fatalf("want an apply error naming %s and no change: %v", noSeat, res.Diagnostics)
 	}
 }
+
+// seatsSetWithUnknown is the seat set of usernames plus one username known
+// only after apply (terraform_data.<name>.output).
+func seatsSetWithUnknown(protection string, usernames []string, name, value string) string {
+	quoted := make([]string, len(usernames))
+	for i, u := range usernames {
+		quoted[i] = fmt.Sprintf("%q", u)
+	}
+	return providerBlock(protection) + fmt.Sprintf(`
+resource "terraform_data" %q {
+  input = %q
+}
+
+resource "dashenterprise_license_seats" "all" {
+  usernames = concat([%s], [terraform_data.%s.output])
+}
+`, name, value, strings.Join(quoted, ", "), name)
+}
+
+// One username known only after apply: every known member stays, so the plan
+// revokes nobody (strict mode passes) and the apply grants the newcomer; when
+// the unknown element could be any of the members dropped, the plan says it
+// cannot tell and strict mode fails it, naming them.
+func TestAccLicenseSeats_usernameKnownOnlyAfterApply(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, ownerID := acctest.LoggedInUser(t, "ukown", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	acctest.CreateApp(t, owner, acctest.RandomName("ukapp"))
+	newcomer, newcomerID := acctest.CreateUser(t, "uknew", acctest.UserOptions{})
+	const addr = "dashenterprise_license_seats.all"
+	everyone := acctest.DirectSeatHolders(t)
+	ws := acctest.NewWorkspace(t)
+	forget(t, ws, addr)
+	ws.Write(seatsSetConfig("error", everyone))
+	ws.MustApply()
+
+	ws.Write(seatsSetWithUnknown("error", everyone, "newcomer", newcomer))
+	res := ws.Plan()
+	if len(res.Errors()) > 0 {
+		t.Fatalf("strict plan with every holder known and one newcomer unknown: %v", res.Errors())
+	}
+	if w := res.Find("warning", owner); len(w) > 0 {
+		t.Errorf("the plan warns about %s, who stays: %v", owner, w)
+	}
+	if res := ws.Apply(); len(res.Errors()) > 0 {
+		t.Fatalf("apply: %v", res.Errors())
+	}
+	if !acctest.DirectRoles(t, newcomerID)["licensed_user"] || !acctest.DirectRoles(t, ownerID)["licensed_user"] {
+		t.Fatalf("want %s granted and %s kept", newcomer, owner)
+	}
+
+	// The owner is left out of the known members and one more username is unknown.
+	ws.Write(seatsSetWithUnknown("error", without(union(everyone, newcomer), owner), "later", newcomer))
+	res = ws.Plan()
+	if len(res.Find("error", "cannot tell whether", owner)) != 1 {
+		t.Fatalf("want the strict plan to fail, saying it cannot tell whether %s keeps the seat: %v", owner, res.Diagnostics)
+	}
+	if !acctest.DirectRoles(t, ownerID)["licensed_user"] {
+		t.Fatal("a failed plan revoked a seat")
+	}
+}

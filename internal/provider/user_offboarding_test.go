@@ -343,3 +343,123 @@ func TestAccSeatRevocation_ofAnHeirInTheSamePlan(t *testing.T) {
 		t.Errorf("a plan moved %s to %s", app, owner)
 	}
 }
+
+// An in-place update that fails part-way (user_action none → disable, the
+// disable answered 500) is finished by the next plan and apply: the state
+// Terraform keeps after a failed update (new settings, completed_steps short of
+// them, the shape today's release writes) plans the steps still to do.
+func TestAccUserOffboarding_failedUpdateIsFinished(t *testing.T) {
+	acctest.PreCheck(t)
+	dave, daveID, erin, app := leaverAndHeir(t, "upd")
+	kc := acctest.NewFaultProxy(t, acctest.KeycloakURL)
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL, "DASHENTERPRISE_MAX_RETRIES=0")
+	ws.Write(offboardingConfig(dave, erin, "none"))
+	ws.MustApply()
+
+	var mu sync.Mutex
+	failing := true
+	kc.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		if failing && r.Method == "PUT" && strings.HasSuffix(r.Path, "/users/"+daveID) {
+			return acctest.Fault{Status: 500}
+		}
+		return acctest.Fault{}
+	})
+	ws.Write(offboardingConfig(dave, erin, "disable"))
+	if res := ws.Apply(); len(res.Find("error", "Cannot disable "+dave)) != 1 {
+		t.Fatalf("want the disable to fail: %v", res.Diagnostics)
+	}
+	mu.Lock()
+	failing = false
+	mu.Unlock()
+	if _, enabled := userEnabled(t, daveID); !enabled {
+		t.Fatal("dave was disabled although the disable failed")
+	}
+	res := ws.Plan()
+	if len(res.Changes) != 1 {
+		t.Fatalf("the plan after the failed update must show the unfinished offboarding, got changes %v", res.Changes)
+	}
+	ws.MustApply()
+	if _, enabled := userEnabled(t, daveID); enabled {
+		t.Error("dave is still enabled after the resumed apply")
+	}
+	requireOffboarded(t, ws, app, erin, daveID)
+}
+
+// An imported offboarding is read from what holds live: a leaver who still
+// holds a direct seat and a session plans the steps left, and the apply does them.
+func TestAccUserOffboarding_importedUnfinishedPlansTheRest(t *testing.T) {
+	acctest.PreCheck(t)
+	dave, daveID := acctest.LoggedInUser(t, "impdave", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	ws := acctest.NewWorkspace(t)
+	ws.Write(offboardingConfig(dave, "", "none"))
+	if out, err := ws.Run("import", "-input=false", "-lock=false", "dashenterprise_user_offboarding.leaver", dave); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	res := ws.Plan()
+	if len(res.Changes) != 1 {
+		t.Fatalf("an imported offboarding whose seat and session are live must plan the rest, got changes %v", res.Changes)
+	}
+	ws.MustApply()
+	if acctest.DirectRoles(t, daveID)["licensed_user"] || acctest.SessionCount(t, daveID) != 0 {
+		t.Error("dave still holds a direct seat or a session after the apply")
+	}
+	if res := ws.Plan(); len(res.Changes) != 0 || len(res.Errors()) != 0 {
+		t.Fatalf("plan after finishing the imported offboarding: %v %v", res.Changes, res.Errors())
+	}
+}
+
+// The offboarding's logout ends offline sessions too: an offline refresh
+// token no longer refreshes after the apply, with and without an online
+// session beside it.
+func TestAccUserOffboarding_logoutEndsOfflineSessions(t *testing.T) {
+	acctest.PreCheck(t)
+	for _, online := range []bool{true, false} {
+		t.Run(map[bool]string{true: "beside_an_online_session", false: "offline_only"}[online], func(t *testing.T) {
+			dave, daveID := acctest.LoggedInUser(t, "offdave", acctest.UserOptions{Roles: []string{"licensed_user"}})
+			offline := acctest.OfflineToken(t, dave)
+			if !online {
+				acctest.LogoutOnline(t, daveID)
+			}
+			if err := acctest.RefreshOffline(offline); err != nil {
+				t.Fatalf("the offline token does not refresh before the offboarding: %v", err)
+			}
+			ws := acctest.NewWorkspace(t)
+			ws.Write(offboardingConfig(dave, "", "none"))
+			ws.MustApply()
+			if err := acctest.RefreshOffline(offline); err == nil {
+				t.Fatal("the offline token still refreshes after the offboarding's logout")
+			}
+		})
+	}
+}
+
+// A change between plan and apply that does not change what the offboarding
+// does (dave's group gets co-owner rights on another app; dave joins a
+// seat-granting group) lets the saved plan apply: no "inconsistent final plan".
+func TestAccUserOffboarding_unrelatedChangeSincePlan(t *testing.T) {
+	acctest.PreCheck(t)
+	dave, daveID, erin, app := leaverAndHeir(t, "unr")
+	acctest.JoinGroup(t, daveID, "/Data Science")
+	acctest.LogIn(t, dave)
+	other := acctest.RandomName("unrother")
+	acctest.CreateApp(t, erin, other)
+	ws := acctest.NewWorkspace(t)
+	ws.Write(offboardingConfig(dave, erin, "none"))
+	if out, err := ws.Run("plan", "-out=tfplan", "-input=false", "-lock=false"); err != nil {
+		t.Fatalf("plan: %v\n%s", err, out)
+	}
+	acctest.EmulatorAddCoOwners(t, other, nil, []string{"Data Science"})
+	acctest.JoinGroup(t, daveID, "/Licensed Developers")
+	res := ws.Apply("tfplan")
+	if core := res.Find("error", "inconsistent final plan"); len(core) > 0 {
+		t.Fatalf("Terraform's internal error reached the user: %v", core)
+	}
+	if len(res.Errors()) > 0 {
+		t.Fatalf("apply of the saved plan: %v", res.Errors())
+	}
+	if owner := acctest.AppOwner(t, app); owner != erin {
+		t.Errorf("%s owned by %s, want %s", app, owner, erin)
+	}
+}
