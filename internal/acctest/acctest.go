@@ -669,3 +669,13 @@ func LogoutOnline(t *testing.T, userID string) {
 		}
 	}
 }
+
+// Username returns the username of a user ID, read from Keycloak.
+func Username(t *testing.T, userID string) string {
+	t.Helper()
+	u, err := Admin(t).GetUserByID(context.Background(), token(t), Realm, userID)
+	if err != nil || u.Username == nil {
+		t.Fatalf("user %s: %v", userID, err)
+	}
+	return *u.Username
+}

@@ -177,10 +177,15 @@ func (c *Client) getJSON(ctx context.Context, url string, query map[string]strin
 	return c.requestJSON(ctx, http.MethodGet, url, query, out)
 }
 
-// requestJSON sends an authenticated request without a body and decodes the answer into out.
+// requestJSON sends an authenticated request without a body and decodes the
+// answer into out (a nil out ignores the answer's body).
 func (c *Client) requestJSON(ctx context.Context, method, url string, query map[string]string, out any) error {
 	return c.withToken(ctx, func(token string) error {
-		resp, err := c.gc.GetRequestWithBearerAuth(ctx, token).SetQueryParams(query).SetResult(out).Execute(method, url)
+		req := c.gc.GetRequestWithBearerAuth(ctx, token).SetQueryParams(query)
+		if out != nil {
+			req = req.SetResult(out)
+		}
+		resp, err := req.Execute(method, url)
 		var raw *http.Response
 		if resp != nil {
 			raw = resp.RawResponse

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -229,7 +231,11 @@ func (c *Client) mappingOf(ctx context.Context, roleName string) (string, []gocl
 	return clientUUID, []gocloak.Role{*role}, nil
 }
 
-// LogoutUser ends every Keycloak session of the user so role and co-owner changes apply at once.
+// LogoutUser ends every Keycloak session of the user, offline ones included,
+// so role and co-owner changes apply at once: POST /users/{id}/logout ends the
+// online sessions, and the offline sessions (refresh tokens of scope
+// offline_access, which that call leaves alive) are revoked client by client
+// through DELETE /users/{id}/consents/{client}, on every supported version.
 func (c *Client) LogoutUser(ctx context.Context, user User) error {
 	err := c.withToken(ctx, func(token string) error {
 		return c.gc.LogoutAllSessions(ctx, token, c.cfg.Realm, user.ID)
@@ -237,7 +243,44 @@ func (c *Client) LogoutUser(ctx context.Context, user User) error {
 	if err != nil && !IsNotFound(err) {
 		return fmt.Errorf("logging out user %q: %w", user.Username, c.describe(err))
 	}
+	clients, err := c.offlineClients(ctx, user)
+	if err != nil {
+		return err
+	}
+	for _, client := range clients {
+		err := c.requestJSON(ctx, http.MethodDelete, c.realmURL("users", user.ID, "consents", client), nil, nil)
+		if err != nil && !IsNotFound(err) { // 404: revoked already
+			return fmt.Errorf("ending the offline sessions of user %q with client %q: %w", user.Username, client, c.describe(err))
+		}
+	}
 	return nil
+}
+
+// offlineClients lists the clients through which the user holds offline
+// sessions: the consents whose additional grants include an offline token.
+func (c *Client) offlineClients(ctx context.Context, user User) ([]string, error) {
+	var consents []struct {
+		ClientID         string `json:"clientId"`
+		AdditionalGrants []struct {
+			Key string `json:"key"`
+		} `json:"additionalGrants"`
+	}
+	if err := c.getJSON(ctx, c.realmURL("users", user.ID, "consents"), nil, &consents); err != nil {
+		if IsNotFound(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("listing the offline sessions of %q: %w", user.Username, c.describe(err))
+	}
+	var clients []string
+	for _, consent := range consents {
+		for _, g := range consent.AdditionalGrants {
+			if strings.EqualFold(g.Key, "Offline Token") {
+				clients = append(clients, consent.ClientID)
+				break
+			}
+		}
+	}
+	return clients, nil
 }
 
 // DisableUser sets the user's enabled flag to false (a no-op when already
@@ -265,11 +308,15 @@ func (c *Client) DeleteUser(ctx context.Context, user User) error {
 	return nil
 }
 
-// HasSessions reports whether the user has any live Keycloak session.
+// HasSessions reports whether the user has any live Keycloak session, online or offline.
 func (c *Client) HasSessions(ctx context.Context, user User) (bool, error) {
 	var sessions []json.RawMessage
 	if err := c.getJSON(ctx, c.realmURL("users", user.ID, "sessions"), nil, &sessions); err != nil {
 		return false, fmt.Errorf("listing the sessions of %q: %w", user.Username, c.describe(err))
 	}
-	return len(sessions) > 0, nil
+	if len(sessions) > 0 {
+		return true, nil
+	}
+	offline, err := c.offlineClients(ctx, user)
+	return len(offline) > 0, err
 }

@@ -267,6 +267,12 @@ func TestProtocolActionLogoutSessions(t *testing.T) {
 			t.Fatalf("user %s has no session to end", id)
 		}
 	}
+	// The member holds only an offline session (a script's refresh token): it ends too.
+	offline := acctest.OfflineToken(t, acctest.Username(t, memberID))
+	acctest.LogoutOnline(t, memberID)
+	if err := acctest.RefreshOffline(offline); err != nil {
+		t.Fatalf("the offline token does not refresh before the action: %v", err)
+	}
 	p := startProtocol(t)
 	as, ok := p.schema.ActionSchemas["dashenterprise_logout_sessions"]
 	if !ok {
@@ -308,6 +314,9 @@ func TestProtocolActionLogoutSessions(t *testing.T) {
 	}
 	if n := acctest.SessionCount(t, memberID); n != 0 {
 		t.Errorf("the member of /Data Science/Forecasting still has %d sessions", n)
+	}
+	if err := acctest.RefreshOffline(offline); err == nil {
+		t.Error("the member's offline token still refreshes after the action")
 	}
 	if n := acctest.SessionCount(t, bystanderID); n == 0 {
 		t.Error("a member of the parent group /Data Science, which the action did not name, was logged out")
