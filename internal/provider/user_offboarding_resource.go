@@ -178,7 +178,7 @@ func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.M
 	if !req.State.Raw.IsNull() {
 		var state userOffboardingModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if sameSettings(plan, state) {
+		if sameSettings(plan, state) && finished(ctx, state) {
 			return // done: the state says what the offboarding did
 		}
 	}
@@ -210,13 +210,14 @@ func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.M
 	apps := slices.DeleteFunc(slices.Clone(p.apps), func(a string) bool { return slices.Contains(r.clients.planned.moved(username), a) })
 	plan.ID = types.StringValue(username)
 	plan.AppsToTransfer = stringList(ctx, nonNil(apps), &resp.Diagnostics)
-	plan.CoOwnedAppsLost = stringList(ctx, p.coowned, &resp.Diagnostics)
+	// What the user loses and keeps besides: consequences, not actions. They are
+	// named in warnings and recorded by the apply, never planned as values: a
+	// value in the plan must come out the same in Terraform's apply-time re-plan,
+	// and a co-owner or group change elsewhere in between would stop the apply
+	// with Terraform's internal "inconsistent final plan" error.
+	plan.CoOwnedAppsLost = types.ListUnknown(types.StringType)
+	plan.SeatKeptVia = types.ListUnknown(types.StringType)
 	plan.RevokesDirectSeat = types.BoolValue(plan.RevokeSeat.ValueBool() && p.direct)
-	kept := p.keptVia
-	if !plan.RevokeSeat.ValueBool() && p.direct {
-		kept = append([]string{"direct"}, kept...)
-	}
-	plan.SeatKeptVia = stringList(ctx, kept, &resp.Diagnostics)
 	plan.CompletedSteps = types.ListUnknown(types.StringType)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 
@@ -240,6 +241,11 @@ func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.M
 					fmt.Sprintf("The apps of %s can only move to a user with a seat. Unless a dashenterprise_license_seat for %s is applied first (reference it or use depends_on), the apply will fail before changing anything.", username, heir))
 			}
 		}
+	}
+	if plan.RevokeSeat.ValueBool() && len(p.keptVia) == 0 && len(p.coowned) > 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s loses co-ownership of %s", username, strings.Join(p.coowned, ", ")),
+			fmt.Sprintf("Without a seat %s can no longer manage %s (co-owned directly or through a group). The apply records the list in coowned_apps_lost.",
+				username, strings.Join(p.coowned, ", ")))
 	}
 	if len(p.keptVia) > 0 {
 		resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s keeps a license seat after the offboarding", username),
@@ -305,6 +311,7 @@ func (r *userOffboardingResource) apply(ctx context.Context, plan *userOffboardi
 		// of band): every outcome holds.
 		plan.ID = types.StringValue(username)
 		plan.CompletedSteps = stringList(ctx, offboardingSteps(*plan), diags)
+		plan.CoOwnedAppsLost, plan.SeatKeptVia = consequences(ctx, *plan, offboardingPlan{coowned: []string{}, keptVia: []string{}}, diags)
 		diags.Append(state.Set(ctx, plan)...)
 		return
 	}
@@ -313,6 +320,12 @@ func (r *userOffboardingResource) apply(ctx context.Context, plan *userOffboardi
 		diags.AddAttributeError(path.Root("username"), "Nothing was changed", "The offboarding did not start.")
 		return
 	}
+	before, err := r.look(ctx, username)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Cannot read what the offboarding of %s changes", username), err.Error()+"\n\nNothing was changed.")
+		return
+	}
+	plan.CoOwnedAppsLost, plan.SeatKeptVia = consequences(ctx, *plan, before, diags)
 	done := []string{}
 	record := func(step string) {
 		done = append(done, step)
@@ -430,6 +443,27 @@ func (r *userOffboardingResource) apply(ctx context.Context, plan *userOffboardi
 	diags.Append(state.Set(ctx, plan)...)
 }
 
+// consequences are the co-owned apps the user loses and the grants through
+// which a seat stays, as read before the first step.
+func consequences(ctx context.Context, m userOffboardingModel, p offboardingPlan, diags *diag.Diagnostics) (coowned, kept types.List) {
+	via := p.keptVia
+	if !m.RevokeSeat.ValueBool() && p.direct {
+		via = append([]string{"direct"}, via...)
+	}
+	return stringList(ctx, p.coowned, diags), stringList(ctx, via, diags)
+}
+
+// finished reports whether completed_steps covers every step the settings ask for.
+func finished(ctx context.Context, m userOffboardingModel) bool {
+	done := listStrings(ctx, m.CompletedSteps)
+	for _, step := range offboardingSteps(m) {
+		if !slices.Contains(done, step) {
+			return false
+		}
+	}
+	return true
+}
+
 // offboardingSteps lists the steps the settings ask for.
 func offboardingSteps(m userOffboardingModel) []string {
 	var steps []string
@@ -458,13 +492,75 @@ func offboardingResume(done []string) string {
 func (r *userOffboardingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	// An offboarding is an event: the state records what it did, and a refresh
 	// keeps it, also after the account is deleted (nothing is ever re-created).
+	// A record short of its settings (an import, an update that failed part-way)
+	// is completed from what holds live, so the plan shows only what is left.
 	var state userOffboardingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": state.Username.ValueString()})
-	if state.CompletedSteps.IsNull() {
+	if state.CompletedSteps.IsNull() || state.CompletedSteps.IsUnknown() {
 		state.CompletedSteps = stringList(ctx, []string{}, &resp.Diagnostics)
 	}
+	if !finished(ctx, state) && r.clients != nil && !r.clients.refreshDeferred() {
+		held, err := r.holding(ctx, state)
+		if err != nil {
+			resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the unfinished offboarding of %s", state.Username.ValueString()), err.Error())
+			return
+		}
+		state.CompletedSteps = stringList(ctx, held, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// holding lists, in order, the steps of the settings that are recorded as
+// done or whose outcome holds live: the user owns no app (transfer), holds no
+// direct seat (revoke_seat), has no session, online or offline (logout), is
+// disabled (disable); a deleted account holds them all.
+func (r *userOffboardingResource) holding(ctx context.Context, m userOffboardingModel) ([]string, error) {
+	username, kc := m.Username.ValueString(), r.clients.Keycloak
+	recorded := listStrings(ctx, m.CompletedSteps)
+	user, err := kc.UserByUsername(ctx, username)
+	gone := keycloak.IsNotFound(err)
+	if err != nil && !gone {
+		return nil, err
+	}
+	holds := func(step string) (bool, error) {
+		switch {
+		case slices.Contains(recorded, step):
+			return true, nil
+		case step == stepTransfer:
+			if r.clients.Platform == nil {
+				return false, nil
+			}
+			owned, err := r.clients.Platform.OwnedApps(ctx, username)
+			return len(owned) == 0, err
+		case gone:
+			return true, nil
+		case step == stepRevoke:
+			holders, err := kc.RoleHolders(ctx, SeatRole)
+			if err != nil {
+				return false, err
+			}
+			_, direct := holders.Direct[user.ID]
+			return !direct, nil
+		case step == stepLogout:
+			live, err := kc.HasSessions(ctx, *user)
+			return !live, err
+		case step == stepDisable:
+			return !user.Enabled, nil
+		}
+		return false, nil // delete: the account exists
+	}
+	held := []string{}
+	for _, step := range offboardingSteps(m) {
+		ok, err := holds(step)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			held = append(held, step)
+		}
+	}
+	return held, nil
 }
 
 func (r *userOffboardingResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
