@@ -327,7 +327,11 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if !req.State.Raw.IsNull() {
 		priorPtr = &prior
 	}
-	if users, groups, err := coOwnerChanges(ctx, priorPtr, plan, app); err == nil {
+	_, unknownUsers := setElems(plan.Usernames)
+	_, unknownGroups := setElems(plan.Groups)
+	// A co-owner left out of the known members may be named by one known only
+	// after apply: the apply checks it then.
+	if users, groups, err := coOwnerChanges(ctx, priorPtr, plan, app); err == nil && unknownUsers+unknownGroups == 0 {
 		for _, m := range append(users.Unshown, groups.Unshown...) {
 			resp.Diagnostics.AddWarning(fmt.Sprintf("%s co-owns %s but this plan does not show it", m, app.Name),
 				fmt.Sprintf("%s is a co-owner of %s but is not in the configuration, and the state does not list it, so this plan cannot show its removal: the apply will refuse. "+

@@ -263,3 +263,38 @@ func TestAccLicenseSeats_usernameKnownOnlyAfterApply(t *testing.T) {
 		t.Fatal("a failed plan revoked a seat")
 	}
 }
+
+// The co-owner set with one username known only after apply: a live co-owner
+// listed among the known usernames is never reported as one the plan does not show.
+func TestAccAppCoOwners_usernameKnownOnlyAfterApply(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, _ := acctest.LoggedInUser(t, "ukcoown", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	co, _ := acctest.LoggedInUser(t, "ukco", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	later, _ := acctest.LoggedInUser(t, "ukcolater", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	app := acctest.RandomName("ukcoapp")
+	acctest.CreateApp(t, owner, app)
+	acctest.EmulatorAddCoOwner(t, app, co)
+	ws := acctest.NewWorkspace(t)
+	ws.Write(fmt.Sprintf(`provider "dashenterprise" {}
+
+resource "terraform_data" "later" {
+  input = %q
+}
+
+resource "dashenterprise_app_coowners" "app" {
+  app       = %q
+  usernames = concat([%q], [terraform_data.later.output])
+}
+`, later, app, co))
+	res := ws.Plan()
+	if w := res.Find("warning", co+" co-owns "+app); len(w) > 0 {
+		t.Fatalf("the plan reports %s, who is listed, as a co-owner it does not show: %v", co, w)
+	}
+	if len(res.Errors()) > 0 {
+		t.Fatalf("plan: %v", res.Errors())
+	}
+	ws.MustApply()
+	if a := acctest.FetchApp(t, app); !a.HasCoOwnerUser(co) || !a.HasCoOwnerUser(later) {
+		t.Fatalf("co-owners of %s after apply: %v, want %s and %s", app, a.CoOwners, co, later)
+	}
+}

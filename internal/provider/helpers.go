@@ -56,14 +56,31 @@ func added(current, desired []string) []string {
 	return out
 }
 
-func setStrings(ctx context.Context, s types.Set) []string {
-	var out []string
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	s.ElementsAs(ctx, &out, false)
-	sort.Strings(out)
+// setStrings returns the known elements of a set of strings, sorted. An
+// element known only after apply is left out (setElems counts them): it never
+// makes the whole set read as empty.
+func setStrings(_ context.Context, s types.Set) []string {
+	out, _ := setElems(s)
 	return out
+}
+
+// setElems returns the known elements of a set of strings, sorted, and how
+// many of its elements are known only after apply.
+func setElems(s types.Set) (known []string, unknown int) {
+	if s.IsNull() || s.IsUnknown() {
+		return nil, 0
+	}
+	for _, e := range s.Elements() {
+		v, ok := e.(types.String)
+		switch {
+		case !ok || v.IsUnknown():
+			unknown++
+		case !v.IsNull():
+			known = append(known, v.ValueString())
+		}
+	}
+	sort.Strings(known)
+	return known, unknown
 }
 
 func setOf(xs []string) map[string]bool {

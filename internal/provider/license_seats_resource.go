@@ -307,6 +307,7 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	var desired, prior []string
+	var unknown int // usernames known only after apply
 	var st licenseSeatsModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
@@ -318,15 +319,27 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if plan.Usernames.IsUnknown() {
 			return
 		}
-		desired = setStrings(ctx, plan.Usernames.SetValue)
+		desired, unknown = setElems(plan.Usernames.SetValue)
 	}
 	// What the change revokes, from the prior state and the configuration alone.
+	// A member left out of the known usernames may be named by an unknown one:
+	// its revocation is unknowable, and the plan says so instead of listing it.
 	dropped := added(desired, prior)
+	maybe := unknown > 0 && len(dropped) > 0
 	if !req.Plan.Raw.IsNull() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("revocations"), revocations(ctx, dropped, st.OwnedApps, &resp.Diagnostics))...)
+		revoked := revocations(ctx, dropped, st.OwnedApps, &resp.Diagnostics)
+		if maybe {
+			revoked = types.MapUnknown(types.ListType{ElemType: types.StringType})
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("revocations"), revoked)...)
+	}
+	if maybe {
+		r.clients.planUnknowableRevocations(dropped, unknown, &resp.Diagnostics)
 	}
 	if r.clients.unknownConfig {
-		warnUncheckedRevocations(dropped, &resp.Diagnostics)
+		if !maybe {
+			warnUncheckedRevocations(dropped, &resp.Diagnostics)
+		}
 		return
 	}
 	live, _, holders, err := r.readSeats(ctx)
@@ -336,8 +349,8 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	change := planChange(prior, desired, live, true, live)
 	for _, name := range change.Unshown {
-		if req.Plan.Raw.IsNull() {
-			break // destroy revokes only what the state lists
+		if req.Plan.Raw.IsNull() || unknown > 0 {
+			break // destroy revokes only what the state lists; an unknown username may name it
 		}
 		resp.Diagnostics.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("%s holds a license seat that this plan does not show", name),
 			fmt.Sprintf("%s holds the licensed_user role directly but is not in usernames, and the state does not list the seat, so this plan cannot show its revocation: the apply will refuse. "+
@@ -350,7 +363,9 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 				fmt.Sprintf("Realm %q has no user %q. The apply will fail, before changing any seat, unless the user is created first.", r.clients.Keycloak.Realm(), name))
 		}
 	}
-	r.clients.planRevocations(ctx, change.Remove, &resp.Diagnostics)
+	if !maybe {
+		r.clients.planRevocations(ctx, change.Remove, &resp.Diagnostics)
+	}
 	r.planCapacity(ctx, desired, holders, &resp.Diagnostics)
 }
 

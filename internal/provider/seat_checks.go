@@ -68,6 +68,21 @@ func (c *Clients) planRevocations(ctx context.Context, usernames []string, diags
 	}
 }
 
+// planUnknowableRevocations says that the set holds usernames known only after
+// apply, so the plan cannot tell which of usernames (left out of the known
+// ones) keep their seats. Strict orphan protection fails the plan: it cannot
+// show that no app is orphaned.
+func (c *Clients) planUnknowableRevocations(usernames []string, unknown int, diags *diag.Diagnostics) {
+	summary := fmt.Sprintf("The plan cannot tell whether %s keep a license seat", strings.Join(usernames, ", "))
+	detail := fmt.Sprintf("%d username(s) in usernames are known only after apply. Each of %s keeps the seat only if one of them names it; otherwise the apply revokes it. "+
+		"Apply what the usernames depend on first (terraform apply -target=...), then plan again to see exactly which seats are revoked.", unknown, strings.Join(usernames, ", "))
+	if c.settings.OrphanProtection == OrphanProtectionError {
+		diags.AddError(summary, detail+"\n\norphan_protection is \"error\": a plan that cannot show which seats it revokes cannot show that no app is orphaned, so it stops here.")
+		return
+	}
+	diags.AddWarning(summary, detail)
+}
+
 // warnUncheckedRevocations says, when the provider configuration is known
 // only at apply, that the plan could not check the revocations at all.
 func warnUncheckedRevocations(usernames []string, diags *diag.Diagnostics) {
