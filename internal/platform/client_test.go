@@ -281,29 +281,18 @@ func TestListingCutShortIsAnError(t *testing.T) {
 	}
 }
 
-// Listings are paged with the client's page size, to the end.
+// Listings are paged with the client's page size, to the end: 3 pages of 2 for
+// 5 apps, each page after the first followed by a second read of the page
+// before it (the shift check), so 5 requests.
 func TestListingsArePagedWithTheClientsPageSize(t *testing.T) {
-	f := &fakeAPI{}
-	f.before = func(w http.ResponseWriter, op string, n int32) bool {
-		if op != "apps" {
-			return false
-		}
-		page := int(n - 1)
-		apps := []string{}
-		for i := page * 2; i < 5 && i < page*2+2; i++ {
-			apps = append(apps, fmt.Sprintf(`{"name":"a%d","owner":"dave"}`, i))
-		}
-		return status(w, http.StatusOK, fmt.Sprintf(`{"data":{"apps":{"page":%d,"totalPages":3,"totalCount":5,"apps":[%s]}}}`, page, strings.Join(apps, ",")))
+	p := &pagedApps{names: []string{"a0", "a1", "a2", "a3", "a4"}}
+	apps, err := pagedClient(t, p, 2).OwnedApps(t.Context(), "dave")
+	if err != nil || !slices.Equal(appNames(apps), p.names) || p.pages != 5 {
+		t.Fatalf("want 5 apps in 3 pages of 2 (5 requests): %v, %d requests, %v", appNames(apps), p.pages, err)
 	}
-	c, _ := newFake(t, f)
-	c.SetPageSize(2)
-	apps, err := c.OwnedApps(t.Context(), "dave")
-	if err != nil || len(apps) != 5 || f.queries.Load() != 3 {
-		t.Fatalf("want 5 apps in 3 pages of 2: %d apps, %d requests, %v", len(apps), f.queries.Load(), err)
-	}
-	for _, ps := range f.pageSizes {
-		if ps != float64(2) {
-			t.Fatalf("pageSize sent: %v, want 2", f.pageSizes)
+	for _, ps := range p.sizes {
+		if ps != 2 {
+			t.Fatalf("pageSize sent: %v, want 2", p.sizes)
 		}
 	}
 }

@@ -1,8 +1,10 @@
 package platform
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -204,39 +206,99 @@ func (c *Client) listUsers(ctx context.Context) ([]User, error) {
 	return pages[User](ctx, c, "users", nil, "listing platform users")
 }
 
+// listingAttempts is how many times a listing that changed while it was
+// being read is read again before the command fails.
+const listingAttempts = 3
+
 // pages runs a paged query (apps, users) until its last page. Each page is
 // {op: {op: [items], totalPages, totalCount}}, so the items are read by the
-// operation's name. A listing that ends before totalCount items is an error,
-// never a shorter list.
+// operation's name. Pages are addressed by number, so an item added or removed
+// on an earlier page while the listing is read shifts the later pages: one
+// item read twice, or one never read. After reading page k the client reads
+// page k-1 again; if it differs from the first read, the listing changed under
+// it and is read again from the start (up to listingAttempts times), never
+// returned with a hole. This needs no total count and works with any paging
+// by page number. A listing that ends before totalCount items is an error too.
 func pages[T any](ctx context.Context, c *Client, op string, vars map[string]any, what string) ([]T, error) {
-	var all []T
-	for page := 0; ; page++ {
-		v := map[string]any{"page": page, "pageSize": c.pageSize}
-		maps.Copy(v, vars)
-		var out map[string]map[string]json.RawMessage
-		if err := c.do(ctx, false, Operations[op], v, &out); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		var items []T
-		var totalPages, totalCount int
-		for field, dst := range map[string]any{op: &items, "totalPages": &totalPages, "totalCount": &totalCount} {
-			raw, ok := out[op][field]
-			if !ok {
-				return nil, fmt.Errorf("%s: page %d has no %s", what, page, field)
-			}
-			if err := json.Unmarshal(raw, dst); err != nil {
-				return nil, fmt.Errorf("%s: decoding page %d: %w", what, page, err)
-			}
-		}
-		all = append(all, items...)
-		if page+1 >= totalPages || len(items) == 0 {
-			if len(all) != totalCount {
-				return nil, fmt.Errorf("%s: the listing ended after %d of %d items (page %d of %d); it changed while being read or was cut short, run terraform plan again",
-					what, len(all), totalCount, page+1, totalPages)
+	for attempt := 1; ; attempt++ {
+		all, err := readPages[T](ctx, c, op, vars, what)
+		if !errors.Is(err, errListingChanged) || attempt == listingAttempts {
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
 			}
 			return all, nil
 		}
 	}
+}
+
+// errListingChanged is a listing that changed while it was being read.
+var errListingChanged = errors.New("the listing changed while it was being read (an item on an earlier page was added or removed)")
+
+// readPages reads a listing once, checking each page boundary by reading the
+// previous page again after the next one.
+func readPages[T any](ctx context.Context, c *Client, op string, vars map[string]any, what string) ([]T, error) {
+	var all []T
+	var prev []json.RawMessage
+	for page := 0; ; page++ {
+		p, err := readPage(ctx, c, op, vars, page)
+		if err != nil {
+			return nil, err
+		}
+		if page > 0 {
+			again, err := readPage(ctx, c, op, vars, page-1)
+			if err != nil {
+				return nil, err
+			}
+			if !sameItems(prev, again.items) {
+				return nil, fmt.Errorf("%w; tried %d times, run terraform plan again", errListingChanged, listingAttempts)
+			}
+		}
+		for _, raw := range p.items {
+			var item T
+			if err := json.Unmarshal(raw, &item); err != nil {
+				return nil, fmt.Errorf("decoding page %d: %w", page, err)
+			}
+			all = append(all, item)
+		}
+		prev = p.items
+		if page+1 >= p.totalPages || len(p.items) == 0 {
+			if len(all) != p.totalCount {
+				return nil, fmt.Errorf("the listing ended after %d of %d items (page %d of %d); it changed while being read or was cut short, run terraform plan again",
+					len(all), p.totalCount, page+1, p.totalPages)
+			}
+			return all, nil
+		}
+	}
+}
+
+// listingPage is one page of a paged query, its items kept as sent.
+type listingPage struct {
+	items                  []json.RawMessage
+	totalPages, totalCount int
+}
+
+func readPage(ctx context.Context, c *Client, op string, vars map[string]any, page int) (listingPage, error) {
+	var p listingPage
+	v := map[string]any{"page": page, "pageSize": c.pageSize}
+	maps.Copy(v, vars)
+	var out map[string]map[string]json.RawMessage
+	if err := c.do(ctx, false, Operations[op], v, &out); err != nil {
+		return p, err
+	}
+	for field, dst := range map[string]any{op: &p.items, "totalPages": &p.totalPages, "totalCount": &p.totalCount} {
+		raw, ok := out[op][field]
+		if !ok {
+			return p, fmt.Errorf("page %d has no %s", page, field)
+		}
+		if err := json.Unmarshal(raw, dst); err != nil {
+			return p, fmt.Errorf("decoding page %d: %w", page, err)
+		}
+	}
+	return p, nil
+}
+
+func sameItems(a, b []json.RawMessage) bool {
+	return slices.EqualFunc(a, b, func(x, y json.RawMessage) bool { return bytes.Equal(x, y) })
 }
 
 // Groups lists the groups known to the platform (canonical, /Parent/child), once per Client.
