@@ -105,7 +105,7 @@ func (r *appCoOwnerResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *appCoOwnerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["app"] + ":" + v["kind"] + ":" + v["principal"] },
+	raw, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return idPart(v["app"]) + ":" + v["kind"] + ":" + v["principal"] },
 		"app", "kind", "principal")
 	if !ok {
 		return

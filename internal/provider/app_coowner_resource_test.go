@@ -259,3 +259,34 @@ func TestAccAppCoOwner_logoutSessions(t *testing.T) {
 		},
 	})
 }
+
+// An app whose name contains ":" (and "%"): the ID escapes it (%3A, %25), and
+// import by that ID and by identity round-trip to the same co-owner.
+func TestAccAppCoOwner_appNameWithColon(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, _ := acctest.LoggedInUser(t, "colown", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	co, _ := acctest.LoggedInUser(t, "colco", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	app := "team:" + acctest.RandomName("50%app")
+	acctest.CreateApp(t, owner, app)
+	const addr = "dashenterprise_app_coowner.test"
+	id := strings.NewReplacer("%", "%25", ":", "%3A").Replace(app) + ":user:" + co
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: coOwnerUserConfig(app, co),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+				},
+				Check: func(*terraform.State) error {
+					if !acctest.FetchApp(t, app).HasCoOwnerUser(co) {
+						return fmt.Errorf("%s is not a co-owner of %s", co, app)
+					}
+					return nil
+				},
+			},
+			{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true},
+			{Config: coOwnerUserConfig(app, co), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}

@@ -90,11 +90,15 @@ func (r *appTransferResource) Configure(_ context.Context, req resource.Configur
 	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ParseTransferID parses <from>:<to>.
+// TransferID formats the ID <from>:<to>, from escaped by idPart (a username may contain ":").
+func TransferID(from, to string) string { return idPart(from) + ":" + to }
+
+// ParseTransferID parses <from>:<to>: from ends at the first ":".
 func ParseTransferID(id string) (from, to string, err error) {
-	parts := strings.Split(id, ":")
-	if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
-		return "", "", fmt.Errorf("import ID %q is malformed: expected <from_username>:<to_username>, e.g. alice:bob", id)
+	head, tail, ok := strings.Cut(id, ":")
+	parts := []string{unescapeIDPart(head), tail}
+	if !ok || parts[0] == "" || parts[1] == "" {
+		return "", "", fmt.Errorf("import ID %q is malformed: expected <from_username>:<to_username>, e.g. alice:bob (a \":\" or \"%%\" in from_username is written %%3A or %%25)", id)
 	}
 	for _, u := range parts {
 		if msg := CheckUsername(u); msg != "" {
@@ -108,7 +112,7 @@ func ParseTransferID(id string) (from, to string, err error) {
 }
 
 func (r *appTransferResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["from_username"] + ":" + v["to_username"] },
+	raw, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return TransferID(v["from_username"], v["to_username"]) },
 		"from_username", "to_username")
 	if !ok {
 		return
@@ -120,7 +124,7 @@ func (r *appTransferResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	empty, _ := types.ListValueFrom(ctx, types.StringType, []string{})
 	resp.Diagnostics.Append(resp.State.Set(ctx, appTransferModel{
-		ID: types.StringValue(raw), FromUsername: types.StringValue(from), ToUsername: types.StringValue(to),
+		ID: types.StringValue(TransferID(from, to)), FromUsername: types.StringValue(from), ToUsername: types.StringValue(to),
 		TransferredApps: empty, PendingApps: empty, TransferredAt: types.StringValue(""),
 		FromHoldsSeat: types.BoolNull(), ToHoldsSeat: types.BoolNull(),
 	})...)
@@ -184,7 +188,7 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 	plan.FromHoldsSeat = types.BoolValue(tr.FromHasSeat)
 	if !plan.ToUsername.IsUnknown() {
 		r.clients.planned.receive(to, tr.Apps)
-		plan.ID = types.StringValue(from + ":" + to)
+		plan.ID = types.StringValue(TransferID(from, to))
 		tr.ToHasSeat = tr.ToHasSeat || r.clients.planned.granted(to)
 		plan.ToHoldsSeat = types.BoolValue(tr.ToHasSeat)
 	}
@@ -318,7 +322,7 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 		}
 		return
 	}
-	plan.ID = types.StringValue(from + ":" + to)
+	plan.ID = types.StringValue(TransferID(from, to))
 	plan.TransferredApps = stringList(ctx, res.MovedApps, &resp.Diagnostics)
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
 	plan.TransferredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))

@@ -161,10 +161,40 @@ func TestParseTransferID(t *testing.T) {
 	if from, to, err := ParseTransferID("dave:erin"); err != nil || from != "dave" || to != "erin" {
 		t.Fatalf("%s %s %v", from, to, err)
 	}
-	for _, bad := range []string{"dave", "dave:", ":erin", "dave:erin:x", "Dave:erin", "dave:dave"} {
+	for _, bad := range []string{"dave", "dave:", ":erin", "Dave:erin", "dave:dave"} {
 		if _, _, err := ParseTransferID(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// Usernames, app names and group names may contain ":" (and "%"): every joined
+// ID round-trips every legal name, and IDs of names without them read as before.
+func TestJoinedIDsRoundTripNamesWithColons(t *testing.T) {
+	names := []string{"dave", "d:ave", "dave:", "a:b:c", "50%", "%3a", "x%253ay", "ops:team%"}
+	for _, from := range names {
+		for _, to := range names {
+			if from == to {
+				continue
+			}
+			id := TransferID(from, to)
+			f, tt, err := ParseTransferID(id)
+			if err != nil || f != from || tt != to {
+				t.Errorf("transfer %q -> %q: ID %q parses to %q -> %q (%v)", from, to, id, f, tt, err)
+			}
+		}
+		for _, co := range []CoOwnerID{{App: from, Username: "alice:ops"}, {App: from, Group: "/Ops:EU/team:1"}, {App: from, Username: "bob"}} {
+			got, err := ParseCoOwnerID(co.String())
+			if err != nil || got != co {
+				t.Errorf("co-owner %+v: ID %q parses to %+v (%v)", co, co.String(), got, err)
+			}
+		}
+	}
+	if id := TransferID("dave", "erin"); id != "dave:erin" {
+		t.Errorf("TransferID(dave, erin) = %q: names without \":\" or \"%%\" keep today's IDs", id)
+	}
+	if id := (CoOwnerID{App: "sales", Group: "/A:B"}).String(); id != "sales:group:/A:B" {
+		t.Errorf("co-owner ID of a group with a colon = %q, want sales:group:/A:B", id)
 	}
 }
 
@@ -176,8 +206,12 @@ func FuzzParseTransferID(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if from+":"+to != in || from == to || CheckUsername(from) != "" || CheckUsername(to) != "" {
+		if from == to || CheckUsername(from) != "" || CheckUsername(to) != "" {
 			t.Fatalf("%q -> %q %q", in, from, to)
+		}
+		// The canonical ID parses back to the same pair.
+		if f, tt, err := ParseTransferID(TransferID(from, to)); err != nil || f != from || tt != to {
+			t.Fatalf("%q -> %q %q -> %q -> %q %q (%v)", in, from, to, TransferID(from, to), f, tt, err)
 		}
 	})
 }

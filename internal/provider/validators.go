@@ -85,12 +85,24 @@ func (id CoOwnerID) principal() string {
 	return id.Username
 }
 
-// String formats the ID: <app>:user:<username> or <app>:group:/Parent/child.
+// String formats the ID: <app>:user:<username> or <app>:group:/Parent/child
+// (the app escaped by idPart, so the first ":" always ends it).
 func (id CoOwnerID) String() string {
 	if id.Group != "" {
-		return id.App + ":group:" + id.Group
+		return idPart(id.App) + ":group:" + id.Group
 	}
-	return id.App + ":user:" + id.Username
+	return idPart(id.App) + ":user:" + id.Username
+}
+
+// idPart escapes a part of a joined ID that another part follows: "%" becomes
+// %25 and ":" %3A, so the first ":" of the ID ends it. The last part is never
+// escaped, and names without "%" or ":" read as they always did.
+func idPart(s string) string { return strings.NewReplacer("%", "%25", ":", "%3A").Replace(s) }
+
+// unescapeIDPart reverses idPart. Only %25 and %3A are read as escapes, so an
+// ID typed with a bare "%" in a name keeps it.
+func unescapeIDPart(s string) string {
+	return strings.NewReplacer("%25", "%", "%3A", ":", "%3a", ":").Replace(s)
 }
 
 // platformArgs are the users and groups (canonical /Parent/child) arguments of a co-owner mutation for this co-owner.
@@ -108,7 +120,7 @@ func ParseCoOwnerID(s string) (CoOwnerID, error) {
 	if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
 		return CoOwnerID{}, fmt.Errorf("import ID %q is malformed: %s", s, format)
 	}
-	id := CoOwnerID{App: parts[0]}
+	id := CoOwnerID{App: unescapeIDPart(parts[0])}
 	switch parts[1] {
 	case "user":
 		if msg := CheckUsername(parts[2]); msg != "" {
