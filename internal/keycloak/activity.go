@@ -19,7 +19,7 @@ const EventPageSize = 10000
 
 // Activity is what the realm records about when users were last active, read
 // with no request per user: one sweep of the stored LOGIN events and one
-// listing of the roles client's user sessions.
+// listing each of the roles client's online and offline sessions.
 type Activity struct {
 	// Stored reports whether the realm stores LOGIN events at all.
 	Stored bool
@@ -29,7 +29,8 @@ type Activity struct {
 	Horizon time.Time
 	// LastLogin is the time of each user's latest stored LOGIN event, by user ID.
 	LastLogin map[string]time.Time
-	// LastAccess is the latest access of each user's live sessions of the roles client, by user ID.
+	// LastAccess is the latest access of each user's live sessions of the
+	// roles client, online or offline, by user ID.
 	LastAccess map[string]time.Time
 }
 
@@ -102,38 +103,47 @@ func (c *Client) Activity(ctx context.Context, now time.Time) (*Activity, error)
 	if err != nil {
 		return nil, err
 	}
-	// One request: sessions come from Keycloak's session cache in no stable
-	// order, so offset pages could skip one.
-	sessions, err := pagedGetSize[struct {
-		UserID     string `json:"userId"`
-		LastAccess int64  `json:"lastAccess"`
-	}](ctx, c, c.realmURL("clients", clientUUID, "user-sessions"), nil, unpagedSize)
-	if err != nil {
-		return nil, fmt.Errorf("listing the sessions of client %q: %w", c.cfg.RolesClientID, c.describe(err))
-	}
-	for _, s := range sessions {
-		if t := time.UnixMilli(s.LastAccess).UTC(); t.After(a.LastAccess[s.UserID]) {
-			a.LastAccess[s.UserID] = t
+	// Online and offline sessions (a script refreshing an offline token is
+	// activity too), each in one request: sessions come from Keycloak's session
+	// cache in no stable order, so offset pages could skip one.
+	for _, kind := range []string{"user-sessions", "offline-sessions"} {
+		sessions, err := pagedGetSize[struct {
+			UserID     string `json:"userId"`
+			LastAccess int64  `json:"lastAccess"`
+		}](ctx, c, c.realmURL("clients", clientUUID, kind), nil, unpagedSize)
+		if err != nil {
+			return nil, fmt.Errorf("listing the %s of client %q: %w", kind, c.cfg.RolesClientID, c.describe(err))
+		}
+		for _, s := range sessions {
+			if t := time.UnixMilli(s.LastAccess).UTC(); t.After(a.LastAccess[s.UserID]) {
+				a.LastAccess[s.UserID] = t
+			}
 		}
 	}
 	return a, nil
 }
 
 // sweepLogins reads every stored LOGIN event, newest first, into last, and
-// returns the time of the oldest. Events arriving during the sweep push older
-// ones to later pages, so an event may be read twice but none is skipped,
-// which is all a latest-login computation needs (no page overlap check here).
+// returns the time of the oldest. Keycloak sorts events by time alone, so the
+// events of one millisecond come in any order, and a different one on every
+// query: each page after the first starts again at the first event of the
+// previous page's last millisecond, so a tie that straddles a page boundary is
+// read whole. Events arriving during the sweep push older ones to later pages,
+// so an event may be read twice but none is skipped, which is all a
+// latest-login computation needs.
 func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (time.Time, error) {
 	var oldest time.Time
-	for first := 0; ; first += EventPageSize {
+	for first, limit := 0, EventPageSize; ; {
 		page, err := c.getPage(ctx, c.realmURL("events"), map[string]string{
-			"type": "LOGIN", "first": strconv.Itoa(first), "max": strconv.Itoa(EventPageSize)})
+			"type": "LOGIN", "first": strconv.Itoa(first), "max": strconv.Itoa(limit)})
 		if err != nil {
 			if statusOf(err) == http.StatusForbidden {
 				return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: the admin account needs the realm-management role view-events: %w", c.cfg.Realm, err)
 			}
 			return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, c.describe(err))
 		}
+		var tieTime int64
+		tie := 0 // events at the end of the page in its last millisecond
 		for _, raw := range page {
 			var e struct {
 				Time   int64  `json:"time"`
@@ -141,6 +151,11 @@ func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (ti
 			}
 			if err := json.Unmarshal(raw, &e); err != nil {
 				return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, err)
+			}
+			if e.Time == tieTime {
+				tie++
+			} else {
+				tieTime, tie = e.Time, 1
 			}
 			t := time.UnixMilli(e.Time).UTC()
 			if t.After(last[e.UserID]) {
@@ -150,8 +165,11 @@ func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (ti
 				oldest = t
 			}
 		}
-		if len(page) < EventPageSize {
+		if len(page) < limit {
 			return oldest, nil
 		}
+		// Read the last millisecond again with the next page (a page that is
+		// one millisecond throughout asks for more, so the sweep moves on).
+		first, limit = first+len(page)-tie, EventPageSize+tie
 	}
 }

@@ -106,3 +106,108 @@ func TestSweepLoginsReadsEveryEvent(t *testing.T) {
 		t.Errorf("%d requests, want 3 (pages of %d)", got, EventPageSize)
 	}
 }
+
+// activityServer is a Keycloak of stored LOGIN events, one roles client and
+// its online and offline sessions, on httptest.
+type activityServer struct {
+	events   func(first, max int, request int32) []map[string]any
+	online   []map[string]any
+	offline  []map[string]any
+	requests atomic.Int32
+}
+
+func (a *activityServer) client(t *testing.T) *Client {
+	t.Helper()
+	mux := http.NewServeMux()
+	answer := func(w http.ResponseWriter, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	mux.HandleFunc("/realms/master/protocol/openid-connect/token", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, map[string]any{"access_token": "tok", "expires_in": 300})
+	})
+	mux.HandleFunc("/admin/realms/dash/events/config", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, map[string]any{"eventsEnabled": true, "enabledEventTypes": []string{"LOGIN"}})
+	})
+	mux.HandleFunc("/admin/realms/dash/events", func(w http.ResponseWriter, r *http.Request) {
+		first, _ := strconv.Atoi(r.URL.Query().Get("first"))
+		size, _ := strconv.Atoi(r.URL.Query().Get("max"))
+		answer(w, a.events(first, size, a.requests.Add(1)))
+	})
+	mux.HandleFunc("/admin/realms/dash/clients", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, []map[string]any{{"id": "dash-uuid", "clientId": "dash"}})
+	})
+	mux.HandleFunc("/admin/realms/dash/clients/dash-uuid/user-sessions", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, a.online)
+	})
+	mux.HandleFunc("/admin/realms/dash/clients/dash-uuid/offline-sessions", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, a.offline)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	hc, err := transport.New(transport.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{BaseURL: srv.URL, Realm: "dash", RolesClientID: "dash", AdminRealm: "master", AdminClientID: "admin-cli", Username: "admin", Password: "admin", HTTP: hc})
+}
+
+// Events in the same millisecond straddle a page boundary, and the database
+// orders them differently on every query (the sort is not unique): offset
+// pages would skip some. Every user of the tie keeps a last login.
+func TestSweepLoginsTieAtAPageBoundaryIsNotSkipped(t *testing.T) {
+	const n = EventPageSize + 10
+	const tieFrom, tieTo = EventPageSize - 3, EventPageSize + 3 // six events, one millisecond
+	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	tieTime := base.Add(time.Duration(n-tieFrom) * time.Minute)
+	a := &activityServer{events: func(first, size int, request int32) []map[string]any {
+		order := make([]int, n)
+		for i := range order {
+			order[i] = i
+		}
+		if request%2 == 0 { // every other query lists the tie in reverse
+			for i, j := tieFrom, tieTo-1; i < j; i, j = i+1, j-1 {
+				order[i], order[j] = order[j], order[i]
+			}
+		}
+		page := []map[string]any{}
+		for p := first; p < n && p < first+size; p++ {
+			i := order[p]
+			at, user := base.Add(time.Duration(n-i)*time.Minute), fmt.Sprintf("u%d", i%7)
+			if i >= tieFrom && i < tieTo {
+				at, user = tieTime, fmt.Sprintf("tie%d", i-tieFrom)
+			}
+			page = append(page, map[string]any{"time": at.UnixMilli(), "userId": user, "type": "LOGIN"})
+		}
+		return page
+	}}
+	last := map[string]time.Time{}
+	if _, err := a.client(t).sweepLogins(context.Background(), last); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < tieTo-tieFrom; i++ {
+		if u := fmt.Sprintf("tie%d", i); !last[u].Equal(tieTime) {
+			t.Errorf("%s: last login %v, want %s (its only LOGIN event was skipped)", u, last[u], tieTime)
+		}
+	}
+}
+
+// A user active only through an offline session (a script refreshing its
+// offline token) is active: the offline session's last access counts.
+func TestActivityCountsOfflineSessions(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	a := &activityServer{
+		events:  func(int, int, int32) []map[string]any { return []map[string]any{} },
+		online:  []map[string]any{{"userId": "online", "lastAccess": now.Add(-time.Hour).UnixMilli()}},
+		offline: []map[string]any{{"userId": "script", "lastAccess": now.Add(-2 * time.Hour).UnixMilli()}},
+	}
+	act, err := a.client(t).Activity(context.Background(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for user, want := range map[string]time.Time{"online": now.Add(-time.Hour), "script": now.Add(-2 * time.Hour)} {
+		if last, source := act.Last(user); !last.Equal(want) || source != "session" {
+			t.Errorf("%s: last activity %v (%s), want %s from a session", user, last, source, want)
+		}
+	}
+}

@@ -76,10 +76,11 @@ func (r *userOffboardingResource) Schema(_ context.Context, _ resource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Offboards one user in one reviewed plan, in the order of Plotly's guide on inactive users: " +
 			"**transfer** the user's apps, **revoke** the direct seat, **log out** the sessions, then **disable** or **delete** the account. " +
-			"The plan lists the apps that will move (`apps_to_transfer`), the co-owned apps the user loses (`coowned_apps_lost`), " +
-			"whether a direct seat is revoked (`revokes_direct_seat`) and any seat the user keeps through a group or composite role (`seat_kept_via`, with a warning). " +
+			"The plan lists the apps that will move (`apps_to_transfer`) and whether a direct seat is revoked (`revokes_direct_seat`), and names in warnings " +
+			"the co-owned apps the user loses and any seat the user keeps through a group or composite role (recorded by the apply in `coowned_apps_lost` and `seat_kept_via`). " +
 			"The apply refuses before changing anything if the apps differ from the plan. Each step is idempotent and `completed_steps` records what is done, " +
-			"so an apply interrupted after a step resumes on the next apply with nothing done twice. Deleting a user who still owns apps is refused. " +
+			"so an apply interrupted after a step resumes on the next apply with nothing done twice; a record short of its settings (an update that failed part-way, an import) " +
+			"is completed on refresh from what holds live, and the plan shows the steps left. Deleting a user who still owns apps is refused. " +
 			"After the account is deleted the resource stays (refresh never re-creates anything). Destroying the resource changes nothing in Keycloak or Dash Enterprise.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The username.",
@@ -95,10 +96,13 @@ func (r *userOffboardingResource) Schema(_ context.Context, _ resource.SchemaReq
 				MarkdownDescription: "What happens to the Keycloak account at the end: `none` (default), `disable` or `delete`. Deleting a user who still owns apps is refused."},
 			"logout_sessions": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "End the user's Keycloak sessions after the seat is revoked, so the change applies at once. Default `true`."},
-			"apps_to_transfer":    computedList("Apps the user owns that move to `transfer_apps_to`, sorted. Known at plan time; the apply refuses if the list changed since the plan."),
-			"coowned_apps_lost":   computedList("Apps the user co-owns (directly or through a group) and loses with the seat, sorted. Known at plan time."),
-			"seat_kept_via":       computedList("Grants through which the user keeps a seat after the offboarding: `group:/Parent/child`, `composite:<client>/<role>`."),
-			"completed_steps":     computedList("Steps whose outcome holds, in order: `transfer` (the user owns no app), `revoke_seat` (no direct seat), `logout` (no session), `disable` or `delete`."),
+			"apps_to_transfer": computedList("Apps the user owns that move to `transfer_apps_to`, sorted. Known at plan time; the apply refuses if the list changed since the plan."),
+			"coowned_apps_lost": computedList("Apps the user co-owns (directly or through a group) and loses with the seat, sorted, as the apply found them before its first step. " +
+				"The plan names them in a warning (a value planned here would have to stay the same until the apply, and a co-owner added elsewhere in between would stop it)."),
+			"seat_kept_via": computedList("Grants through which the user keeps a seat after the offboarding: `group:/Parent/child`, `composite:<client>/<role>`, or `direct` when `revoke_seat = false`. " +
+				"Recorded by the apply; the plan warns, naming them."),
+			"completed_steps": computedList("Steps whose outcome holds, in order: `transfer` (the user owns no app), `revoke_seat` (no direct seat), `logout` (no session, online or offline), `disable` or `delete`. " +
+				"A step recorded stays recorded (the offboarding is an event); a step missing from the record is read live on refresh."),
 			"revokes_direct_seat": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user holds a direct seat that the offboarding revokes. Known at plan time."},
 		},
 	}

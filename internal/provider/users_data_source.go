@@ -88,7 +88,9 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				"`activity_horizon` reaches back over the whole window and the account is older than it: \"no data\" never means idle when the realm has not stored events for that long. " +
 				"Users created within the window are never inactive."},
 			"activity_horizon": schema.StringAttribute{Computed: true, MarkdownDescription: "How far back the realm's stored LOGIN events reach (RFC 3339): the later of the oldest stored LOGIN event and now minus the realm's events expiration. " +
-				"Null when the realm stores no LOGIN events (the data source then warns and says how to enable them) or the admin account lacks `view-events`."},
+				"Null when the realm stores no LOGIN events (the data source then warns and says how to enable them) or the admin account lacks `view-events`. " +
+				"The horizon assumes the realm stored LOGIN events without a break since then: if saving events (or the `LOGIN` type) was ever turned off and on again, " +
+				"logins during the break were never stored, and a user who was active only then can look inactive. Keep `inactive_for` shorter than the time since storage was last re-enabled."},
 			"users": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Matching users, sorted by username.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":                schema.StringAttribute{Computed: true, MarkdownDescription: "Keycloak user ID."},
