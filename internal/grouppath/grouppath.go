@@ -20,11 +20,11 @@ func Parse(p string) (string, error) {
 	}
 	trimmed := strings.TrimPrefix(p, "/")
 	if strings.HasSuffix(trimmed, "/") {
-		return "", fmt.Errorf("group path %q ends with a slash; write it as %q", p, "/"+strings.TrimRight(trimmed, "/"))
+		return "", fmt.Errorf("group path %q ends with a slash; write it as %q", p, suggestion(trimmed))
 	}
 	for _, seg := range strings.Split(trimmed, "/") {
 		if seg == "" {
-			return "", fmt.Errorf("group path %q has an empty segment; write it as /Parent/child", p)
+			return "", fmt.Errorf("group path %q has an empty segment; write it as %q", p, suggestion(trimmed))
 		}
 		if seg == "." || seg == ".." {
 			// Keycloak would resolve them like a file path (or refuse them),
@@ -41,3 +41,18 @@ func ToPlatform(canonical string) string { return strings.TrimPrefix(canonical, 
 // FromPlatform is the canonical spelling of a path the platform API sent
 // (Parent/child, trusted as it is the server's own).
 func FromPlatform(p string) string { return "/" + strings.TrimPrefix(p, "/") }
+
+// suggestion is a malformed path with its empty segments dropped, in the
+// provider's spelling: "Data Science//Forecasting/" becomes "/Data Science/Forecasting".
+func suggestion(p string) string {
+	var segs []string
+	for _, seg := range strings.Split(p, "/") {
+		if seg != "" {
+			segs = append(segs, seg)
+		}
+	}
+	if len(segs) == 0 {
+		return "/Parent/child"
+	}
+	return "/" + strings.Join(segs, "/")
+}

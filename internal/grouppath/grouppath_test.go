@@ -61,3 +61,19 @@ func TestPlatformSpelling(t *testing.T) {
 		}
 	}
 }
+
+// The suggestion of an error is itself a valid path: "Data Science//Forecasting/"
+// suggests "/Data Science/Forecasting" (it used to keep the "//").
+func TestErrorsSuggestAValidPath(t *testing.T) {
+	for in, want := range map[string]string{
+		"Data Science//Forecasting/": `write it as "/Data Science/Forecasting"`,
+		"/A//B":                      `write it as "/A/B"`,
+		"/A/":                        `write it as "/A"`,
+		"//":                         `write it as "/Parent/child"`,
+	} {
+		_, err := Parse(in)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q): %v, want it to say %s", in, err, want)
+		}
+	}
+}

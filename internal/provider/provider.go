@@ -73,7 +73,10 @@ func (p *dashProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"request_timeout": str("request_timeout", "Timeout of each HTTP request attempt, as a duration such as `30s`. Default: `30s`.", false),
 			"max_retries": schema.Int64Attribute{Optional: true, MarkdownDescription: envDoc("max_retries",
 				"How often a request is retried after a connection error or a 429/502/503/504 answer (honouring `Retry-After`). Default: `4`.")},
-			"orphan_protection": str("orphan_protection", "`warn` (default): plans warn when revoking a seat would orphan apps. `error`: in addition, destroying a `dashenterprise_license_seat` whose user still owns apps is refused at apply time, before the role is removed.", false),
+			"orphan_protection": str("orphan_protection", "`warn` (default): plans warn, naming the users and apps, when revoking a seat would orphan apps. "+
+				"`error`: a planned revocation that would orphan apps the user owns **fails the plan** (for `dashenterprise_license_seat`, `dashenterprise_license_seats` "+
+				"and `dashenterprise_user_offboarding`), unless a transfer planned earlier in the same plan moves the apps away; and the apply checks again, reading the apps fresh, "+
+				"before it removes a seat, so apps that arrived after the plan are never orphaned either.", false),
 		},
 	}
 }

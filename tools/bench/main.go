@@ -87,6 +87,8 @@ func main() {
 	sessions := flag.Int("sessions", 2000, "of those logins, how many leave a live session")
 	runs := flag.Int("runs", 3, "plans per measurement (the median is reported)")
 	out := flag.String("out", "BENCHMARKS.md", "report file")
+	paired := flag.Int("paired", 0, "run only the paired measurements of the seat write path, with this many pairs (0: the full benchmark)")
+	pairedSizes := flag.String("paired-seats", "1000", "seat counts of the paired measurements")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 
@@ -100,12 +102,26 @@ func main() {
 	stopPoll := pollMemory(filepath.Join(binDir, "terraform-provider-dashenterprise"))
 	defer stopPoll()
 
+	if *paired > 0 {
+		var rs []pairedResult
+		for _, n := range counts(*pairedSizes) {
+			rs = append(rs, benchPaired(binDir, n, *paired))
+		}
+		section := renderPaired(rs)
+		fmt.Print(section)
+		old, _ := os.ReadFile(*out)
+		check(os.WriteFile(*out, []byte(splicePaired(string(old), section)), 0o644))
+		log.Printf("wrote the paired section of %s", *out)
+		return
+	}
 	var seats []seatResult
 	var sets []seatSetResult
 	var ds *dsResult
 	// save writes the report of what has been measured so far, so that a
-	// failure in a later section keeps the earlier ones.
-	save := func() { check(os.WriteFile(*out, []byte(render(seats, sets, ds)), 0o644)) }
+	// failure in a later section keeps the earlier ones; the paired section,
+	// measured on its own, is carried over.
+	keep := pairedSection(*out)
+	save := func() { check(os.WriteFile(*out, []byte(splicePaired(render(seats, sets, ds), keep)), 0o644)) }
 	for _, n := range counts(*sizes) {
 		seats = append(seats, benchSeats(binDir, n, 200, *runs))
 		save()
@@ -122,7 +138,7 @@ func main() {
 		r := benchUsersDataSource(binDir, *dsUsers, *runs, *logins, *sessions)
 		ds = &r
 	}
-	report := render(seats, sets, ds)
+	report := splicePaired(render(seats, sets, ds), keep)
 	fmt.Print(report)
 	check(os.WriteFile(*out, []byte(report), 0o644))
 	log.Printf("wrote %s", *out)
