@@ -1,3 +1,7 @@
+terraform {
+  required_version = ">= 1.12.0" # import by identity (OpenTofu 1.12 too)
+}
+
 # Terraform 1.12+ or OpenTofu 1.12+: import by the co-owner's identity.
 import {
   to = dashenterprise_app_coowner.carol

@@ -1,3 +1,7 @@
+terraform {
+  required_version = ">= 1.12.0" # import by identity (OpenTofu 1.12 too)
+}
+
 # Terraform 1.12+ or OpenTofu 1.12+: import an app's authoritative co-owners by its identity.
 import {
   to = dashenterprise_app_coowners.sales_forecast

@@ -381,3 +381,16 @@ func (w *Workspace) ForgetAll() {
 		_, _ = w.Run(append([]string{"state", "rm"}, addrs...)...)
 	}
 }
+
+// ClearEnvironment leaves terraform only PATH, HOME (the workspace) and the
+// workspace's CLI configuration: no DASHENTERPRISE_* variable, URL or
+// credential, as a pull-request job without secrets runs.
+func (w *Workspace) ClearEnvironment() {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + w.Dir, "CHECKPOINT_DISABLE=1"}
+	for _, kv := range w.Env {
+		if strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+			env = append(env, kv)
+		}
+	}
+	w.Env = env
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -54,9 +55,11 @@ func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		MarkdownDescription: "Every Dash app with its owner, co-owners and linked services, from one paged listing. " +
 			"Use it to find what a departing user owns before transferring their apps, or which apps are orphaned.",
 		Attributes: map[string]schema.Attribute{
-			"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "Identifier of this listing."},
-			"owner":         schema.StringAttribute{Optional: true, MarkdownDescription: "Only apps owned by this username."},
-			"coowner":       schema.StringAttribute{Optional: true, MarkdownDescription: "Only apps where this username is a (user) co-owner."},
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Identifier of this listing."},
+			"owner": schema.StringAttribute{Optional: true, MarkdownDescription: "Only apps owned by this username.",
+				Validators: []validator.String{usernameValidator{}}},
+			"coowner": schema.StringAttribute{Optional: true, MarkdownDescription: "Only apps where this username is a (user) co-owner.",
+				Validators: []validator.String{usernameValidator{}}},
 			"orphaned_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only apps whose owner no longer holds a seat."},
 			"apps": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Matching apps, sorted by name.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{

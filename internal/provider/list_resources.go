@@ -11,6 +11,7 @@ import (
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
@@ -47,7 +48,8 @@ func (l *licenseSeatList) ListResourceConfigSchema(_ context.Context, _ list.Lis
 		MarkdownDescription: "Lists the users who hold a license seat **directly** (the seats `dashenterprise_license_seat` manages), sorted by username.",
 		Attributes: map[string]listschema.Attribute{
 			"group": listschema.StringAttribute{Optional: true,
-				MarkdownDescription: "Only the direct members of this group (`/Parent/child`)."},
+				MarkdownDescription: "Only the direct members of this group (`/Parent/child`).",
+				Validators:          []validator.String{groupPathValidator{}}},
 		},
 	}
 }

@@ -48,7 +48,8 @@ func (a *logoutSessionsAction) Schema(_ context.Context, _ action.SchemaRequest,
 				MarkdownDescription: "Users to log out (lower-case usernames).",
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(usernameValidator{})}},
 			"groups": actionschema.SetAttribute{Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Groups (`/Parent/child`) whose direct members are logged out."},
+				MarkdownDescription: "Groups (`/Parent/child`) whose direct members are logged out.",
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(groupPathValidator{})}},
 		},
 	}
 }

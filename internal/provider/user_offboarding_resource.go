@@ -87,7 +87,7 @@ func (r *userOffboardingResource) Schema(_ context.Context, _ resource.SchemaReq
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"username": schema.StringAttribute{Required: true, MarkdownDescription: "The user leaving (lower case).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{usernameValidator{}}},
-			"transfer_apps_to": schema.StringAttribute{Optional: true, Validators: []validator.String{usernameValidator{}},
+			"transfer_apps_to": schema.StringAttribute{Optional: true, Validators: []validator.String{usernameValidator{}, notSameUser{"username"}},
 				MarkdownDescription: "Who receives the user's apps (lower case). Required when the user owns apps. Both users need a license seat for the transfer."},
 			"revoke_seat": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Revoke the user's direct seat after the transfer. Default `true`. A seat held through a group or composite role is not revoked (the plan warns, naming it)."},

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 )
@@ -137,4 +139,44 @@ func ParseCoOwnerID(s string) (CoOwnerID, error) {
 		return CoOwnerID{}, fmt.Errorf("import ID %q: the middle part must be \"user\" or \"group\", got %q; %s", s, parts[1], format)
 	}
 	return id, nil
+}
+
+// windowValidator rejects an inactivity window parseWindow cannot read ("90d", "36h").
+type windowValidator struct{}
+
+func (windowValidator) Description(context.Context) string {
+	return `must be a number of days such as "90d" or a duration such as "36h"`
+}
+
+func (v windowValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (windowValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseWindow(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), err.Error())
+	}
+}
+
+// notSameUser rejects a username equal to the one in another attribute (a
+// transfer or an offboarding to the leaving user themself).
+type notSameUser struct{ other string }
+
+func (v notSameUser) Description(context.Context) string {
+	return fmt.Sprintf("must name a user other than %s", v.other)
+}
+
+func (v notSameUser) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v notSameUser) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var other types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(v.other), &other)...)
+	if !other.IsNull() && !other.IsUnknown() && other.ValueString() == req.ConfigValue.ValueString() {
+		resp.Diagnostics.AddAttributeError(req.Path, fmt.Sprintf("%s and %s name the same user", req.Path, v.other),
+			fmt.Sprintf("%s is %q, the same as %s: apps can only move to another user. Name the user who receives them.", req.Path, req.ConfigValue.ValueString(), v.other))
+	}
 }

@@ -1,8 +1,8 @@
 # Bring an existing installation under management: every direct seat and every
 # app's co-owners are imported with import blocks, so the first plan changes nothing.
 terraform {
-  # Tested with Terraform 1.11 and OpenTofu 1.10; import blocks need 1.5.
-  required_version = ">= 1.5.0"
+  # Tested with Terraform 1.11 and OpenTofu 1.10; import blocks with for_each need 1.7.
+  required_version = ">= 1.7.0"
 
   required_providers {
     dashenterprise = {

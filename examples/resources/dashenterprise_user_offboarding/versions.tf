@@ -1,6 +1,6 @@
 terraform {
-  # Tested with Terraform 1.11 and OpenTofu 1.10; import blocks need 1.5.
-  required_version = ">= 1.5.0"
+  # Tested with Terraform 1.11 and OpenTofu 1.10; removed blocks need 1.7.
+  required_version = ">= 1.7.0"
 
   required_providers {
     dashenterprise = {
