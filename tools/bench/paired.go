@@ -150,7 +150,7 @@ func benchPaired(binDir string, n, pairs int) pairedResult {
 	ours := cfg.String() + "resource \"dashenterprise_license_seat\" \"s\" {\n  for_each = local.users\n  username = each.key\n}\n"
 	floorCfg := cfg.String() + "resource \"terraform_data\" \"s\" {\n  for_each = local.users\n  input = each.key\n}\n"
 
-	ws := newWorkspace(binDir, "DASHENTERPRISE_URL="+emURL)
+	ws := newWorkspace(binDir, "DASHENTERPRISE_URL="+emURL, "DASHENTERPRISE_KEYCLOAK_URL="+acctest.KeycloakURL, "DASHENTERPRISE_KEYCLOAK_BASE_PATH="+acctest.KeycloakPath)
 	defer func() { _ = os.RemoveAll(ws.dir) }()
 	ws.write(ours)
 	fl := newWorkspace(binDir)
