@@ -223,3 +223,69 @@ func (p *FaultProxy) Paths() map[string]int {
 	}
 	return out
 }
+
+// ForwardProxy is a loopback HTTP forward proxy (what HTTP_PROXY or
+// HTTPS_PROXY points at) for hostnames that exist only here: it maps each to a
+// loopback target, counts the requests it carried and records their User-Agent.
+// Go never sends requests for loopback addresses through a proxy, so tests
+// address the servers by these names.
+type ForwardProxy struct {
+	URL string
+
+	mu         sync.Mutex
+	carried    map[string]int // by hostname
+	userAgents map[string]int
+}
+
+// NewForwardProxy serves a forward proxy until the test ends; hosts maps a
+// made-up host:port to the origin it stands for (http://127.0.0.1:port).
+func NewForwardProxy(t *testing.T, hosts map[string]string) *ForwardProxy {
+	t.Helper()
+	p := &ForwardProxy{carried: map[string]int{}, userAgents: map[string]int{}}
+	targets := map[string]*httputil.ReverseProxy{}
+	for host, origin := range hosts {
+		u, err := url.Parse(origin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets[host] = httputil.NewSingleHostReverseProxy(u)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rp, ok := targets[r.URL.Host]
+		if !ok || !r.URL.IsAbs() {
+			http.Error(w, "not a proxied host: "+r.URL.Host, http.StatusBadGateway)
+			return
+		}
+		p.mu.Lock()
+		p.carried[r.URL.Host]++
+		p.userAgents[r.Header.Get("User-Agent")]++
+		p.mu.Unlock()
+		rp.ServeHTTP(w, r)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	p.URL = "http://" + ln.Addr().String()
+	return p
+}
+
+// Carried returns how many requests the proxy carried to a host.
+func (p *ForwardProxy) Carried(host string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.carried[host]
+}
+
+// UserAgents returns the User-Agent headers of the requests carried, with their counts.
+func (p *ForwardProxy) UserAgents() map[string]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[string]int, len(p.userAgents))
+	for k, v := range p.userAgents {
+		out[k] = v
+	}
+	return out
+}

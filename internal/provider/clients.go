@@ -82,7 +82,7 @@ func (c *Clients) configurePlatform() error {
 		return nil
 	}
 	hc, err := transport.New(transport.Options{CACertFile: s.CACertFile, CACertPEM: s.CACertPEM, InsecureSkipVerify: s.InsecureSkipVerify,
-		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "platform"})
+		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "platform", UserAgent: s.UserAgent})
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,8 @@ type providerModel struct {
 
 // settings are the resolved provider settings: configuration, then environment, then defaults.
 type settings struct {
+	// UserAgent is sent on every request (set by Configure, not a setting).
+	UserAgent            string
 	URL                  string
 	KeycloakURL          string // including base path
 	Realm                string

@@ -111,6 +111,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	for _, w := range s.warnings() {
 		resp.Diagnostics.AddWarning(w[0], w[1])
 	}
+	s.UserAgent = transport.UserAgent(p.version, req.TerraformVersion)
 	c, err := newClients(s)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Dash Enterprise provider", err.Error())
@@ -121,7 +122,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 
 func newClients(s settings) (*Clients, error) {
 	httpKC, err := transport.New(transport.Options{CACertFile: s.CACertFile, CACertPEM: s.CACertPEM, InsecureSkipVerify: s.InsecureSkipVerify,
-		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "keycloak"})
+		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "keycloak", UserAgent: s.UserAgent})
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,32 @@ type Options struct {
 	Subsystem string
 	// MaxResponseBytes bounds a response body (DefaultMaxResponseBytes when 0).
 	MaxResponseBytes int64
+	// UserAgent is sent on every request (Go's default when empty), so that
+	// the servers' logs attribute each change to the provider.
+	UserAgent string
+}
+
+// UserAgent is the provider's User-Agent: its name and version, and
+// Terraform's version when Terraform told it.
+func UserAgent(providerVersion, terraformVersion string) string {
+	ua := "terraform-provider-dashenterprise/" + providerVersion + " (+https://registry.terraform.io/providers/plotly-community/dashenterprise)"
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
+}
+
+// userAgentTransport sets the User-Agent of every request, whatever a library
+// (gocloak's resty) set before.
+type userAgentTransport struct {
+	next http.RoundTripper
+	ua   string
+}
+
+func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("User-Agent", t.ua)
+	return t.next.RoundTrip(req)
 }
 
 // DefaultMaxResponseBytes bounds every response body: far above the largest
@@ -175,8 +201,14 @@ func New(opts Options) (*retryablehttp.Client, error) {
 	if maxBody == 0 {
 		maxBody = DefaultMaxResponseBytes
 	}
+	// Proxies come from HTTPS_PROXY, HTTP_PROXY and NO_PROXY (the clone of Go's
+	// default transport keeps ProxyFromEnvironment).
+	var rt http.RoundTripper = &limitTransport{next: &loggingTransport{next: base, subsystem: sub}, max: maxBody}
+	if opts.UserAgent != "" {
+		rt = &userAgentTransport{next: rt, ua: opts.UserAgent}
+	}
 	rc.HTTPClient = &http.Client{
-		Transport:     &limitTransport{next: &loggingTransport{next: base, subsystem: sub}, max: maxBody},
+		Transport:     rt,
 		Timeout:       opts.Timeout,
 		CheckRedirect: refuseRedirect,
 	}

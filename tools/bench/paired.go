@@ -36,7 +36,7 @@ type timed struct {
 }
 
 // procCPU returns utime+stime, in seconds, of every process whose command line
-// matches, by PID.
+// matches, by PID (a scan of /proc: a few milliseconds).
 func procCPU(match func(cmdline string) bool) map[int]float64 {
 	out := map[int]float64{}
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
@@ -46,20 +46,27 @@ func procCPU(match func(cmdline string) bool) map[int]float64 {
 			continue
 		}
 		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(c)))
-		stat, err := os.ReadFile(filepath.Join(filepath.Dir(c), "stat"))
-		if err != nil {
-			continue
+		if s, ok := pidCPU(pid); ok {
+			out[pid] = s
 		}
-		// Fields after the command name (which may hold spaces) start after ")".
-		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(fields) < 13 {
-			continue
-		}
-		ut, _ := strconv.ParseFloat(fields[11], 64)
-		st, _ := strconv.ParseFloat(fields[12], 64)
-		out[pid] = (ut + st) / clockTicks
 	}
 	return out
+}
+
+// pidCPU returns utime+stime of one process, in seconds.
+func pidCPU(pid int) (float64, bool) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// Fields after the command name (which may hold spaces) start after ")".
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	if len(fields) < 13 {
+		return 0, false
+	}
+	ut, _ := strconv.ParseFloat(fields[11], 64)
+	st, _ := strconv.ParseFloat(fields[12], 64)
+	return (ut + st) / clockTicks, true
 }
 
 func isKeycloak(cmdline string) bool {
@@ -75,8 +82,9 @@ func sum(m map[int]float64) float64 {
 }
 
 // runTimed runs terraform in the workspace and measures its wall time, the
-// CPU of the provider processes (polled every 10 ms while they live: the last
-// poll of each may miss up to 10 ms), terraform's own CPU (its rusage, which
+// CPU of the provider processes (read every 10 ms while they live: the last
+// read of each may miss up to 10 ms, and a provider that lives under 250 ms
+// may be missed), terraform's own CPU (its rusage, which
 // includes the providers it waited for, less theirs) and Keycloak's.
 func (w *workspace) runTimed(binary string, args ...string) timed {
 	kc0 := sum(procCPU(isKeycloak))
@@ -86,13 +94,26 @@ func (w *workspace) runTimed(binary string, args ...string) timed {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
+		// New provider processes are found by a scan of /proc every 250 ms (a
+		// walk starts one); the CPU of those found is read every 10 ms.
 		defer wg.Done()
+		var lastScan time.Time
 		for {
-			for pid, s := range procCPU(func(c string) bool { return strings.HasPrefix(c, binary) }) {
-				mu.Lock()
-				provider[pid] = max(provider[pid], s)
-				mu.Unlock()
+			if time.Since(lastScan) > 250*time.Millisecond {
+				lastScan = time.Now()
+				for pid, s := range procCPU(func(c string) bool { return strings.HasPrefix(c, binary) }) {
+					mu.Lock()
+					provider[pid] = max(provider[pid], s)
+					mu.Unlock()
+				}
 			}
+			mu.Lock()
+			for pid := range provider {
+				if s, ok := pidCPU(pid); ok {
+					provider[pid] = max(provider[pid], s)
+				}
+			}
+			mu.Unlock()
 			select {
 			case <-stop:
 				return
