@@ -82,38 +82,32 @@ func sum(m map[int]float64) float64 {
 }
 
 // runTimed runs terraform in the workspace and measures its wall time, the
-// CPU of the provider processes (read every 10 ms while they live: the last
-// read of each may miss up to 10 ms, and a provider that lives under 250 ms
-// may be missed), terraform's own CPU (its rusage, which
-// includes the providers it waited for, less theirs) and Keycloak's.
-func (w *workspace) runTimed(binary string, args ...string) timed {
-	kc0 := sum(procCPU(isKeycloak))
-	var mu sync.Mutex
+// CPU of the provider processes (terraform's children, read every 10 ms while
+// they live from /proc: the last read of each may miss up to 10 ms),
+// terraform's own CPU (its rusage, which includes the providers it waited
+// for, less theirs) and Keycloak's. Only /proc/<pid> files of terraform and
+// its children are read while it runs, so the measuring costs next to nothing.
+func (w *workspace) runTimed(args ...string) timed {
+	kcPIDs := procCPU(isKeycloak)
+	kc0 := sum(kcPIDs)
+	cmd := exec.Command("terraform", args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	check(cmd.Start())
 	provider := map[int]float64{}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
-		// New provider processes are found by a scan of /proc every 250 ms (a
-		// walk starts one); the CPU of those found is read every 10 ms.
 		defer wg.Done()
-		var lastScan time.Time
 		for {
-			if time.Since(lastScan) > 250*time.Millisecond {
-				lastScan = time.Now()
-				for pid, s := range procCPU(func(c string) bool { return strings.HasPrefix(c, binary) }) {
-					mu.Lock()
-					provider[pid] = max(provider[pid], s)
-					mu.Unlock()
-				}
-			}
-			mu.Lock()
-			for pid := range provider {
+			for _, pid := range children(cmd.Process.Pid) {
 				if s, ok := pidCPU(pid); ok {
 					provider[pid] = max(provider[pid], s)
 				}
 			}
-			mu.Unlock()
 			select {
 			case <-stop:
 				return
@@ -121,19 +115,40 @@ func (w *workspace) runTimed(binary string, args ...string) timed {
 			}
 		}
 	}()
-	cmd := exec.Command("terraform", args...)
-	cmd.Dir, cmd.Env = w.dir, w.env
-	start := time.Now()
-	outp, err := cmd.CombinedOutput()
+	err := cmd.Wait()
 	wall := time.Since(start)
 	close(stop)
 	wg.Wait()
 	if err != nil {
-		log.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, tail(string(outp), 3000))
+		log.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, tail(out.String(), 3000))
 	}
 	prov := sum(provider)
 	total := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
-	return timed{wall: wall, cpu: cpu{terraform: max(0, total-prov), provider: prov, keycloak: sum(procCPU(isKeycloak)) - kc0}}
+	kc1 := 0.0
+	for pid := range kcPIDs {
+		if s, ok := pidCPU(pid); ok {
+			kc1 += s
+		}
+	}
+	return timed{wall: wall, cpu: cpu{terraform: max(0, total-prov), provider: prov, keycloak: kc1 - kc0}}
+}
+
+// children lists the child processes of pid (from /proc/<pid>/task/*/children).
+func children(pid int) []int {
+	files, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	var out []int
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, field := range strings.Fields(string(b)) {
+			if c, err := strconv.Atoi(field); err == nil {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // pairedResult is the series of one size.
@@ -178,7 +193,6 @@ func benchPaired(binDir string, n, pairs int) pairedResult {
 	defer func() { _ = os.RemoveAll(fl.dir) }()
 	check(os.WriteFile(filepath.Join(fl.dir, "main.tf"), []byte(floorCfg), 0o600))
 
-	binary := filepath.Join(binDir, "terraform-provider-dashenterprise")
 	apply := []string{"apply", "-auto-approve", "-input=false", "-lock=false", "-no-color"}
 	plan := []string{"plan", "-input=false", "-lock=false", "-no-color"}
 	destroy := []string{"destroy", "-auto-approve", "-input=false", "-lock=false", "-no-color"}
@@ -198,9 +212,9 @@ func benchPaired(binDir string, n, pairs int) pairedResult {
 			into map[string][]timed
 		}{{"ours", ws, res.ours}, {"floor", fl, res.floor}} {
 			log.Printf("paired N=%d: pair %d/%d, %s", n, i+1, pairs, side.name)
-			side.into["apply"] = append(side.into["apply"], side.w.runTimed(binary, apply...))
-			side.into["plan"] = append(side.into["plan"], side.w.runTimed(binary, plan...))
-			side.into["destroy"] = append(side.into["destroy"], side.w.runTimed(binary, destroy...))
+			side.into["apply"] = append(side.into["apply"], side.w.runTimed(apply...))
+			side.into["plan"] = append(side.into["plan"], side.w.runTimed(plan...))
+			side.into["destroy"] = append(side.into["destroy"], side.w.runTimed(destroy...))
 		}
 		log.Printf("paired N=%d: pair %d/%d, Keycloak alone", n, i+1, pairs)
 		g, r := keycloakWriteFloor(names)
