@@ -26,7 +26,7 @@ import (
 // KC_PATH ("/auth" on the legacy layout) as settings; the tests read them too.
 var (
 	// KeycloakURL is the server's origin, the provider's keycloak_url (and what proxies forward to).
-	KeycloakURL = "http://127.0.0.1:" + envOr("KC_PORT", "18080")
+	KeycloakURL = envOr("KC_SCHEME", "http") + "://127.0.0.1:" + envOr("KC_PORT", "18080")
 	// KeycloakPath is the provider's keycloak_base_path.
 	KeycloakPath = os.Getenv("KC_PATH")
 	// KeycloakBase is where the admin API and the realms are: origin and path.
@@ -72,6 +72,16 @@ func Setup() (cleanup func(), err error) {
 	setDefault("DASHENTERPRISE_KEYCLOAK_URL", KeycloakURL)
 	if KeycloakPath != "" {
 		setDefault("DASHENTERPRISE_KEYCLOAK_BASE_PATH", KeycloakPath)
+	}
+	// Keycloak in production mode (scripts/keycloak.sh KC_PRODUCTION=1) serves
+	// TLS with a certificate of a CA generated for the run: the provider trusts
+	// it through ca_cert_pem; this process's own clients through SSL_CERT_FILE.
+	if ca := os.Getenv("KC_CA_FILE"); ca != "" {
+		pem, err := os.ReadFile(ca)
+		if err != nil {
+			return nil, fmt.Errorf("KC_CA_FILE: %w", err)
+		}
+		setDefault("DASHENTERPRISE_CA_CERT_PEM", string(pem))
 	}
 	setDefault("DASHENTERPRISE_ADMIN_USERNAME", AdminUsername)
 	setDefault("DASHENTERPRISE_ADMIN_PASSWORD", AdminPassword)

@@ -124,7 +124,16 @@ func NewWorkspace(t *testing.T, env ...string) *Workspace {
 	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	base := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	var base []string
+	for _, kv := range os.Environ() {
+		// With a CA for Keycloak's TLS in ca_cert_pem, the provider under
+		// terraform must trust it through that setting alone.
+		if strings.HasPrefix(kv, "SSL_CERT_FILE=") && os.Getenv("DASHENTERPRISE_CA_CERT_PEM") != "" {
+			continue
+		}
+		base = append(base, kv)
+	}
+	base = append(base, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	return &Workspace{t: t, Dir: dir, Env: append(base, env...)}
 }
 

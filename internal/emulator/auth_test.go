@@ -23,7 +23,7 @@ import (
 )
 
 // The local Keycloak (scripts/keycloak.sh settings KC_PORT, KC_PATH).
-var kcURL = "http://127.0.0.1:" + or(os.Getenv("KC_PORT"), "18080") + os.Getenv("KC_PATH")
+var kcURL = or(os.Getenv("KC_SCHEME"), "http") + "://127.0.0.1:" + or(os.Getenv("KC_PORT"), "18080") + os.Getenv("KC_PATH")
 
 func realServer(t *testing.T) (*Server, *httptest.Server) {
 	t.Helper()

@@ -31,7 +31,7 @@ import (
 // The local Keycloak (scripts/keycloak.sh): KC_PORT and KC_PATH ("/auth" on
 // the legacy layout) are the script's settings.
 var (
-	kcOrigin     = "http://127.0.0.1:" + envOr("KC_PORT", "18080")
+	kcOrigin     = envOr("KC_SCHEME", "http") + "://127.0.0.1:" + envOr("KC_PORT", "18080")
 	diffKeycloak = kcOrigin + os.Getenv("KC_PATH")
 )
 
