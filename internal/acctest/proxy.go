@@ -3,6 +3,7 @@ package acctest
 import (
 	"bytes"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -217,11 +218,7 @@ func (d *discard) WriteHeader(int)             {}
 func (p *FaultProxy) Paths() map[string]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make(map[string]int, len(p.byPath))
-	for k, v := range p.byPath {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(p.byPath)
 }
 
 // ForwardProxy is a loopback HTTP forward proxy (what HTTP_PROXY or
@@ -283,9 +280,5 @@ func (p *ForwardProxy) Carried(host string) int {
 func (p *ForwardProxy) UserAgents() map[string]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make(map[string]int, len(p.userAgents))
-	for k, v := range p.userAgents {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(p.userAgents)
 }

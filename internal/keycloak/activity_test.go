@@ -110,7 +110,7 @@ func TestSweepLoginsReadsEveryEvent(t *testing.T) {
 // activityServer is a Keycloak of stored LOGIN events, one roles client and
 // its online and offline sessions, on httptest.
 type activityServer struct {
-	events   func(first, max int, request int32) []map[string]any
+	events   func(first, size int, request int32) []map[string]any
 	online   []map[string]any
 	offline  []map[string]any
 	requests atomic.Int32

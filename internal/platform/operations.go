@@ -221,7 +221,7 @@ const listingAttempts = 3
 // by page number. A listing that ends before totalCount items is an error too.
 func pages[T any](ctx context.Context, c *Client, op string, vars map[string]any, what string) ([]T, error) {
 	for attempt := 1; ; attempt++ {
-		all, err := readPages[T](ctx, c, op, vars, what)
+		all, err := readPages[T](ctx, c, op, vars)
 		if !errors.Is(err, errListingChanged) || attempt == listingAttempts {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", what, err)
@@ -236,7 +236,7 @@ var errListingChanged = errors.New("the listing changed while it was being read 
 
 // readPages reads a listing once, checking each page boundary by reading the
 // previous page again after the next one.
-func readPages[T any](ctx context.Context, c *Client, op string, vars map[string]any, what string) ([]T, error) {
+func readPages[T any](ctx context.Context, c *Client, op string, vars map[string]any) ([]T, error) {
 	var all []T
 	var prev []json.RawMessage
 	for page := 0; ; page++ {

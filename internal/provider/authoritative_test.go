@@ -11,11 +11,16 @@ import (
 )
 
 func seatsSetConfig(protection string, usernames []string) string {
+	return providerBlock(protection) + fmt.Sprintf("\nresource \"dashenterprise_license_seats\" \"all\" {\n  usernames = [%s]\n}\n", quotedList(usernames))
+}
+
+// quotedList is usernames as the elements of an HCL list: "a", "b".
+func quotedList(usernames []string) string {
 	quoted := make([]string, len(usernames))
 	for i, u := range usernames {
 		quoted[i] = fmt.Sprintf("%q", u)
 	}
-	return providerBlock(protection) + fmt.Sprintf("\nresource \"dashenterprise_license_seats\" \"all\" {\n  usernames = [%s]\n}\n", strings.Join(quoted, ", "))
+	return strings.Join(quoted, ", ")
 }
 
 func union(a []string, b ...string) []string {
@@ -207,10 +212,6 @@ func TestAccAppCoOwners_authoritative(t *testing.T) {
 // seatsSetWithUnknown is the seat set of usernames plus one username known
 // only after apply (terraform_data.<name>.output).
 func seatsSetWithUnknown(protection string, usernames []string, name, value string) string {
-	quoted := make([]string, len(usernames))
-	for i, u := range usernames {
-		quoted[i] = fmt.Sprintf("%q", u)
-	}
 	return providerBlock(protection) + fmt.Sprintf(`
 resource "terraform_data" %q {
   input = %q
@@ -219,7 +220,7 @@ resource "terraform_data" %q {
 resource "dashenterprise_license_seats" "all" {
   usernames = concat([%s], [terraform_data.%s.output])
 }
-`, name, value, strings.Join(quoted, ", "), name)
+`, name, value, quotedList(usernames), name)
 }
 
 // One username known only after apply: every known member stays, so the plan

@@ -210,20 +210,9 @@ func median(ds []time.Duration) time.Duration {
 
 func benchSeats(binDir string, n, maxCoOwners, runs int) seatResult {
 	prefix := fmt.Sprintf("bench%d-%d", n, time.Now().Unix()%100000)
-	log.Printf("seats N=%d: creating %d users", n, n)
-	names, err := acctest.BulkImport(prefix, n, nil)
-	check(err)
-	defer func() { log.Printf("seats N=%d: deleting users", n); acctest.DeleteUsersByPrefix(prefix) }()
-
-	const apps = 20
-	coOwners := min(maxCoOwners, n-apps)
-	initial := &emulator.State{SeatsPurchased: 100000, KnownUsers: names}
-	for i := 0; i < apps; i++ {
-		initial.Apps = append(initial.Apps, &emulator.App{Name: fmt.Sprintf("%s-app-%02d", prefix, i), Owner: names[i]})
-	}
-	_, emURL, stopEm, err := acctest.ServeEmulator(initial)
-	check(err)
-	defer stopEm()
+	names, initial, emURL, cleanup := seatUsers("seats", prefix, n)
+	defer cleanup()
+	coOwners := min(maxCoOwners, n-seatApps)
 	kc, stopKC, err := acctest.StartFaultProxy(acctest.KeycloakURL)
 	check(err)
 	defer stopKC()
@@ -239,7 +228,7 @@ func benchSeats(binDir string, n, maxCoOwners, runs int) seatResult {
 	cfg.WriteString("  ])\n}\n\nresource \"dashenterprise_license_seat\" \"s\" {\n  for_each = local.users\n  username = each.key\n}\n")
 	for j := 0; j < coOwners; j++ {
 		fmt.Fprintf(&cfg, "\nresource \"dashenterprise_app_coowner\" \"c%d\" {\n  app      = %q\n  username = dashenterprise_license_seat.s[%q].username\n}\n",
-			j, initial.Apps[j%apps].Name, names[apps+j])
+			j, initial.Apps[j%seatApps].Name, names[seatApps+j])
 	}
 	ws := newWorkspace(binDir, "DASHENTERPRISE_URL="+em.URL, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL)
 	defer func() { _ = os.RemoveAll(ws.dir) }()
@@ -300,6 +289,29 @@ func benchSeats(binDir string, n, maxCoOwners, runs int) seatResult {
 	res.FloorApply, res.FloorPlan = terraformFloor(binDir, "same configuration", floor, runs)
 	res.CountApply, res.CountPlan = terraformFloor(binDir, "count", fmt.Sprintf("resource \"terraform_data\" \"x\" {\n  count = %d\n  input = count.index\n}\n", n+coOwners), runs)
 	return res
+}
+
+// seatApps is how many of the seat measurements' users own an app.
+const seatApps = 20
+
+// seatUsers creates n users named after prefix and an emulator that knows them,
+// in which the first seatApps own an app each; cleanup stops the emulator and
+// deletes the users.
+func seatUsers(what, prefix string, n int) (names []string, initial *emulator.State, emURL string, cleanup func()) {
+	log.Printf("%s N=%d: creating %d users", what, n, n)
+	names, err := acctest.BulkImport(prefix, n, nil)
+	check(err)
+	initial = &emulator.State{SeatsPurchased: 100000, KnownUsers: names}
+	for i := 0; i < seatApps; i++ {
+		initial.Apps = append(initial.Apps, &emulator.App{Name: fmt.Sprintf("%s-app-%02d", prefix, i), Owner: names[i]})
+	}
+	_, emURL, stopEm, err := acctest.ServeEmulator(initial)
+	check(err)
+	return names, initial, emURL, func() {
+		stopEm()
+		log.Printf("%s N=%d: deleting users", what, n)
+		acctest.DeleteUsersByPrefix(prefix)
+	}
 }
 
 // latency is what a real network adds to every answer in the delayed rows.

@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/emulator"
 )
 
 // clockTicks is the kernel's USER_HZ, the unit of /proc/<pid>/stat's times.
@@ -173,18 +172,8 @@ var pairedSteps = []struct{ name, label string }{{"apply", "apply"}, {"plan", "p
 
 func benchPaired(binDir string, n, pairs int) pairedResult {
 	prefix := fmt.Sprintf("pair%d-%d", n, time.Now().Unix()%100000)
-	log.Printf("paired N=%d: creating %d users", n, n)
-	names, err := acctest.BulkImport(prefix, n, nil)
-	check(err)
-	defer func() { log.Printf("paired N=%d: deleting users", n); acctest.DeleteUsersByPrefix(prefix) }()
-	const apps = 20
-	initial := &emulator.State{SeatsPurchased: 100000, KnownUsers: names}
-	for i := 0; i < apps; i++ {
-		initial.Apps = append(initial.Apps, &emulator.App{Name: fmt.Sprintf("%s-app-%02d", prefix, i), Owner: names[i]})
-	}
-	_, emURL, stopEm, err := acctest.ServeEmulator(initial)
-	check(err)
-	defer stopEm()
+	names, _, emURL, cleanup := seatUsers("paired", prefix, n)
+	defer cleanup()
 
 	var cfg strings.Builder
 	cfg.WriteString("locals {\n  users = toset([\n")
