@@ -321,25 +321,8 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 		desired, unknown = setElems(plan.Usernames.SetValue)
 	}
-	// What the change revokes, from the prior state and the configuration alone.
-	// A member left out of the known usernames may be named by an unknown one:
-	// its revocation is unknowable, and the plan says so instead of listing it.
-	dropped := added(desired, prior)
-	maybe := unknown > 0 && len(dropped) > 0
-	if !req.Plan.Raw.IsNull() {
-		revoked := revocations(ctx, dropped, st.OwnedApps, &resp.Diagnostics)
-		if maybe {
-			revoked = types.MapUnknown(types.ListType{ElemType: types.StringType})
-		}
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("revocations"), revoked)...)
-	}
-	if maybe {
-		r.clients.planUnknowableRevocations(dropped, unknown, &resp.Diagnostics)
-	}
+	maybe := r.planDropped(ctx, added(desired, prior), unknown, st.OwnedApps, !req.Plan.Raw.IsNull(), resp)
 	if r.clients.unknownConfig {
-		if !maybe {
-			warnUncheckedRevocations(dropped, &resp.Diagnostics)
-		}
 		return
 	}
 	live, _, holders, err := r.readSeats(ctx)
@@ -367,6 +350,28 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		r.clients.planRevocations(ctx, change.Remove, &resp.Diagnostics)
 	}
 	r.planCapacity(ctx, desired, holders, &resp.Diagnostics)
+}
+
+// planDropped plans the revocations of the members dropped from the set, from
+// the prior state and the configuration alone, and reports whether they are
+// unknowable: a member left out of the known usernames may be named by one of
+// the unknown ones, so the plan says so instead of listing it.
+func (r *licenseSeatsResource) planDropped(ctx context.Context, dropped []string, unknown int, priorOwned types.Map, planned bool, resp *resource.ModifyPlanResponse) bool {
+	maybe := unknown > 0 && len(dropped) > 0
+	if planned {
+		revoked := revocations(ctx, dropped, priorOwned, &resp.Diagnostics)
+		if maybe {
+			revoked = types.MapUnknown(types.ListType{ElemType: types.StringType})
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("revocations"), revoked)...)
+	}
+	switch {
+	case maybe:
+		r.clients.planUnknowableRevocations(dropped, unknown, &resp.Diagnostics)
+	case r.clients.unknownConfig:
+		warnUncheckedRevocations(dropped, &resp.Diagnostics)
+	}
+	return maybe
 }
 
 // planCapacity compares the exact planned seat count with the purchased seats.
