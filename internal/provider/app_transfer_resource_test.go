@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -233,5 +234,91 @@ func TestAccAppTransfer_seatlessFormerOwnerAndDeletedFormerOwner(t *testing.T) {
 	res = ws.Plan()
 	if len(res.Changes) != 0 || len(res.Errors()) != 0 {
 		t.Fatalf("deleted former owner: changes %v diags %v", res.Changes, res.Diagnostics)
+	}
+}
+
+// A transfer to a user whose seat is granted in the same plan lists the apps in
+// that plan: the seat's id (the username) is known at plan time.
+func TestAccAppTransfer_toNewSeatListsAppsInThePlan(t *testing.T) {
+	acctest.PreCheck(t)
+	from, _ := acctest.LoggedInUser(t, "tnfrom", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	bob, _ := acctest.LoggedInUser(t, "tnbob", acctest.UserOptions{})
+	app := acctest.RandomName("tnapp")
+	acctest.CreateApp(t, from, app)
+	ws := acctest.NewWorkspace(t)
+	ws.Write(fmt.Sprintf(`
+provider "dashenterprise" {}
+
+resource "dashenterprise_license_seat" "bob" {
+  username = %q
+}
+
+resource "dashenterprise_app_transfer" "t" {
+  from_username = %q
+  to_username   = dashenterprise_license_seat.bob.id
+}
+`, bob, from))
+	ws.Cleanup()
+	if res := ws.Plan("-out=tfplan"); len(res.Errors()) > 0 {
+		t.Fatalf("plan: %v", res.Errors())
+	}
+	ch := ws.ShowPlan("tfplan")["dashenterprise_app_transfer.t"]
+	if got := acctest.Strings(ch.After, "transferred_apps"); !slices.Equal(got, []string{app}) {
+		t.Fatalf("the plan must list the apps that move, got transferred_apps = %v (after %v)", got, ch.After)
+	}
+	// For policy: bob holds no seat yet, but gets one earlier in the same plan.
+	if ch.After["to_holds_seat"] != true || ch.After["from_holds_seat"] != true {
+		t.Fatalf("want from_holds_seat and to_holds_seat true at plan time, got %v / %v", ch.After["from_holds_seat"], ch.After["to_holds_seat"])
+	}
+	ws.MustApply("tfplan")
+	if o := acctest.AppOwner(t, app); o != bob {
+		t.Fatalf("%s owned by %s, want %s", app, o, bob)
+	}
+}
+
+// When from_username is known only at apply, the plan warns that the list is
+// unknown and the apply moves nothing.
+func TestAccAppTransfer_unknownFromAtPlanMovesNothing(t *testing.T) {
+	acctest.PreCheck(t)
+	from, _ := acctest.LoggedInUser(t, "tufrom", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	to, _ := acctest.LoggedInUser(t, "tuto", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	app := acctest.RandomName("tuapp")
+	acctest.CreateApp(t, from, app)
+	ws := acctest.NewWorkspace(t)
+	ws.Write(fmt.Sprintf(`
+provider "dashenterprise" {}
+
+resource "terraform_data" "from" {
+  input = %q
+}
+
+resource "dashenterprise_app_transfer" "t" {
+  from_username = terraform_data.from.output
+  to_username   = %q
+}
+`, from, to))
+	res := ws.Plan("-out=tfplan")
+	if len(res.Find("warning", "The apps that the transfer to "+to+" would move are not known at plan time", "The apply will refuse to move anything")) != 1 {
+		t.Fatalf("want the unknown-list warning: %v", res.Diagnostics)
+	}
+	res = ws.Apply("tfplan")
+	if len(res.Errors()) == 0 {
+		t.Fatalf("the apply must refuse: %v", res.Diagnostics)
+	}
+	if o := acctest.AppOwner(t, app); o != from {
+		t.Fatalf("%s moved to %s although no plan listed it", app, o)
+	}
+}
+
+// A platform read that fails at plan time fails the transfer's plan.
+func TestAccAppTransfer_platformReadFailureFailsThePlan(t *testing.T) {
+	acctest.PreCheck(t)
+	from, _ := acctest.LoggedInUser(t, "tpfrom", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	to, _ := acctest.LoggedInUser(t, "tpto", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_URL="+acctest.ClosedURL(t), "DASHENTERPRISE_MAX_RETRIES=0")
+	ws.Write(transferConfig(from, to))
+	res := ws.Plan()
+	if len(res.Find("error", "Cannot list the apps "+from+" owns", "The plan cannot show which apps")) != 1 {
+		t.Fatalf("want the plan to fail naming %s: %v", from, res.Diagnostics)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,5 +129,118 @@ func TestAccExample_licenseExpiryCheck(t *testing.T) {
 	acctest.Emulator.SetLicenseExpiry(time.Now().Add(90 * 24 * time.Hour).UTC().Format(time.RFC3339))
 	if res := ws.Plan(); len(res.Find("warning", "license expires in")) != 0 {
 		t.Fatalf("no warning 90 days ahead: %v", res.Diagnostics)
+	}
+}
+
+// The reclaim-idle-seats guide as written: seats of direct holders idle for the
+// window who own no app go; an idle owner keeps the seat and is listed with the
+// app; an active user and a seat through a group stay. Every revocation is
+// checked against Keycloak's own records and the emulator's state.
+func TestAccExample_reclaimIdleSeats(t *testing.T) {
+	acctest.PreCheck(t)
+	const window = 15 * time.Second
+	seat := acctest.UserOptions{Roles: []string{"licensed_user"}}
+	owner, _ := acctest.LoggedInUser(t, "reclaim-owner", seat)
+	app := acctest.RandomName("reclaimapp")
+	acctest.CreateApp(t, owner, app)
+	idle, _ := acctest.CreateUser(t, "reclaim-idle", seat)
+	viaGroup, viaGroupID := acctest.CreateUser(t, "reclaim-group", acctest.UserOptions{Groups: []string{"/Licensed Developers"}})
+	active := acctest.RandomName("reclaim-active")
+	activeID := acctest.CreateNamedUser(t, active, acctest.UserOptions{Roles: []string{"licensed_user"}, Password: "pw-" + active})
+	time.Sleep(window + time.Second)
+	acctest.LogIn(t, active)
+	start := time.Now()
+
+	before := acctest.DirectSeatHolders(t)
+	ws := acctest.NewWorkspace(t)
+	ws.CopyExample("examples/guides/reclaim-idle-seats", map[string]any{"idle_window": "15s"})
+	t.Cleanup(func() {
+		// Give back every seat the example reclaimed (the realm's fixture users
+		// are among them) and leave the set's state behind, not the seats.
+		ws.ForgetAll()
+		after := acctest.DirectSeatHolders(t)
+		for _, u := range before {
+			if !slices.Contains(after, u) {
+				acctest.GrantRole(t, acctest.UserID(t, u), "licensed_user")
+			}
+		}
+	})
+	res := ws.MustApply()
+	after := acctest.DirectSeatHolders(t)
+
+	slices.Sort(before)
+	var revoked []string
+	for _, u := range before {
+		if !slices.Contains(after, u) {
+			revoked = append(revoked, u)
+		}
+	}
+	if !slices.Contains(revoked, idle) {
+		t.Errorf("%s (direct seat, never logged in, no app) kept the seat; revoked: %v", idle, revoked)
+	}
+	for _, kept := range []string{owner, active} {
+		if slices.Contains(revoked, kept) {
+			t.Errorf("%s lost the seat", kept)
+		}
+	}
+	if !acctest.HoldsSeat(t, viaGroupID) {
+		t.Errorf("%s lost the seat held through /Licensed Developers", viaGroup)
+	}
+	if !acctest.HoldsSeat(t, activeID) {
+		t.Errorf("%s (logged in just before the apply) lost the seat", active)
+	}
+	// Independent eyes on every revocation: no app in the emulator's state, and
+	// no activity in Keycloak's own records within the window before the apply.
+	owned := map[string][]string{}
+	for _, a := range acctest.Emulator.State().Apps {
+		owned[a.Owner] = append(owned[a.Owner], a.Name)
+	}
+	for _, u := range revoked {
+		if len(owned[u]) > 0 {
+			t.Errorf("%s lost the seat but owns %v", u, owned[u])
+		}
+		login, access := acctest.LoginActivity(t, acctest.UserID(t, u))
+		if login.After(start.Add(-window)) || access.After(start.Add(-window)) {
+			t.Errorf("%s lost the seat but was active within the window (login %s, session %s)", u, login, access)
+		}
+	}
+	var reclaimed []string
+	var idleOwners map[string][]string
+	_ = json.Unmarshal(res.Outputs["reclaimed"], &reclaimed)
+	_ = json.Unmarshal(res.Outputs["idle_owners"], &idleOwners)
+	slices.Sort(reclaimed)
+	if !slices.Equal(reclaimed, revoked) {
+		t.Errorf("output reclaimed %v, but Keycloak shows %v revoked", reclaimed, revoked)
+	}
+	if !slices.Contains(idleOwners[owner], app) {
+		t.Errorf("idle_owners %v does not list %s with %s", idleOwners, owner, app)
+	}
+	if len(res.Find("warning", "Idle for 15s but still owning apps", owner, app)) != 1 {
+		t.Errorf("want the idle_owners check to warn naming %s and %s, got %v", owner, app, res.Warnings())
+	}
+
+	// The same configuration offboards the idle owner to the active user: the
+	// app moves, then the owner's seat goes (the set waits for the offboarding)
+	// and the account is disabled; the heir keeps the seat although idle by now.
+	ws.CopyExample("examples/guides/reclaim-idle-seats", map[string]any{"idle_window": "15s",
+		"offboard": map[string]any{owner: map[string]any{"to": active, "user_action": "disable"}}})
+	res = ws.MustApply()
+	if got := acctest.AppOwner(t, app); got != active {
+		t.Errorf("%s owned by %s after the offboarding, want %s", app, got, active)
+	}
+	ownerID := acctest.UserID(t, owner)
+	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
+		t.Errorf("%s still holds a direct seat after the offboarding", owner)
+	}
+	if _, enabled := userEnabled(t, ownerID); enabled {
+		t.Errorf("%s is still enabled", owner)
+	}
+	if !acctest.HoldsSeat(t, activeID) {
+		t.Errorf("the heir %s lost the seat", active)
+	}
+	idleOwners = nil
+	_ = json.Unmarshal(res.Outputs["idle_owners"], &idleOwners)
+	if _, listed := idleOwners[owner]; listed {
+		t.Errorf("idle_owners still lists the offboarded %s: %v", owner, idleOwners)
 	}
 }

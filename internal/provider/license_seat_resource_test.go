@@ -202,3 +202,30 @@ resource "dashenterprise_license_seat" "composite" {
 		}},
 	})
 }
+
+func TestAccSeatRead_warnsWhenRevokedOutOfBandOrphansApps(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, ownerID, apps, _ := appOwnerWithSeat(t)
+	ws := seatedWorkspace(t, "", owner)
+	acctest.RevokeRole(t, ownerID, "licensed_user")
+	res := ws.Plan()
+	if len(res.Find("warning", "The seat of "+owner+" was revoked outside Terraform", apps[0], apps[1])) != 1 {
+		t.Fatalf("want the orphaned-now warning naming both apps, got %v", res.Diagnostics)
+	}
+	if res.Changes["dashenterprise_license_seat.s0"] != "create" {
+		t.Fatalf("the plan should grant the seat again: %v", res.Changes)
+	}
+}
+
+func TestAccSeatCapacity_warnsWhenExhausted(t *testing.T) {
+	acctest.PreCheck(t)
+	u, _ := acctest.CreateUser(t, "cap", acctest.UserOptions{})
+	ws := acctest.NewWorkspace(t)
+	ws.Write(seatsConfig("", u) + "\ndata \"dashenterprise_license\" \"this\" {}\n")
+	// The emulator's license: purchased seats lowered to what is assigned now.
+	acctest.SetSeatsPurchased(t, 1)
+	res := ws.Plan()
+	if len(res.Find("warning", "License seats exhausted", "Your license has 1 seats", u)) != 1 {
+		t.Fatalf("want the capacity warning naming %s, got %v", u, res.Diagnostics)
+	}
+}

@@ -53,46 +53,6 @@ func TestAccPolicyData_blastRadiusInThePlan(t *testing.T) {
 	}
 }
 
-// Strict mode passes the plan when a transfer in the same plan, which the
-// revocation depends on, moves the apps first; the apply does both in order.
-func TestAccStrictMode_transferPlannedFirstWithDependsOn(t *testing.T) {
-	acctest.PreCheck(t)
-	owner, ownerID, apps, heir := appOwnerWithSeat(t)
-	ws, everyone := appliedSeatsSet(t, "error")
-	ws.Write(revokeAfterTransfer("error", without(everyone, owner), owner, heir))
-	res := ws.Plan()
-	if len(res.Errors()) > 0 || len(res.Find("warning", "Revoking the seat of "+owner+" after this plan's transfer", apps[0], apps[1])) != 1 {
-		t.Fatalf("want the strict plan to pass with a warning naming the transfer: %v", res.Diagnostics)
-	}
-	ws.MustApply()
-	if acctest.DirectRoles(t, ownerID)["licensed_user"] {
-		t.Fatal("seat not revoked")
-	}
-	requireOwner(t, heir, apps[:2]...)
-	_, _ = ws.Run("state", "rm", "dashenterprise_app_transfer.offboard")
-}
-
-// When the provider configuration is known only at apply, the plan says that
-// it checked nothing, naming the user, and the apply-time check decides.
-func TestAccStrictMode_unknownProviderConfigWarns(t *testing.T) {
-	acctest.PreCheck(t)
-	u, _ := acctest.LoggedInUser(t, "unk", acctest.UserOptions{Roles: []string{"licensed_user"}})
-	ws := seatedWorkspace(t, "error", u)
-	ws.Write(`
-resource "terraform_data" "mode" {
-  input = "error"
-}
-
-provider "dashenterprise" {
-  orphan_protection = terraform_data.mode.output
-}
-`)
-	res := ws.Plan()
-	if len(res.Find("warning", "Revoking the seat of "+u+" was not checked", "known only after apply")) != 1 {
-		t.Fatalf("want a warning naming %s: %v", u, res.Diagnostics)
-	}
-}
-
 // opaBinary is the OPA that make test installs (DASHENTERPRISE_OPA), or one on the PATH.
 func opaBinary(t *testing.T) string {
 	t.Helper()

@@ -54,65 +54,6 @@ func TestAccRefreshRequestCount_50Seats(t *testing.T) {
 	}
 }
 
-// The authoritative set over 1,000 seats refreshes with one paged listing.
-func TestAccLicenseSeats_refresh1000(t *testing.T) {
-	acctest.PreCheck(t)
-	acctest.BulkUsers(t, acctest.RandomName("k"), 1000, "licensed_user")
-	proxy, ws, everyone := importedSeatsSet(t)
-	run := countRefresh(t, ws, proxy)
-	pages := len(everyone)/100 + 1
-	// Issue 6's physical limit: one page per 100 direct holders plus 3 lookups
-	// (admin token, roles client, role); the target is at most 1.2 times that.
-	seatRequests, limit := run.total-run.platformTokens, pages+3
-	t.Logf("refresh of %d seats: %d Keycloak requests for the seats (+%d platform token), physical limit %d (%.2f×), %d role-member pages, %d per-user",
-		len(everyone), seatRequests, run.platformTokens, limit, float64(seatRequests)/float64(limit), run.roleUserPages, run.perUser)
-	if run.perUser != 0 || run.roleUserPages != pages {
-		t.Fatalf("want %d pages and no per-user request, got %d pages and %d per-user", pages, run.roleUserPages, run.perUser)
-	}
-	if float64(seatRequests) > 1.2*float64(limit) {
-		t.Errorf("%d requests to refresh the seats, more than 1.2 × the physical limit of %d", seatRequests, limit)
-	}
-}
-
-// Granting 200 seats in one apply of the authoritative set looks users up
-// through one run-scoped listing, not one request per user.
-func TestAccLicenseSeats_apply200LooksUsersUpByListing(t *testing.T) {
-	acctest.PreCheck(t)
-	prefix := acctest.RandomName("g")
-	newcomers := acctest.BulkUsers(t, prefix, 200)
-	proxy, ws, everyone := importedSeatsSet(t)
-	ws.Write(seatsSetConfig("", union(everyone, newcomers...)))
-	proxy.ResetCounts()
-	ws.MustApply()
-	perUser, total := proxy.PerUser.Load(), proxy.Requests.Load()
-	t.Logf("apply granting %d seats: %d Keycloak requests, %d per-user (lookups by username and role-mapping writes): %v", len(newcomers), total, perUser, proxy.Paths())
-	// 200 role-mapping writes are per-user by nature; the lookups must not be.
-	if lookups := perUser - int64(len(newcomers)); lookups > 2*16 {
-		t.Errorf("%d per-user lookups for %d new seats; want them served by one listing (at most %d)", lookups, len(newcomers), 2*16)
-	}
-	for _, u := range newcomers[:3] {
-		if !acctest.DirectRoles(t, acctest.UserID(t, u))["licensed_user"] {
-			t.Fatalf("%s not granted", u)
-		}
-	}
-	// Revoke them again (so other tests see the realm as before): the plan's
-	// orphan check needs each revoked user's groups, and those must come from
-	// one listing per group, not one request per user.
-	ws.Write(seatsSetConfig("", everyone))
-	proxy.ResetCounts()
-	ws.MustApply()
-	perUser, total = proxy.PerUser.Load(), proxy.Requests.Load()
-	t.Logf("apply revoking %d seats: %d Keycloak requests, %d per-user: %v", len(newcomers), total, perUser, proxy.Paths())
-	if lookups := perUser - int64(len(newcomers)); lookups > 4*16 {
-		t.Errorf("%d per-user requests besides the %d role-mapping deletes; want user and group lookups served by listings (at most %d)", lookups, len(newcomers), 4*16)
-	}
-	for _, u := range newcomers[:3] {
-		if acctest.DirectRoles(t, acctest.UserID(t, u))["licensed_user"] {
-			t.Fatalf("%s not revoked", u)
-		}
-	}
-}
-
 // importedSeatsSet imports dashenterprise_license_seats over the realm's direct
 // seat holders in a workspace whose Keycloak requests go through a counting proxy.
 func importedSeatsSet(t *testing.T) (*acctest.FaultProxy, *acctest.Workspace, []string) {

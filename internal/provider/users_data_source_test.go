@@ -1,8 +1,11 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -122,64 +125,120 @@ func TestAccUsersDataSource_unknownGroup(t *testing.T) {
 	})
 }
 
-func TestAccAppsAndLicenseDataSources(t *testing.T) {
+// Activity comes from Keycloak's stored LOGIN events and live sessions; the
+// expected values are read from Keycloak's own admin API, not computed by the
+// provider's code.
+func TestAccUsersDataSource_activity(t *testing.T) {
 	acctest.PreCheck(t)
-	owner, ownerID := acctest.LoggedInUser(t, "adsowner", acctest.UserOptions{Roles: []string{"licensed_user"}})
-	co, _ := acctest.LoggedInUser(t, "adsco", acctest.UserOptions{Roles: []string{"licensed_user"}})
-	app := acctest.RandomName("adsapp")
-	acctest.CreateApp(t, owner, app, "REDIS")
-	acctest.LoggedInUser(t, "adsds", acctest.UserOptions{Groups: []string{"/Data Science"}})
-	acctest.EmulatorAddCoOwners(t, app, []string{co}, []string{"Data Science"})
-	config := fmt.Sprintf(`
+	tag := acctest.RandomName("act")
+	active, activeID := tag+"-a-active", ""
+	never := tag + "-b-never"
+	activeID = acctest.CreateNamedUser(t, active, acctest.UserOptions{Password: "pw-" + active})
+	acctest.CreateNamedUser(t, never, acctest.UserOptions{})
+	acctest.LogIn(t, active) // a password grant: a LOGIN event and a session
+	time.Sleep(3 * time.Second)
+	lastLogin, lastAccess := acctest.LoginActivity(t, activeID)
+	if lastLogin.IsZero() || lastAccess.IsZero() {
+		t.Fatalf("Keycloak recorded no LOGIN event (%v) or session (%v) for %s: is the realm storing events?", lastLogin, lastAccess, active)
+	}
+	wantSource, wantLast := "event", lastLogin
+	if lastAccess.After(lastLogin) {
+		wantSource, wantLast = "session", lastAccess
+	}
+	horizon := acctest.OldestLoginEvent(t)
+
+	w := acctest.NewWorkspace(t)
+	w.Write(fmt.Sprintf(`
 provider "dashenterprise" {}
 
-data "dashenterprise_apps" "owned" {
-  owner = %q
+data "dashenterprise_users" "all" {
+  search = %[1]q
 }
 
-data "dashenterprise_apps" "coowned" {
-  coowner = %q
+# Both users have been inactive for 2 s: the active one by their last login,
+# the other because the stored events reach back further and the account is older.
+data "dashenterprise_users" "idle_2s" {
+  search       = %[1]q
+  inactive_for = "2s"
 }
 
-data "dashenterprise_apps" "orphaned" {
-  owner         = %q
-  orphaned_only = true
+# The realm's events reach back minutes, not 90 days: no data is not idleness.
+data "dashenterprise_users" "idle_90d" {
+  search       = %[1]q
+  inactive_for = "90d"
 }
 
-data "dashenterprise_license" "this" {}
+output "all"     { value = data.dashenterprise_users.all.users }
+output "horizon" { value = data.dashenterprise_users.all.activity_horizon }
+output "idle_2s" { value = data.dashenterprise_users.idle_2s.users[*].username }
+output "idle_90d" { value = data.dashenterprise_users.idle_90d.users[*].username }
+`, tag))
+	res := w.MustApply()
+	out := res.Outputs
 
-data "dashenterprise_license" "override" {
-  purchased_seats = 3
+	var all []activityUser
+	if err := json.Unmarshal(out["all"], &all); err != nil || len(all) != 2 {
+		t.Fatalf("users: %v %s", err, out["all"])
+	}
+	a, b := all[0], all[1]
+	if a.LastLogin == nil || *a.LastLogin != rfc(lastLogin) || *a.LastActivity != rfc(wantLast) || *a.ActivitySource != wantSource {
+		t.Errorf("%s: last_login %v, last_activity %v, source %v; Keycloak says login %s, last %s (%s)",
+			active, deref(a.LastLogin), deref(a.LastActivity), deref(a.ActivitySource), rfc(lastLogin), rfc(wantLast), wantSource)
+	}
+	if b.LastLogin != nil || b.LastActivity != nil || b.ActivitySource == nil || *b.ActivitySource != "none" {
+		t.Errorf("%s never logged in: last_login %v, last_activity %v, source %v", never, deref(b.LastLogin), deref(b.LastActivity), deref(b.ActivitySource))
+	}
+	var gotHorizon string
+	_ = json.Unmarshal(out["horizon"], &gotHorizon)
+	if gotHorizon != rfc(horizon) {
+		t.Errorf("activity_horizon %q, Keycloak's oldest stored LOGIN event %s", gotHorizon, rfc(horizon))
+	}
+	var idle2, idle90 []string
+	_ = json.Unmarshal(out["idle_2s"], &idle2)
+	_ = json.Unmarshal(out["idle_90d"], &idle90)
+	if !slices.Equal(idle2, []string{active, never}) {
+		t.Errorf("inactive_for = 2s: %v, want both users", idle2)
+	}
+	if len(idle90) != 0 {
+		t.Errorf("inactive_for = 90d with events reaching back minutes: %v, want nobody", idle90)
+	}
+	if len(res.Find("warning", "Activity history shorter than inactive_for", "inactive_for is 90d", rfc(horizon))) != 1 {
+		t.Errorf("want one warning that the history (%s) is shorter than 90d, got %v", rfc(horizon), res.Warnings())
+	}
+
+	// A realm that stores no LOGIN events: a warning that says how to enable them.
+	acctest.StoreLoginEvents(t, false)
+	res = w.Plan()
+	if len(res.Find("warning", "The realm stores no LOGIN events", "User events settings", "keycloak_realm_events")) != 1 {
+		t.Errorf("want the warning on how to enable LOGIN events, got %v", res.Warnings())
+	}
+
+	// A malformed window is an error on the attribute.
+	w.Write(fmt.Sprintf(`
+provider "dashenterprise" {}
+
+data "dashenterprise_users" "bad" {
+  search       = %q
+  inactive_for = "ninety days"
 }
-`, owner, co, owner)
-	appCheck := knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"name": knownvalue.StringExact(app), "owner": knownvalue.StringExact(owner), "orphaned": knownvalue.Bool(false),
-		"coowner_users":  knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{"username": knownvalue.StringExact(co), "active": knownvalue.Bool(true)})}),
-		"coowner_groups": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("/Data Science")}),
-		"services":       knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact(app + "-redis"), "type": knownvalue.StringExact("REDIS")})}),
-		"has_workspace":  knownvalue.Bool(true),
-	})})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: protoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.dashenterprise_apps.owned", tfjsonpath.New("apps"), appCheck),
-					statecheck.ExpectKnownValue("data.dashenterprise_apps.coowned", tfjsonpath.New("apps"), appCheck),
-					statecheck.ExpectKnownValue("data.dashenterprise_apps.orphaned", tfjsonpath.New("apps"), knownvalue.ListExact([]knownvalue.Check{})),
-					statecheck.ExpectKnownValue("data.dashenterprise_license.this", tfjsonpath.New("purchased_seats"), knownvalue.Int64Exact(100000)),
-					statecheck.ExpectKnownValue("data.dashenterprise_license.this", tfjsonpath.New("expires_at"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue("data.dashenterprise_license.override", tfjsonpath.New("purchased_seats"), knownvalue.Int64Exact(3)),
-				},
-			},
-			{
-				PreConfig: func() { acctest.RevokeRole(t, ownerID, "licensed_user") },
-				Config:    config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.dashenterprise_apps.orphaned", tfjsonpath.New("apps"), knownvalue.ListSizeExact(1)),
-				},
-			},
-		},
-	})
+`, tag))
+	if res := w.Plan(); len(res.Find("error", "Invalid inactive_for", `"90d"`)) != 1 {
+		t.Errorf("want an error for the malformed window, got %v", res.Errors())
+	}
+}
+
+func rfc(tm time.Time) string { return tm.UTC().Format(time.RFC3339) }
+
+func deref(s *string) string {
+	if s == nil {
+		return "<null>"
+	}
+	return *s
+}
+
+type activityUser struct {
+	Username       string  `json:"username"`
+	LastLogin      *string `json:"last_login"`
+	LastActivity   *string `json:"last_activity"`
+	ActivitySource *string `json:"activity_source"`
 }

@@ -322,32 +322,6 @@ func offboardingWithSeatResources(t *testing.T, mode string) {
 	})
 }
 
-// Revoking, in the same plan, the seat of the user who receives apps: the plan
-// names the apps (warn mode) or fails (strict mode).
-func TestAccSeatRevocation_ofAnHeirInTheSamePlan(t *testing.T) {
-	acctest.PreCheck(t)
-	dave, _, erin, app := leaverAndHeir(t, "heir")
-	const addr = "dashenterprise_license_seats.all"
-	everyone := acctest.DirectSeatHolders(t)
-	for _, mode := range []string{"warn", "error"} {
-		ws := acctest.NewWorkspace(t)
-		forget(t, ws, addr)
-		ws.Write(seatsSetConfig(mode, everyone))
-		if out, err := ws.Run("import", "-input=false", "-lock=false", addr, "licensed_user"); err != nil {
-			t.Fatalf("import: %v\n%s", err, out)
-		}
-		ws.Write(seatSetAfterOffboarding(mode, without(everyone, erin)) + offboardingResource(dave, erin, "none"))
-		res := ws.Plan()
-		severity := map[string]string{"warn": "warning", "error": "error"}[mode]
-		if len(res.Find(severity, "Revoking the seat of "+erin+", who receives "+app)) != 1 {
-			t.Errorf("%s mode: want a %s naming %s and %s, got %v", mode, severity, erin, app, res.Diagnostics)
-		}
-	}
-	if owner := acctest.AppOwner(t, app); owner != dave {
-		t.Errorf("a plan moved %s to %s", app, owner)
-	}
-}
-
 // An in-place update that fails part-way (user_action none → disable, the
 // disable answered 500) is finished by the next plan and apply: the state
 // Terraform keeps after a failed update (new settings, completed_steps short of
