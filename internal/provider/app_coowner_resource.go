@@ -128,7 +128,7 @@ func (r *appCoOwnerResource) ImportState(ctx context.Context, req resource.Impor
 }
 
 func (r *appCoOwnerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.clients == nil || r.clients.unknownConfig || r.clients.Platform == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+	if r.clients == nil || r.clients.run.ConfigUnknown || r.clients.Platform == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
 	var plan appCoOwnerModel

@@ -299,7 +299,7 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 }
 
 func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.clients == nil || r.clients.unknownConfig || r.clients.Platform == nil || req.Plan.Raw.IsNull() {
+	if r.clients == nil || r.clients.run.ConfigUnknown || r.clients.Platform == nil || req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan appCoOwnersModel

@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -18,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 )
 
 var (
@@ -147,7 +145,7 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	if !req.State.Raw.IsNull() {
-		if r.clients.unknownConfig || r.clients.Platform == nil {
+		if r.clients.run.ConfigUnknown || r.clients.Platform == nil {
 			return
 		}
 		var state appTransferModel
@@ -159,11 +157,11 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// says so and records the list as null: Terraform then stops the apply
 	// before anything moves, because the apply-time plan would list apps this
 	// plan never showed (and Create refuses a list that is not known).
-	if plan.FromUsername.IsUnknown() || r.clients.unknownConfig {
+	if plan.FromUsername.IsUnknown() || r.clients.run.ConfigUnknown {
 		plan.TransferredApps = types.ListNull(types.StringType)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		why := "from_username is known only after apply"
-		if r.clients.unknownConfig {
+		if r.clients.run.ConfigUnknown {
 			why = "the provider configuration is known only after apply"
 		}
 		resp.Diagnostics.AddWarning(fmt.Sprintf("The apps that the transfer to %s would move are not known at plan time", valueOr(plan.ToUsername, "(known after apply)")),
@@ -174,58 +172,32 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if r.clients.Platform == nil {
 		return
 	}
-	from, to := plan.FromUsername.ValueString(), plan.ToUsername.ValueString()
+	r.planNew(ctx, plan, resp)
+}
+
+// planNew plans a new transfer: the apps that move and what the move needs
+// (see operations.PlanTransfer).
+func (r *appTransferResource) planNew(ctx context.Context, plan appTransferModel, resp *resource.ModifyPlanResponse) {
+	from := plan.FromUsername.ValueString()
 	snap, err := r.clients.snapshot(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot list the apps %s owns", from), err.Error()+"\n\nThe plan cannot show which apps the transfer would move, so it stops here.")
 		return
 	}
-	tr := snap.PlanTransfer(from, to)
-	r.clients.planned.move(from, tr.Apps)
-	tr.FromHasSeat = tr.FromHasSeat || r.clients.planned.granted(from)
-	plan.TransferredApps = stringList(ctx, tr.Apps, &resp.Diagnostics)
-	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
-	plan.FromHoldsSeat = types.BoolValue(tr.FromHasSeat)
+	fromParty, toParty := r.clients.party(ctx, from, "from_username"), operations.Party{Attribute: "to_username"}
 	if !plan.ToUsername.IsUnknown() {
-		r.clients.planned.receive(to, tr.Apps)
-		plan.ID = types.StringValue(TransferID(from, to))
-		tr.ToHasSeat = tr.ToHasSeat || r.clients.planned.granted(to)
-		plan.ToHoldsSeat = types.BoolValue(tr.ToHasSeat)
+		toParty = r.clients.party(ctx, plan.ToUsername.ValueString(), "to_username")
+	}
+	d := operations.PlanTransfer(&r.clients.run, snap, fromParty, toParty, r.clients.Keycloak.Realm())
+	plan.TransferredApps = stringList(ctx, d.Apps, &resp.Diagnostics)
+	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
+	plan.FromHoldsSeat = types.BoolValue(d.FromHasSeat)
+	if toParty.Username != "" {
+		plan.ID = types.StringValue(TransferID(from, toParty.Username))
+		plan.ToHoldsSeat = types.BoolValue(d.ToHasSeat)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-
-	checks := []struct {
-		name, attr string
-		seat       bool
-	}{{from, "from_username", tr.FromHasSeat}}
-	if !plan.ToUsername.IsUnknown() {
-		checks = append(checks, struct {
-			name, attr string
-			seat       bool
-		}{to, "to_username", tr.ToHasSeat})
-	}
-	for _, u := range checks {
-		if _, err := r.clients.Keycloak.UserByUsername(ctx, u.name); keycloak.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeWarning(path.Root(u.attr), fmt.Sprintf("User %q does not exist yet", u.name),
-				fmt.Sprintf("Realm %q has no user %q. The apply will fail before moving anything unless the user is created first.", r.clients.Keycloak.Realm(), u.name))
-			continue
-		}
-		if !u.seat {
-			resp.Diagnostics.AddAttributeWarning(path.Root(u.attr), fmt.Sprintf("%s holds no license seat", u.name),
-				fmt.Sprintf("Both users of a transfer need a seat. Unless a dashenterprise_license_seat for %s is applied first (reference it or use depends_on), the apply will fail before moving anything.", u.name))
-		}
-	}
-	if plan.ToUsername.IsUnknown() {
-		to = "the new owner"
-	}
-	if len(tr.Apps) == 0 {
-		resp.Diagnostics.AddWarning(fmt.Sprintf("%s owns no apps: nothing to transfer", from),
-			fmt.Sprintf("The transfer from %s to %s will move no app. Apps %s deploys later show up in pending_apps and are transferred by a later apply.", from, to, from))
-	}
-	if len(tr.ToAlreadyOwns) > 0 && !plan.ToUsername.IsUnknown() {
-		resp.Diagnostics.AddWarning(fmt.Sprintf("%s already owns apps: this transfer cannot be exactly reversed", to),
-			fmt.Sprintf("%s already owns %s. A transfer moves all apps of a user, so transferring back from %s would also move these.", to, strings.Join(tr.ToAlreadyOwns, ", "), to))
-	}
+	addFindings(&resp.Diagnostics, d.Findings...)
 }
 
 // planPending replaces a transfer whose former owner owns apps again, if that can succeed.
@@ -251,10 +223,11 @@ func (r *appTransferResource) planPending(ctx context.Context, state appTransfer
 	plan.TransferredApps = stringList(ctx, pending, &resp.Diagnostics)
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
 	plan.TransferredAt = types.StringUnknown()
-	r.clients.planned.move(from, pending)
-	r.clients.planned.receive(state.ToUsername.ValueString(), pending)
-	_, toSeat := snap.Seats[state.ToUsername.ValueString()]
-	plan.FromHoldsSeat, plan.ToHoldsSeat = types.BoolValue(true), types.BoolValue(toSeat || r.clients.planned.granted(state.ToUsername.ValueString()))
+	to := state.ToUsername.ValueString()
+	if r.clients.run.Intents.Move(from, to, pending) {
+		addFindings(&resp.Diagnostics, operations.HeirRevoked(to, pending, r.clients.run.Strict))
+	}
+	plan.FromHoldsSeat, plan.ToHoldsSeat = types.BoolValue(true), types.BoolValue(snap.HasSeat(to) || r.clients.run.Intents.Granted(to))
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("pending_apps"))
 }
@@ -274,7 +247,7 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 	kc := r.clients.Keycloak
 	// The seat checks and the transfer happen under both users' locks, so no
 	// revocation of either in this apply lands in between.
-	defer r.clients.locks.lock(from, to)()
+	defer r.clients.run.Locks.Lock(from, to)()
 	for _, u := range []struct{ name, attr string }{{from, "from_username"}, {to, "to_username"}} {
 		if _, err := kc.UserByUsername(ctx, u.name); err != nil {
 			addUserLookupError(&resp.Diagnostics, kc, u.name, err)
@@ -282,48 +255,12 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 			return
 		}
 	}
-	holders, err := kc.RoleHolders(ctx, SeatRole)
-	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot check seats before the transfer from %s to %s", from, to), err.Error())
-		return
-	}
-	for _, u := range []string{from, to} {
-		if !holders.EffectiveByUsername(u) {
-			resp.Diagnostics.AddError(fmt.Sprintf("Cannot transfer the apps of %s to %s: %s holds no license seat", from, to, u),
-				fmt.Sprintf("Both users of a transfer need a seat and %s has none. Nothing was transferred. Grant the seat with dashenterprise_license_seat, applied before this transfer (reference it or use depends_on).", u))
-			return
-		}
-	}
-	owned, err := r.clients.Platform.OwnedApps(ctx, from)
-	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot list the apps of %s", from), err.Error())
-		return
-	}
-	now := make([]string, 0, len(owned))
-	for _, a := range owned {
-		now = append(now, a.Name)
-	}
-	sort.Strings(now)
-	planned := listStrings(ctx, plan.TransferredApps)
-	if !slices.Equal(now, nonNil(planned)) {
-		resp.Diagnostics.AddError(fmt.Sprintf("The apps of %s changed since the plan", from),
-			fmt.Sprintf("The plan moves [%s] but %s now owns [%s]. Nothing was transferred. Run terraform plan again to review the new list.",
-				strings.Join(planned, ", "), from, strings.Join(now, ", ")))
-		return
-	}
-	res, err := r.clients.Platform.TransferApps(ctx, from, to, now)
-	if err != nil {
-		summary := fmt.Sprintf("Cannot transfer the apps of %s to %s", from, to)
-		switch platform.CodeOf(err) {
-		case platform.CodeNotLicensed:
-			resp.Diagnostics.AddError(summary, err.Error()+". Both users need a license seat; nothing was transferred.")
-		default:
-			resp.Diagnostics.AddError(summary, err.Error())
-		}
+	moved, refused := operations.Transfer(ctx, r.clients.directory(), r.clients.apps(), from, to, listStrings(ctx, plan.TransferredApps))
+	if !addFinding(&resp.Diagnostics, refused) {
 		return
 	}
 	plan.ID = types.StringValue(TransferID(from, to))
-	plan.TransferredApps = stringList(ctx, res.MovedApps, &resp.Diagnostics)
+	plan.TransferredApps = stringList(ctx, moved, &resp.Diagnostics)
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
 	plan.TransferredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	// Both users held seats: the transfer checked it before moving anything.

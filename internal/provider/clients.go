@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
@@ -21,12 +22,10 @@ type Clients struct {
 	Keycloak *keycloak.Client
 	// Platform is the platform API client, nil when no platform credentials are set.
 	Platform *platform.Client
-	// unknownConfig is set when the provider block depends on values known only at apply.
-	unknownConfig bool
-	// locks serialises checks and writes about the same user (see userLocks).
-	locks userLocks
-	// planned is what this plan has shown so far (see planRegistry).
-	planned planRegistry
+	// run is what the resources share for the length of a plan or an apply:
+	// the policy, whether the configuration is known, the per-user locks and
+	// what each plan step declared (see operations.Run).
+	run operations.Run
 	// stateApps is the run's apps by user for state attributes (see appsByUser).
 	stateApps struct {
 		once           sync.Once
@@ -62,7 +61,7 @@ func (c *Clients) ready(diags *diag.Diagnostics) bool {
 		diags.AddError("Provider not configured", "The dashenterprise provider was not configured. This is a bug in the provider or in Terraform; please report it.")
 		return false
 	}
-	if c.unknownConfig {
+	if c.run.ConfigUnknown {
 		diags.AddError("Provider configuration not known yet",
 			"The dashenterprise provider block uses values that are only known after apply. Apply the resources it depends on first (terraform apply -target=...), then run again.")
 		return false
@@ -73,7 +72,7 @@ func (c *Clients) ready(diags *diag.Diagnostics) bool {
 // refreshDeferred reports whether a refresh must keep the prior state because
 // the provider configuration is known only after apply (OpenTofu refreshes
 // then; Terraform does not): the plan's own checks say that nothing was checked.
-func (c *Clients) refreshDeferred() bool { return c != nil && c.unknownConfig }
+func (c *Clients) refreshDeferred() bool { return c != nil && c.run.ConfigUnknown }
 
 // configurePlatform creates the platform API client when credentials are set.
 func (c *Clients) configurePlatform() error {

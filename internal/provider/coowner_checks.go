@@ -38,7 +38,7 @@ func (c *Clients) planCoOwnerUser(ctx context.Context, app *platform.App, userna
 	}
 	snap, err := c.snapshot(ctx)
 	if err == nil {
-		if _, ok := snap.Seats[username]; !ok && !c.planned.granted(username) {
+		if _, ok := snap.Seats[username]; !ok && !c.run.Intents.Granted(username) {
 			diags.AddAttributeWarning(attr, fmt.Sprintf("%s holds no license seat", username),
 				fmt.Sprintf("Co-owners need a seat. The apply will fail unless %s gets one first: add a dashenterprise_license_seat for %s and reference it (or use depends_on) so it is granted before this co-owner is added.", username, username))
 		}

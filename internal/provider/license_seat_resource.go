@@ -14,8 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/governance"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 )
 
 // SeatRole is the client role that is a Dash Enterprise license seat.
@@ -183,7 +183,7 @@ func (r *licenseSeatResource) Delete(ctx context.Context, req resource.DeleteReq
 	username := state.Username.ValueString()
 	// The orphan check and the revocation happen under the user's lock, so no
 	// transfer to them in this apply lands in between.
-	defer r.clients.locks.lock(username)()
+	defer r.clients.run.Locks.Lock(username)()
 	user, err := kc.UserByUsername(ctx, username)
 	if keycloak.IsNotFound(err) {
 		return // The user is gone, and with them the seat.
@@ -204,11 +204,11 @@ func (r *licenseSeatResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if r.clients == nil {
 		return
 	}
-	if r.clients.unknownConfig {
+	if r.clients.run.ConfigUnknown {
 		if req.Plan.Raw.IsNull() {
 			var state licenseSeatModel
 			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-			warnUncheckedRevocations([]string{state.Username.ValueString()}, &resp.Diagnostics)
+			addFindings(&resp.Diagnostics, operations.RevocationsNotChecked([]string{state.Username.ValueString()})...)
 		}
 		return
 	}
@@ -223,7 +223,7 @@ func (r *licenseSeatResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if plan.Username.IsUnknown() || plan.Username.IsNull() {
 			return
 		}
-		r.clients.planned.grant(plan.Username.ValueString())
+		r.clients.run.Intents.Grant(plan.Username.ValueString())
 		r.planGrant(ctx, plan.Username.ValueString(), &resp.Diagnostics)
 	default:
 		var plan, state licenseSeatModel
@@ -231,7 +231,7 @@ func (r *licenseSeatResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !plan.Username.IsUnknown() && plan.Username.ValueString() != state.Username.ValueString() {
 			r.clients.planRevocations(ctx, []string{state.Username.ValueString()}, &resp.Diagnostics)
-			r.clients.planned.grant(plan.Username.ValueString())
+			r.clients.run.Intents.Grant(plan.Username.ValueString())
 			r.planGrant(ctx, plan.Username.ValueString(), &resp.Diagnostics)
 		}
 	}
@@ -256,7 +256,7 @@ func (r *licenseSeatResource) planGrant(ctx context.Context, username string, di
 		return
 	}
 	if via := holders.Via[user.ID]; len(via) > 0 {
-		diags.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s already holds a seat through %s", username, governance.DescribeGrants(via)),
+		diags.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s already holds a seat through %s", username, operations.DescribeGrants(via)),
 			fmt.Sprintf("%s already holds licensed_user through %s. This resource adds a direct assignment, which Dash Enterprise recommends: the seat then no longer depends on group membership or composite roles.", username, strings.Join(via, ", ")))
 	}
 	r.planCapacity(ctx, username, holders, diags)

@@ -225,7 +225,7 @@ func TestAccSeatCapacity_warnsWhenExhausted(t *testing.T) {
 	// The emulator's license: purchased seats lowered to what is assigned now.
 	acctest.SetSeatsPurchased(t, 1)
 	res := ws.Plan()
-	if len(res.Find("warning", "License seats exhausted", "Your license has 1 seats", u)) != 1 {
+	if len(res.Find("warning", "License seats exceeded", "the license has 1", u)) != 1 {
 		t.Fatalf("want the capacity warning naming %s, got %v", u, res.Diagnostics)
 	}
 }

@@ -20,8 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/governance"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/stringset"
 )
 
@@ -266,7 +266,7 @@ func (r *licenseSeatsResource) converge(ctx context.Context, add, remove []strin
 	kc := r.clients.Keycloak
 	// The orphan checks and the revocations happen under the users' locks, so
 	// no transfer to them in this apply lands in between.
-	defer r.clients.locks.lock(remove...)()
+	defer r.clients.run.Locks.Lock(remove...)()
 	users := map[string]keycloak.User{}
 	for _, name := range append(append([]string{}, add...), remove...) {
 		u, err := kc.UserByUsername(ctx, name)
@@ -322,7 +322,7 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		desired, unknown = setElems(plan.Usernames.SetValue)
 	}
 	maybe := r.planDropped(ctx, added(desired, prior), unknown, st.OwnedApps, !req.Plan.Raw.IsNull(), resp)
-	if r.clients.unknownConfig {
+	if r.clients.run.ConfigUnknown {
 		return
 	}
 	live, _, holders, err := r.readSeats(ctx)
@@ -340,7 +340,7 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 				"Import the existing seats first (terraform import dashenterprise_license_seats.<name> licensed_user), or add %s to usernames.", name, name))
 	}
 	for _, name := range change.Add {
-		r.clients.planned.grant(name)
+		r.clients.run.Intents.Grant(name)
 		if _, err := r.clients.Keycloak.UserByUsername(ctx, name); keycloak.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("User %q does not exist yet", name),
 				fmt.Sprintf("Realm %q has no user %q. The apply will fail, before changing any seat, unless the user is created first.", r.clients.Keycloak.Realm(), name))
@@ -367,9 +367,9 @@ func (r *licenseSeatsResource) planDropped(ctx context.Context, dropped []string
 	}
 	switch {
 	case maybe:
-		r.clients.planUnknowableRevocations(dropped, unknown, &resp.Diagnostics)
-	case r.clients.unknownConfig:
-		warnUncheckedRevocations(dropped, &resp.Diagnostics)
+		addFindings(&resp.Diagnostics, operations.UnknowableRevocations(&r.clients.run, dropped, unknown))
+	case r.clients.run.ConfigUnknown:
+		addFindings(&resp.Diagnostics, operations.RevocationsNotChecked(dropped)...)
 	}
 	return maybe
 }
@@ -385,16 +385,18 @@ func (r *licenseSeatsResource) planCapacity(ctx context.Context, desired []strin
 		return
 	}
 	planned := map[string]bool{}
+	var newcomers []string
 	for _, n := range desired {
 		planned[n] = true
+		if !holders.EffectiveByUsername(n) {
+			newcomers = append(newcomers, n)
+		}
 	}
 	for username := range holders.Indirect() {
 		planned[username] = true
 	}
-	if len(planned) > lic.SeatsPurchased && lic.SeatsPurchased > 0 {
-		c := governance.Capacity{Purchased: lic.SeatsPurchased, Assigned: holders.EffectiveCount()}
-		diags.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("License seats exceeded: %d planned, %d purchased", len(planned), lic.SeatsPurchased),
-			fmt.Sprintf("After this apply %d users would hold a seat (%d directly as listed, the rest through groups or composite roles), but the license has %d. %d are assigned now. Remove seats or buy more from Plotly.",
-				len(planned), len(desired), c.Purchased, c.Assigned))
+	c := operations.Capacity{Purchased: lic.SeatsPurchased, Assigned: holders.EffectiveCount()}
+	if f, ok := c.Exceeded(len(planned), newcomers); ok {
+		addFindings(diags, f.At("usernames"))
 	}
 }

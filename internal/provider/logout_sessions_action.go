@@ -60,7 +60,7 @@ func (a *logoutSessionsAction) Configure(_ context.Context, req action.Configure
 
 // ModifyPlan names, at plan time, the users the action will log out.
 func (a *logoutSessionsAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
-	if a.clients == nil || a.clients.unknownConfig || req.Config.Raw.IsNull() || !req.Config.Raw.IsFullyKnown() {
+	if a.clients == nil || a.clients.run.ConfigUnknown || req.Config.Raw.IsNull() || !req.Config.Raw.IsFullyKnown() {
 		return
 	}
 	users, diags := a.targets(ctx, req.Config.Get)

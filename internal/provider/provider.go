@@ -104,7 +104,8 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if unknown {
 		// Values come from resources not yet created: resources skip their
 		// plan checks and report this if they need the server.
-		c := &Clients{unknownConfig: true}
+		c := &Clients{}
+		c.run.ConfigUnknown = true
 		resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = c, c, c, c
 		return
 	}
@@ -133,6 +134,7 @@ func newClients(s settings) (*Clients, error) {
 		HTTP: httpKC,
 	})
 	c := &Clients{settings: s, Keycloak: kc}
+	c.run.Strict = s.OrphanProtection == OrphanProtectionError
 	if err := c.configurePlatform(); err != nil {
 		return nil, err
 	}

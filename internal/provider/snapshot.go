@@ -3,15 +3,15 @@ package provider
 import (
 	"context"
 
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/governance"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 )
 
 // snapshot assembles what the governance rules need from the run-scoped seat
 // and app listings, plus the direct groups of the given users.
-func (c *Clients) snapshot(ctx context.Context, usersNeedingGroups ...string) (governance.Snapshot, error) {
-	s := governance.Snapshot{Seats: map[string]governance.Seat{}, UserGroups: map[string][]string{},
+func (c *Clients) snapshot(ctx context.Context, usersNeedingGroups ...string) (operations.Snapshot, error) {
+	s := operations.Snapshot{Seats: map[string]operations.Seat{}, UserGroups: map[string][]string{},
 		GroupChildren: map[string][]string{}, GroupMembers: map[string][]string{}}
 	holders, err := c.Keycloak.RoleHolders(ctx, SeatRole)
 	if err != nil {
@@ -20,7 +20,7 @@ func (c *Clients) snapshot(ctx context.Context, usersNeedingGroups ...string) (g
 	for id, u := range holders.Users {
 		if holders.Effective(id) {
 			_, direct := holders.Direct[id]
-			s.Seats[u.Username] = governance.Seat{Direct: direct, Via: holders.Via[id]}
+			s.Seats[u.Username] = operations.Seat{Direct: direct, Via: holders.Via[id]}
 		}
 	}
 	if c.Platform != nil {
@@ -48,7 +48,7 @@ func (c *Clients) snapshot(ctx context.Context, usersNeedingGroups ...string) (g
 }
 
 // addGroup loads a group's descendants and direct members into the snapshot.
-func (c *Clients) addGroup(ctx context.Context, s *governance.Snapshot, g *keycloak.Group) error {
+func (c *Clients) addGroup(ctx context.Context, s *operations.Snapshot, g *keycloak.Group) error {
 	for _, sub := range keycloak.Flatten([]*keycloak.Group{g}) {
 		for _, ch := range sub.Children {
 			s.GroupChildren[sub.Path] = append(s.GroupChildren[sub.Path], ch.Path)
@@ -64,10 +64,10 @@ func (c *Clients) addGroup(ctx context.Context, s *governance.Snapshot, g *keycl
 	return nil
 }
 
-func governanceApps(apps []platform.App) []governance.App {
-	out := make([]governance.App, 0, len(apps))
+func governanceApps(apps []platform.App) []operations.App {
+	out := make([]operations.App, 0, len(apps))
 	for _, a := range apps {
-		ga := governance.App{Name: a.Name, Owner: a.Owner, CoOwnerUsers: a.CoOwnerUsernames()}
+		ga := operations.App{Name: a.Name, Owner: a.Owner, CoOwnerUsers: a.CoOwnerUsernames()}
 		ga.CoOwnerGroups = append(ga.CoOwnerGroups, a.CoOwnerGroupPaths()...)
 		out = append(out, ga)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -20,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 )
 
 var (
@@ -186,12 +186,12 @@ func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.M
 			return // done: the state says what the offboarding did
 		}
 	}
-	if plan.Username.IsUnknown() || plan.TransferAppsTo.IsUnknown() || r.clients.unknownConfig || r.clients.Platform == nil {
+	if plan.Username.IsUnknown() || plan.TransferAppsTo.IsUnknown() || r.clients.run.ConfigUnknown || r.clients.Platform == nil {
 		plan.AppsToTransfer = types.ListNull(types.StringType)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		why := "username or transfer_apps_to is known only after apply"
 		switch {
-		case r.clients.unknownConfig:
+		case r.clients.run.ConfigUnknown:
 			why = "the provider configuration is known only after apply"
 		case r.clients.Platform == nil:
 			why = "the platform API is not configured (url and platform credentials)"
@@ -200,20 +200,25 @@ func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.M
 			why+", so this plan cannot list the apps that would move. The apply will refuse to change anything. Apply what it depends on first, then plan again.")
 		return
 	}
+	r.planSteps(ctx, plan, resp)
+}
+
+// planSteps plans the offboarding on the run's snapshot (see operations.PlanOffboarding).
+func (r *userOffboardingResource) planSteps(ctx context.Context, plan userOffboardingModel, resp *resource.ModifyPlanResponse) {
 	username := plan.Username.ValueString()
-	p, err := r.look(ctx, username)
+	snap, err := r.clients.snapshot(ctx, username)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot plan the offboarding of %s", username), err.Error())
 		return
 	}
-	if !p.exists && plan.UserAction.ValueString() != "delete" {
-		resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("User %q does not exist", username),
-			fmt.Sprintf("Realm %q has no user %q. The apply will fail before changing anything unless the user exists by then.", r.clients.Keycloak.Realm(), username))
+	o := operations.Offboarding{User: r.clients.party(ctx, username, "username"), Heir: operations.Party{Attribute: "transfer_apps_to"},
+		RevokeSeat: plan.RevokeSeat.ValueBool(), Delete: plan.UserAction.ValueString() == "delete"}
+	if !plan.TransferAppsTo.IsNull() {
+		o.Heir = r.clients.party(ctx, plan.TransferAppsTo.ValueString(), "transfer_apps_to")
 	}
-	// Apps that a transfer planned earlier in this plan moves away are not this resource's to move.
-	apps := slices.DeleteFunc(slices.Clone(p.apps), func(a string) bool { return slices.Contains(r.clients.planned.moved(username), a) })
+	d := operations.PlanOffboarding(&r.clients.run, snap, o, r.clients.Keycloak.Realm())
 	plan.ID = types.StringValue(username)
-	plan.AppsToTransfer = stringList(ctx, nonNil(apps), &resp.Diagnostics)
+	plan.AppsToTransfer = stringList(ctx, d.Apps, &resp.Diagnostics)
 	// What the user loses and keeps besides: consequences, not actions. They are
 	// named in warnings and recorded by the apply, never planned as values: a
 	// value in the plan must come out the same in Terraform's apply-time re-plan,
@@ -221,41 +226,10 @@ func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.M
 	// with Terraform's internal "inconsistent final plan" error.
 	plan.CoOwnedAppsLost = types.ListUnknown(types.StringType)
 	plan.SeatKeptVia = types.ListUnknown(types.StringType)
-	plan.RevokesDirectSeat = types.BoolValue(plan.RevokeSeat.ValueBool() && p.direct)
+	plan.RevokesDirectSeat = types.BoolValue(d.RevokesDirect)
 	plan.CompletedSteps = types.ListUnknown(types.StringType)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-
-	if len(apps) > 0 {
-		to := plan.TransferAppsTo
-		if to.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("transfer_apps_to"), fmt.Sprintf("%s owns apps: set transfer_apps_to", username),
-				fmt.Sprintf("%s owns %s. Offboarding revokes the seat, which would orphan them: name the user who receives them in transfer_apps_to.", username, strings.Join(apps, ", ")))
-			return
-		}
-		r.clients.planned.move(username, apps)
-		r.clients.planned.receive(to.ValueString(), apps)
-		if !p.hasSeat && !r.clients.planned.granted(username) {
-			resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s holds no license seat, but owns apps", username),
-				fmt.Sprintf("A transfer needs both users to hold seats, and %s holds none. The apply will refuse before changing anything, unless a dashenterprise_license_seat for %s is applied first (depends_on). "+
-					"The offboarding does not grant a seat back by itself (see the offboarding guide).", username, username))
-		}
-		if heir := to.ValueString(); heir != username {
-			if hp, err := r.look(ctx, heir); err == nil && (!hp.exists || !hp.hasSeat) && !r.clients.planned.granted(heir) {
-				resp.Diagnostics.AddAttributeWarning(path.Root("transfer_apps_to"), fmt.Sprintf("%s holds no license seat", heir),
-					fmt.Sprintf("The apps of %s can only move to a user with a seat. Unless a dashenterprise_license_seat for %s is applied first (reference it or use depends_on), the apply will fail before changing anything.", username, heir))
-			}
-		}
-	}
-	if plan.RevokeSeat.ValueBool() && len(p.keptVia) == 0 && len(p.coowned) > 0 {
-		resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s loses co-ownership of %s", username, strings.Join(p.coowned, ", ")),
-			fmt.Sprintf("Without a seat %s can no longer manage %s (co-owned directly or through a group). The apply records the list in coowned_apps_lost.",
-				username, strings.Join(p.coowned, ", ")))
-	}
-	if len(p.keptVia) > 0 {
-		resp.Diagnostics.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s keeps a license seat after the offboarding", username),
-			fmt.Sprintf("%s holds the seat through %s, which this resource does not change. Remove %s from the group or role to free the seat.",
-				username, strings.Join(p.keptVia, ", "), username))
-	}
+	addFindings(&resp.Diagnostics, d.Findings...)
 }
 
 // sameSettings reports whether the arguments are those already applied.
@@ -305,9 +279,9 @@ func (r *userOffboardingResource) apply(ctx context.Context, plan *userOffboardi
 	}
 	heir := plan.TransferAppsTo.ValueString()
 	if plan.TransferAppsTo.IsNull() {
-		defer r.clients.locks.lock(username)()
+		defer r.clients.run.Locks.Lock(username)()
 	} else {
-		defer r.clients.locks.lock(username, heir)()
+		defer r.clients.run.Locks.Lock(username, heir)()
 	}
 	user, err := kc.UserByUsername(ctx, username)
 	if keycloak.IsNotFound(err) && plan.UserAction.ValueString() == "delete" && len(listStrings(ctx, plan.AppsToTransfer)) == 0 {
@@ -338,45 +312,20 @@ func (r *userOffboardingResource) apply(ctx context.Context, plan *userOffboardi
 	}
 	plan.CompletedSteps = stringList(ctx, done, diags)
 
-	// 1. The apps: exactly those planned, then the transfer.
-	owned, err := r.clients.Platform.OwnedApps(ctx, username)
-	if err != nil {
-		diags.AddError(fmt.Sprintf("Cannot list the apps of %s", username), err.Error()+"\n\nNothing was changed.")
+	// 1. The apps: exactly those planned, moved by the transfer's own apply step.
+	planned := listStrings(ctx, plan.AppsToTransfer)
+	if len(planned) > 0 && plan.TransferAppsTo.IsNull() {
+		addFindings(diags, operations.OffboardNeedsHeir(username, planned, "Nothing was changed."))
 		return
 	}
-	now := make([]string, 0, len(owned))
-	for _, a := range owned {
-		now = append(now, a.Name)
+	var refused *operations.Finding
+	if plan.TransferAppsTo.IsNull() || len(planned) == 0 {
+		_, refused = operations.AppsAsPlanned(ctx, r.clients.apps(), username, planned)
+	} else {
+		_, refused = operations.Transfer(ctx, r.clients.directory(), r.clients.apps(), username, heir, planned)
 	}
-	sort.Strings(now)
-	planned := nonNil(listStrings(ctx, plan.AppsToTransfer))
-	if !slices.Equal(now, planned) {
-		diags.AddError(fmt.Sprintf("The apps of %s changed since the plan", username),
-			fmt.Sprintf("The plan moves [%s] but %s now owns [%s]. Nothing was changed. Run terraform plan again to review the new list.",
-				strings.Join(planned, ", "), username, strings.Join(now, ", ")))
+	if !addFinding(diags, refused) {
 		return
-	}
-	if len(now) > 0 {
-		if plan.TransferAppsTo.IsNull() {
-			diags.AddAttributeError(path.Root("transfer_apps_to"), fmt.Sprintf("%s owns apps: set transfer_apps_to", username), "Nothing was changed.")
-			return
-		}
-		holders, err := kc.RoleHolders(ctx, SeatRole)
-		if err != nil {
-			diags.AddError(fmt.Sprintf("Cannot check seats before moving the apps of %s", username), err.Error()+"\n\nNothing was changed.")
-			return
-		}
-		for _, u := range []string{username, heir} {
-			if !holders.EffectiveByUsername(u) {
-				diags.AddError(fmt.Sprintf("Cannot move the apps of %s to %s: %s holds no license seat", username, heir, u),
-					fmt.Sprintf("A transfer needs both users to hold seats. Nothing was changed. Grant %s a seat with dashenterprise_license_seat, applied first (depends_on), then apply again.", u))
-				return
-			}
-		}
-		if _, err := r.clients.Platform.TransferApps(ctx, username, heir, now); err != nil {
-			diags.AddError(fmt.Sprintf("Cannot move the apps of %s to %s", username, heir), err.Error()+"\n\nNothing else was changed.")
-			return
-		}
 	}
 	if !plan.TransferAppsTo.IsNull() {
 		record(stepTransfer) // the user owns no app now

@@ -1,4 +1,4 @@
-package governance
+package operations
 
 import (
 	"reflect"
@@ -52,7 +52,7 @@ func TestRevokeDirectSeat(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.holdings) {
 				t.Fatalf("holdings %v, want %v", got, tc.holdings)
 			}
-			summary, detail, ok := r.Warning(false)
+			summary, detail, ok := revocationWords(s, tc.user, false)
 			if ok != (len(tc.wantInDetail) > 0) {
 				t.Fatalf("warning ok=%v: %s / %s", ok, summary, detail)
 			}
@@ -65,10 +65,10 @@ func TestRevokeDirectSeat(t *testing.T) {
 	}
 }
 
-func TestRevocationWarningInStrictMode(t *testing.T) {
-	_, detail, _ := snapshot().RevokeDirectSeat("alice").Warning(true)
-	if !strings.Contains(detail, `orphan_protection is "error": the apply will refuse`) || strings.Contains(detail, "Set orphan_protection") {
-		t.Fatalf("strict detail: %s", detail)
+func TestRevocationOfAnOwnerInStrictModeFailsThePlan(t *testing.T) {
+	summary, detail, _ := revocationWords(snapshot(), "alice", true)
+	if summary != "Revoking the seat of alice would orphan churn, forecast" || !strings.Contains(detail, `orphan_protection is "error"`) || strings.Contains(detail, "Set orphan_protection") {
+		t.Fatalf("strict: %s / %s", summary, detail)
 	}
 }
 
@@ -84,22 +84,23 @@ func TestGroupCoOwnershipCountsForDirectMembersOnly(t *testing.T) {
 
 func TestCapacity(t *testing.T) {
 	for _, tc := range []struct {
-		c      Capacity
-		adding int
-		want   bool
+		c     Capacity
+		after int
+		want  bool
 	}{
-		{Capacity{Purchased: 10, Assigned: 9}, 1, false},
-		{Capacity{Purchased: 10, Assigned: 10}, 1, true},
-		{Capacity{Purchased: 10, Assigned: 12}, 1, true},
-		{Capacity{Purchased: 0, Assigned: 12}, 1, false}, // unknown purchase count: no claim
+		{Capacity{Purchased: 10, Assigned: 9}, 10, false},
+		{Capacity{Purchased: 10, Assigned: 10}, 11, true},
+		{Capacity{Purchased: 10, Assigned: 12}, 13, true},
+		{Capacity{Purchased: 0, Assigned: 12}, 13, false}, // unknown purchase count: no claim
 	} {
-		if got := tc.c.OverAllocated(tc.adding); got != tc.want {
-			t.Errorf("%+v adding %d: %v", tc.c, tc.adding, got)
+		if _, got := tc.c.Exceeded(tc.after, []string{"x"}); got != tc.want {
+			t.Errorf("%+v with %d after: %v", tc.c, tc.after, got)
 		}
 	}
-	_, detail := Capacity{Purchased: 10, Assigned: 10}.Warning(2, []string{"x", "y"})
-	if !strings.Contains(detail, "10 seats and 10 are assigned") || !strings.Contains(detail, "x, y") || !strings.Contains(detail, "makes 12") {
-		t.Errorf("detail %q", detail)
+	f, _ := Capacity{Purchased: 10, Assigned: 10}.Exceeded(12, []string{"x", "y"})
+	if f.Code != CodeSeatCapacity || f.Summary != "License seats exceeded: 12 planned, 10 purchased" ||
+		!strings.Contains(f.Detail, "12 users would hold a seat (new: x, y), but the license has 10; 10 are assigned now") {
+		t.Errorf("%+v", f)
 	}
 }
 
@@ -128,11 +129,12 @@ func TestMembersWithoutSeats(t *testing.T) {
 
 func TestPlanTransfer(t *testing.T) {
 	s := snapshot()
-	tr := s.PlanTransfer("alice", "bob")
+	party := func(u string) Party { return Party{Username: u, Exists: true} }
+	tr := PlanTransfer(&Run{}, s, party("alice"), party("bob"), "dash")
 	if !reflect.DeepEqual(tr.Apps, []string{"churn", "forecast"}) || !reflect.DeepEqual(tr.ToAlreadyOwns, []string{"vision"}) || !tr.FromHasSeat || !tr.ToHasSeat {
 		t.Fatalf("%+v", tr)
 	}
-	tr = s.PlanTransfer("zoe", "dave")
+	tr = PlanTransfer(&Run{}, s, party("zoe"), party("dave"), "dash")
 	if tr.FromHasSeat || tr.ToHasSeat || !reflect.DeepEqual(tr.Apps, []string{"legacy"}) {
 		t.Fatalf("%+v", tr)
 	}
@@ -160,9 +162,9 @@ func TestStrictRevocationLeavesOnlyAppsNotMovedAway(t *testing.T) {
 	if got := rev.StillOwned([]string{"churn", "forecast", "other"}); len(got) != 0 {
 		t.Fatalf("everything moved away: %v", got)
 	}
-	summary, detail := rev.StrictPlanError([]string{"churn"})
-	if !strings.Contains(summary, "alice") || !strings.Contains(summary, "churn") || !strings.Contains(detail, "depends_on") {
-		t.Fatalf("%q / %q", summary, detail)
+	f := strictOrphans("alice", []string{"churn"})
+	if f.Code != CodeRevokeOrphans || f.Severity != Error || !strings.Contains(f.Summary, "alice") || !strings.Contains(f.Summary, "churn") || !strings.Contains(f.Detail, "depends_on") {
+		t.Fatalf("%+v", f)
 	}
 }
 
@@ -185,4 +187,15 @@ func TestOrphanedAppsAreSortedByName(t *testing.T) {
 	if !reflect.DeepEqual(names, []string{"archive", "legacy", "zeta"}) {
 		t.Fatalf("orphaned apps %v, want archive, legacy, zeta", names)
 	}
+}
+
+// revocationWords returns the one finding PlanRevocations gives for username
+// when nothing else is planned (strict: orphan_protection = "error", under
+// which the orphaning revocation of an owner is an error).
+func revocationWords(s Snapshot, username string, strict bool) (summary, detail string, ok bool) {
+	fs := PlanRevocations(&Run{Strict: strict}, s, []string{username}, true)
+	if len(fs) == 0 {
+		return "", "", false
+	}
+	return fs[0].Summary, fs[0].Detail, true
 }
