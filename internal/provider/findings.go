@@ -93,7 +93,7 @@ func (e notLicensedError) Error() string {
 func (e notLicensedError) Unwrap() error { return e.error }
 
 func (c *Clients) directory() operations.Directory { return directory{c.Keycloak} }
-func (c *Clients) apps() operations.AppStore         { return appStore{c.Platform} }
+func (c *Clients) apps() operations.AppStore       { return appStore{c.Platform} }
 
 // party looks a user up for a plan step: whether the realm has them. A lookup
 // that fails for another reason counts as existing (the apply looks again and
