@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -267,4 +268,66 @@ func TestAccStrictMode_transferAndRevokeInOneApply(t *testing.T) {
 		t.Fatal("seat still assigned")
 	}
 	requireOwner(t, heir, apps[:2]...)
+}
+
+// Planning gives the same findings whatever order Terraform plans in: a seat
+// set that revokes the heir H and a transfer that gives H apps, declared in
+// either order, with no dependency between them (Terraform plans them in
+// parallel) and with depends_on either way. Each plan names H and the apps
+// once — a warning in warn mode, an error in strict mode — whichever resource
+// was planned second and saw the other; the findings of all the orders match.
+func TestAccPlanOrder_heirRevocationAndTransferInEitherOrder(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, _, heir, moving := leaverAndHeir(t, "order")
+	const setAddr = "dashenterprise_license_seats.all"
+	for _, mode := range []string{"warn", "error"} {
+		ws, everyone := appliedSeatsSet(t, mode)
+		set := func(dependsOn string) string {
+			return fmt.Sprintf("\nresource \"dashenterprise_license_seats\" \"all\" {\n  usernames = [%s]\n%s}\n", quotedList(without(everyone, heir)), dependsOn)
+		}
+		transfer := func(dependsOn string) string {
+			return strings.Replace(offboardingTransfer(owner, heir), "}\n", dependsOn+"}\n", 1)
+		}
+		orders := map[string]string{
+			"transfer declared first, no edge": transfer("") + set(""),
+			"set declared first, no edge":      set("") + transfer(""),
+			"set depends on the transfer":      set("  depends_on = [dashenterprise_app_transfer.offboard]\n") + transfer(""),
+			"transfer depends on the set":      transfer("  depends_on = ["+setAddr+"]\n") + set(""),
+		}
+		var first []string
+		var firstName string
+		for _, name := range []string{"transfer declared first, no edge", "set declared first, no edge", "set depends on the transfer", "transfer depends on the set",
+			"transfer declared first, no edge", "set declared first, no edge"} { // the unordered ones twice
+			ws.Write(providerBlock(mode) + orders[name])
+			res := ws.Plan()
+			severity := map[string]string{"warn": "warning", "error": "error"}[mode]
+			if got := res.Find(severity, "Revoking the seat of "+heir+", who receives "+moving+" in this plan"); len(got) != 1 {
+				t.Fatalf("%s mode, %s: want one %s naming %s and %s, got %v", mode, name, severity, heir, moving, res.Diagnostics)
+			}
+			findings := planFindings(res)
+			if first == nil {
+				first, firstName = findings, name
+				continue
+			}
+			if !slices.Equal(findings, first) {
+				t.Errorf("%s mode: the findings of %q differ from those of %q:\n%v\n%v", mode, name, firstName, findings, first)
+			}
+		}
+		if o := acctest.AppOwner(t, moving); o != owner {
+			t.Fatalf("a plan moved %s to %s", moving, o)
+		}
+	}
+}
+
+// planFindings are the severities and summaries of a plan's diagnostics,
+// sorted, without Terraform's own note on development overrides.
+func planFindings(res acctest.Result) []string {
+	var out []string
+	for _, d := range res.Diagnostics {
+		if !strings.Contains(d.Summary, "development overrides") {
+			out = append(out, d.Severity+": "+d.Summary)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
