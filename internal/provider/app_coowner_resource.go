@@ -148,9 +148,9 @@ func (r *appCoOwnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	if id.Group != "" {
-		resp.Diagnostics.Append(r.clients.planCoOwnerGroup(ctx, app, id.Group, path.Root("group"))...)
+		resp.Diagnostics.Append(r.clients.planCoOwnerGroup(ctx, app, id.Group, "group")...)
 	} else {
-		resp.Diagnostics.Append(r.clients.planCoOwnerUser(ctx, app, id.Username, path.Root("username"))...)
+		resp.Diagnostics.Append(r.clients.planCoOwnerUser(ctx, app, id.Username, "username")...)
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 )
 
@@ -204,7 +205,7 @@ func (r *appCoOwnersResource) Delete(ctx context.Context, req resource.DeleteReq
 
 // coOwnerChanges computes what the apply may do to the user and the group
 // co-owners (groups in the platform's spelling, Parent/child); prior is nil on Create.
-func coOwnerChanges(ctx context.Context, prior *appCoOwnersModel, plan appCoOwnersModel, app *platform.App) (users, groups plannedChange, err error) {
+func coOwnerChanges(ctx context.Context, prior *appCoOwnersModel, plan appCoOwnersModel, app *platform.App) (users, groups operations.Change, err error) {
 	var priorUsers, priorGroups []string
 	if prior != nil {
 		priorUsers = setStrings(ctx, prior.Usernames)
@@ -215,14 +216,14 @@ func coOwnerChanges(ctx context.Context, prior *appCoOwnersModel, plan appCoOwne
 		return users, groups, err
 	}
 	seenGroups, _ := parseGroups(setStrings(ctx, plan.ObservedGroups))
-	users = planChange(priorUsers, setStrings(ctx, plan.Usernames), setStrings(ctx, plan.ObservedUsernames), known(plan.ObservedUsernames), app.CoOwnerUsernames())
-	groups = planChange(priorGroups, desiredGroups, seenGroups, known(plan.ObservedGroups), app.CoOwnerGroupPaths())
+	users = operations.PlanChange(priorUsers, setStrings(ctx, plan.Usernames), setStrings(ctx, plan.ObservedUsernames), known(plan.ObservedUsernames), app.CoOwnerUsernames())
+	groups = operations.PlanChange(priorGroups, desiredGroups, seenGroups, known(plan.ObservedGroups), app.CoOwnerGroupPaths())
 	return users, groups, nil
 }
 
 // converge adds the co-owners the plan adds in one call and removes the ones
 // it removes in another, after refusing when the app's co-owners changed since
-// the plan (see plannedChange).
+// the plan (see operations.Change).
 func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersModel, plan appCoOwnersModel, state interface {
 	Set(context.Context, any) diag.Diagnostics
 }, diags *diag.Diagnostics) {
@@ -241,20 +242,7 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 		return
 	}
 	if users.Refused() || groups.Refused() {
-		both := plannedChange{
-			Appeared: append(users.Appeared, groups.Appeared...),
-			Vanished: append(users.Vanished, groups.Vanished...),
-			Unshown:  append(users.Unshown, groups.Unshown...),
-		}
-		refuseChangedSince(diags, fmt.Sprintf("No co-owner of %s was changed", name), prior == nil, both,
-			func(m string) string {
-				return fmt.Sprintf("%s was added as a co-owner of %s outside Terraform", m, name)
-			},
-			func(m string) string {
-				return fmt.Sprintf("%s was removed as a co-owner of %s outside Terraform", m, name)
-			},
-			func(m string) string { return fmt.Sprintf("%s co-owns %s", m, name) },
-			fmt.Sprintf("terraform import dashenterprise_app_coowners.<name> %s", name))
+		addFindings(diags, users.Merge(groups).Refusal(operations.CoOwnerSetWords(name), prior == nil)...)
 		return
 	}
 	for _, u := range users.Add {
@@ -341,7 +329,7 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// The co-owner checks, for each co-owner that is new.
 	addUsers := added(setStrings(ctx, prior.Usernames), setStrings(ctx, plan.Usernames))
 	for _, u := range addUsers {
-		resp.Diagnostics.Append(r.clients.planCoOwnerUser(ctx, app, u, path.Root("usernames"))...)
+		resp.Diagnostics.Append(r.clients.planCoOwnerUser(ctx, app, u, "usernames")...)
 	}
 	planned := *app
 	planned.CoOwnerGroups = nil
@@ -352,7 +340,7 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	addGroups := added(setStrings(ctx, prior.Groups), setStrings(ctx, plan.Groups))
 	for _, g := range addGroups {
 		if n, err := grouppath.Parse(g); err == nil {
-			resp.Diagnostics.Append(r.clients.planCoOwnerGroup(ctx, &planned, n, path.Root("groups"))...)
+			resp.Diagnostics.Append(r.clients.planCoOwnerGroup(ctx, &planned, n, "groups")...)
 		}
 	}
 }

@@ -213,12 +213,12 @@ func (r *licenseSeatsResource) Delete(ctx context.Context, req resource.DeleteRe
 		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	r.converge(ctx, nil, planChange(setStrings(ctx, st.Usernames.SetValue), nil, nil, false, live).Remove, &resp.Diagnostics)
+	r.converge(ctx, nil, operations.PlanChange(setStrings(ctx, st.Usernames.SetValue), nil, nil, false, live).Remove, &resp.Diagnostics)
 }
 
 // apply does what the plan showed: it grants the planned seats that are
 // missing and revokes the ones the plan removed, and refuses before changing
-// anything when Keycloak changed since the plan (see plannedChange).
+// anything when Keycloak changed since the plan (see operations.Change).
 func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get func(context.Context, any) diag.Diagnostics, state interface {
 	Set(context.Context, any) diag.Diagnostics
 }, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
@@ -232,13 +232,9 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 		diags.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	change := planChange(prior, setStrings(ctx, plan.Usernames.SetValue), setStrings(ctx, plan.Observed.SetValue), !plan.Observed.IsNull() && !plan.Observed.IsUnknown(), live)
+	change := operations.PlanChange(prior, setStrings(ctx, plan.Usernames.SetValue), setStrings(ctx, plan.Observed.SetValue), !plan.Observed.IsNull() && !plan.Observed.IsUnknown(), live)
 	if change.Refused() {
-		refuseChangedSince(diags, "No seat was changed", prior == nil, change,
-			func(u string) string { return fmt.Sprintf("%s was granted a license seat outside Terraform", u) },
-			func(u string) string { return fmt.Sprintf("the license seat of %s was revoked outside Terraform", u) },
-			func(u string) string { return fmt.Sprintf("%s holds a license seat directly", u) },
-			"terraform import dashenterprise_license_seats.<name> licensed_user")
+		addFindings(diags, change.Refusal(operations.SeatSetWords(), prior == nil)...)
 		return
 	}
 	r.converge(ctx, change.Add, change.Remove, diags)
@@ -330,7 +326,7 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.AddWarning("Cannot check the planned seats", err.Error())
 		return
 	}
-	change := planChange(prior, desired, live, true, live)
+	change := operations.PlanChange(prior, desired, live, true, live)
 	for _, name := range change.Unshown {
 		if req.Plan.Raw.IsNull() || unknown > 0 {
 			break // destroy revokes only what the state lists; an unknown username may name it
