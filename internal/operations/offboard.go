@@ -10,7 +10,6 @@ const (
 	CodeOffboardNeedsHeir  Code = "offboard.needs_heir"
 	CodeOffboardLosesCoOwn Code = "offboard.loses_coownership"
 	CodeOffboardKeepsSeat  Code = "offboard.keeps_seat"
-	CodeOffboardNotPlanned Code = "offboard.not_planned"
 )
 
 // Offboarding is what the configuration asks of one dashenterprise_user_offboarding.

@@ -1,13 +1,16 @@
 package operations
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Codes of the seat rules.
 const (
-	CodeSeatCapacity     Code = "seat.capacity"
-	CodeSeatOrphanedNow  Code = "seat.revoked_outside_terraform"
-	CodeSeatHeldAnother  Code = "seat.held_another_way"
-	CodeSeatCannotVerify Code = "seat.cannot_check_capacity"
+	CodeSeatCapacity    Code = "seat.capacity"
+	CodeSeatOrphanedNow Code = "seat.revoked_outside_terraform"
+	CodeSeatHeldAnother Code = "seat.held_another_way"
+	CodeSeatUnlisted    Code = "seat.unlisted_holder"
 )
 
 // HasSeat reports whether username holds a seat in the snapshot.
@@ -46,4 +49,21 @@ func (s Snapshot) OrphanedNow(username string) (Finding, bool) {
 		fmt.Sprintf("The seat of %s was revoked outside Terraform: %d app(s) are orphaned now", username, len(owned)),
 		fmt.Sprintf("%s no longer holds licensed_user but still owns %s. These apps have no licensed owner.", username, list(owned)),
 		fmt.Sprintf("Apply to grant the seat again (the plan does), then transfer the apps with dashenterprise_app_transfer if %s is leaving.", username)), true
+}
+
+// HeldAnotherWay is the plan warning about a direct seat planned for a user
+// who holds the seat through a group or composite role already.
+func HeldAnotherWay(username string, via []string) Finding {
+	return finding(CodeSeatHeldAnother, Warning, username, nil, fmt.Sprintf("%s already holds a seat through %s", username, DescribeGrants(via)),
+		fmt.Sprintf("%s already holds licensed_user through %s. This resource adds a direct assignment, which Dash Enterprise recommends: "+
+			"the seat then no longer depends on group membership or composite roles.", username, strings.Join(via, ", ")), "").At("username")
+}
+
+// UnlistedSeat is the plan warning about a direct seat holder that a seat set
+// neither lists nor has in its state: the plan cannot show the revocation, so
+// the apply will refuse.
+func UnlistedSeat(username string) Finding {
+	return finding(CodeSeatUnlisted, Warning, username, nil, fmt.Sprintf("%s holds a license seat that this plan does not show", username),
+		fmt.Sprintf("%s holds the licensed_user role directly but is not in usernames, and the state does not list the seat, so this plan cannot show its revocation: the apply will refuse.", username),
+		fmt.Sprintf("Import the existing seats first (terraform import dashenterprise_license_seats.<name> licensed_user), or add %s to usernames.", username)).At("usernames")
 }

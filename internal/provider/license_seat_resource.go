@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -242,8 +241,8 @@ func (r *licenseSeatResource) planGrant(ctx context.Context, username string, di
 	kc := r.clients.Keycloak
 	user, err := kc.UserByUsername(ctx, username)
 	if keycloak.IsNotFound(err) {
-		diags.AddAttributeWarning(path.Root("username"), fmt.Sprintf("User %q does not exist yet", username),
-			fmt.Sprintf("Realm %q has no user %q. The apply will fail unless the user is created first (by another resource of the same apply, ordered with depends_on, or by hand).", kc.Realm(), username))
+		addFindings(diags, operations.UnknownUser(operations.Party{Username: username, Attribute: "username"}, kc.Realm(),
+			"The apply will fail unless the user is created first (by another resource of the same apply, ordered with depends_on, or by hand)."))
 		return
 	}
 	if err != nil {
@@ -256,8 +255,7 @@ func (r *licenseSeatResource) planGrant(ctx context.Context, username string, di
 		return
 	}
 	if via := holders.Via[user.ID]; len(via) > 0 {
-		diags.AddAttributeWarning(path.Root("username"), fmt.Sprintf("%s already holds a seat through %s", username, operations.DescribeGrants(via)),
-			fmt.Sprintf("%s already holds licensed_user through %s. This resource adds a direct assignment, which Dash Enterprise recommends: the seat then no longer depends on group membership or composite roles.", username, strings.Join(via, ", ")))
+		addFindings(diags, operations.HeldAnotherWay(username, via))
 	}
 	r.planCapacity(ctx, username, holders, diags)
 }

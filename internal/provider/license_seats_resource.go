@@ -331,15 +331,13 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if req.Plan.Raw.IsNull() || unknown > 0 {
 			break // destroy revokes only what the state lists; an unknown username may name it
 		}
-		resp.Diagnostics.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("%s holds a license seat that this plan does not show", name),
-			fmt.Sprintf("%s holds the licensed_user role directly but is not in usernames, and the state does not list the seat, so this plan cannot show its revocation: the apply will refuse. "+
-				"Import the existing seats first (terraform import dashenterprise_license_seats.<name> licensed_user), or add %s to usernames.", name, name))
+		addFindings(&resp.Diagnostics, operations.UnlistedSeat(name))
 	}
 	for _, name := range change.Add {
 		r.clients.run.Intents.Grant(name)
 		if _, err := r.clients.Keycloak.UserByUsername(ctx, name); keycloak.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeWarning(path.Root("usernames"), fmt.Sprintf("User %q does not exist yet", name),
-				fmt.Sprintf("Realm %q has no user %q. The apply will fail, before changing any seat, unless the user is created first.", r.clients.Keycloak.Realm(), name))
+			addFindings(&resp.Diagnostics, operations.UnknownUser(operations.Party{Username: name, Attribute: "usernames"}, r.clients.Keycloak.Realm(),
+				"The apply will fail, before changing any seat, unless the user is created first."))
 		}
 	}
 	if !maybe {

@@ -1,0 +1,313 @@
+package operations
+
+import (
+	"context"
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// fakeDirectory and fakeStore are in-memory ports: the apply steps are tested
+// without Keycloak or the platform.
+type fakeDirectory struct {
+	seats map[string]Seat
+	err   error
+}
+
+func (d *fakeDirectory) SeatHolders(context.Context) (map[string]Seat, error) { return d.seats, d.err }
+
+type fakeStore struct {
+	owned       map[string][]string
+	err, xferEr error
+	transfers   int
+}
+
+func (s *fakeStore) OwnedApps(_ context.Context, u string) ([]string, error) {
+	return slices.Clone(s.owned[u]), s.err
+}
+
+func (s *fakeStore) TransferApps(_ context.Context, from, to string, apps []string) ([]string, error) {
+	if s.xferEr != nil {
+		return nil, s.xferEr
+	}
+	s.transfers++
+	s.owned[to] = append(s.owned[to], apps...)
+	delete(s.owned, from)
+	return apps, nil
+}
+
+func seated(users ...string) *fakeDirectory {
+	d := &fakeDirectory{seats: map[string]Seat{}}
+	for _, u := range users {
+		d.seats[u] = Seat{Direct: true}
+	}
+	return d
+}
+
+func one(f *Finding) Findings {
+	if f == nil {
+		return nil
+	}
+	return Findings{*f}
+}
+
+func party(u, attr string) Party { return Party{Username: u, Attribute: attr, Exists: true} }
+
+// findingCases: each produces findings through a rule's own entry point; the
+// case names the code it must produce, with its severity and words it must say.
+func findingCases() []struct {
+	name  string
+	code  Code
+	sev   Severity
+	words []string
+	run   func() Findings
+} {
+	ctx := context.Background()
+	boom := errors.New("boom")
+	type c = struct {
+		name  string
+		code  Code
+		sev   Severity
+		words []string
+		run   func() Findings
+	}
+	return []c{
+		{"owner loses apps", CodeRevokeLosesApps, Warning, []string{"alice", "churn (owner)", "Transfer them first"},
+			func() Findings { return PlanRevocations(&Run{}, snapshot(), []string{"alice"}, true) }},
+		{"seat kept through a group", CodeRevokeKeepsSeat, Warning, []string{"bob keeps a seat through /Data Science"},
+			func() Findings { return PlanRevocations(&Run{}, snapshot(), []string{"bob"}, true) }},
+		{"strict: owner orphans apps", CodeRevokeOrphans, Error, []string{"alice would orphan churn, forecast", "depends_on"},
+			func() Findings { return PlanRevocations(&Run{Strict: true}, snapshot(), []string{"alice"}, true) }},
+		{"revocation after this plan's transfer", CodeRevokeAfterTransfer, Warning, []string{"after this plan's transfer of churn, forecast"},
+			func() Findings {
+				r := &Run{Strict: true}
+				r.Intents.Move("alice", "bob", []string{"churn", "forecast"})
+				return PlanRevocations(r, snapshot(), []string{"alice"}, true)
+			}},
+		{"heir revoked, transfer planned first", CodeRevokeHeir, Error, []string{"Revoking the seat of carol, who receives legacy in this plan"},
+			func() Findings {
+				r := &Run{Strict: true}
+				r.Intents.Move("zoe", "carol", []string{"legacy"})
+				return PlanRevocations(r, snapshot(), []string{"carol"}, true)
+			}},
+		{"heir revoked, revocation planned first", CodeRevokeHeir, Warning, []string{"Revoking the seat of carol, who receives legacy in this plan"},
+			func() Findings {
+				r := &Run{}
+				PlanRevocations(r, snapshot(), []string{"carol"}, true)
+				return PlanTransfer(r, snapshot(), party("zoe", "from_username"), party("carol", "to_username"), "dash").Findings
+			}},
+		{"apps not checked without the platform", CodeRevokeAppsUnknown, Warning, []string{"platform API is not configured"},
+			func() Findings {
+				return PlanRevocations(&Run{}, Snapshot{Seats: map[string]Seat{"x": {Direct: true}}}, []string{"x"}, false)
+			}},
+		{"configuration unknown", CodeRevokeNotChecked, Warning, []string{"Revoking the seat of x was not checked"},
+			func() Findings { return RevocationsNotChecked([]string{"x"}) }},
+		{"usernames known after apply", CodeRevokeUnknowable, Error, []string{"cannot tell whether x, y keep", "2 username(s)"},
+			func() Findings { return Findings{UnknowableRevocations(&Run{Strict: true}, []string{"x", "y"}, 2)} }},
+		{"cannot read what a revocation orphans", CodeRevokeCannotCheck, Warning, []string{"Cannot check what revoking the seat of x would orphan", "boom"},
+			func() Findings { return Findings{CannotCheckRevocations(&Run{}, []string{"x"}, boom)} }},
+		{"apply refuses to orphan", CodeRevokeRefused, Error, []string{"Refusing to revoke the seat of alice: it would orphan 1 app(s)", "left in place"},
+			func() Findings {
+				return one(CheckRevoke(ctx, &Run{Strict: true}, seated("alice"), &fakeStore{owned: map[string][]string{"alice": {"churn"}}}, "alice"))
+			}},
+		{"apply cannot check the apps", CodeRevokeCannotCheck, Error, []string{"Cannot check which apps alice owns"},
+			func() Findings {
+				return one(CheckRevoke(ctx, &Run{Strict: true}, seated("alice"), &fakeStore{err: boom}, "alice"))
+			}},
+		{"capacity exceeded", CodeSeatCapacity, Warning, []string{"License seats exceeded: 3 planned, 2 purchased", "new: x"},
+			func() Findings {
+				f, _ := Capacity{Purchased: 2, Assigned: 2}.Exceeded(3, []string{"x"})
+				return Findings{f}
+			}},
+		{"seat revoked outside Terraform", CodeSeatOrphanedNow, Warning, []string{"zoe was revoked outside Terraform: 1 app(s)", "legacy"},
+			func() Findings { f, _ := snapshot().OrphanedNow("zoe"); return Findings{f} }},
+		{"seat held another way", CodeSeatHeldAnother, Warning, []string{"erin already holds a seat through dash/developer"},
+			func() Findings { return Findings{HeldAnotherWay("erin", []string{"composite:dash/developer"})} }},
+		{"unlisted seat", CodeSeatUnlisted, Warning, []string{"x holds a license seat that this plan does not show", "terraform import"},
+			func() Findings { return Findings{UnlistedSeat("x")} }},
+		{"transfer from a user without a seat", CodeTransferNoSeat, Warning, []string{"zoe holds no license seat", "Both users of a transfer need a seat"},
+			func() Findings {
+				return PlanTransfer(&Run{}, snapshot(), party("zoe", "from_username"), party("alice", "to_username"), "dash").Findings
+			}},
+		{"transfer to a user who does not exist", CodeUnknownUser, Warning, []string{`User "nobody" does not exist yet`, `Realm "dash"`},
+			func() Findings {
+				return PlanTransfer(&Run{}, snapshot(), party("alice", "from_username"), Party{Username: "nobody", Attribute: "to_username"}, "dash").Findings
+			}},
+		{"nothing to transfer", CodeTransferNothing, Warning, []string{"carol owns no apps: nothing to transfer"},
+			func() Findings {
+				return PlanTransfer(&Run{}, snapshot(), party("carol", "from_username"), party("alice", "to_username"), "dash").Findings
+			}},
+		{"transfer cannot be reversed", CodeTransferNotReversible, Warning, []string{"bob already owns apps", "vision"},
+			func() Findings {
+				return PlanTransfer(&Run{}, snapshot(), party("alice", "from_username"), party("bob", "to_username"), "dash").Findings
+			}},
+		{"apply: apps changed since the plan", CodeTransferAppsChanged, Error, []string{"The apps of alice changed since the plan", "[churn, new]", "Nothing was transferred"},
+			func() Findings {
+				_, f := Transfer(ctx, seated("alice", "bob"), &fakeStore{owned: map[string][]string{"alice": {"churn", "new"}}}, "alice", "bob", []string{"churn"})
+				return one(f)
+			}},
+		{"apply: heir without a seat", CodeTransferNoSeat, Error, []string{"bob holds no license seat", "Nothing was transferred"},
+			func() Findings {
+				_, f := Transfer(ctx, seated("alice"), &fakeStore{owned: map[string][]string{"alice": {"churn"}}}, "alice", "bob", []string{"churn"})
+				return one(f)
+			}},
+		{"apply: seats unreadable", CodeTransferCannotCheck, Error, []string{"Cannot check seats before the transfer from alice to bob"},
+			func() Findings {
+				_, f := Transfer(ctx, &fakeDirectory{err: boom}, &fakeStore{}, "alice", "bob", []string{"churn"})
+				return one(f)
+			}},
+		{"apply: the transfer fails", CodeTransferFailed, Error, []string{"Cannot transfer the apps of alice to bob", "boom"},
+			func() Findings {
+				_, f := Transfer(ctx, seated("alice", "bob"), &fakeStore{owned: map[string][]string{"alice": {"churn"}}, xferEr: boom}, "alice", "bob", []string{"churn"})
+				return one(f)
+			}},
+		{"offboarding an owner needs an heir", CodeOffboardNeedsHeir, Error, []string{"alice owns apps: set transfer_apps_to", "churn, forecast"},
+			func() Findings {
+				return PlanOffboarding(&Run{}, snapshot(), Offboarding{User: party("alice", "username"), RevokeSeat: true}, "dash").Findings
+			}},
+		{"offboarding loses co-ownership", CodeOffboardLosesCoOwn, Warning, []string{"carol loses co-ownership of forecast"},
+			func() Findings {
+				return PlanOffboarding(&Run{}, snapshot(), Offboarding{User: party("carol", "username"), RevokeSeat: true}, "dash").Findings
+			}},
+		{"offboarding keeps a seat", CodeOffboardKeepsSeat, Warning, []string{"erin keeps a license seat after the offboarding", "composite:dash/developer"},
+			func() Findings {
+				return PlanOffboarding(&Run{}, snapshot(), Offboarding{User: party("erin", "username"), RevokeSeat: true}, "dash").Findings
+			}},
+		{"co-owner is the owner", CodeCoOwnerIsOwner, Warning, []string{"alice owns churn", "cannot also be its co-owner"},
+			func() Findings {
+				return PlanCoOwnerUser(&Run{}, snapshot(), true, snapshot().Apps[1], CoOwnerUser{Party: party("alice", "username")}, "dash")
+			}},
+		{"co-owner has not logged in", CodeCoOwnerNotLoggedIn, Warning, []string{"carol has not logged in to Dash Enterprise yet"},
+			func() Findings {
+				no := false
+				return PlanCoOwnerUser(&Run{}, snapshot(), true, snapshot().Apps[1], CoOwnerUser{Party: party("carol", "username"), LoggedIn: &no}, "dash")
+			}},
+		{"co-owner without a seat", CodeCoOwnerNoSeat, Warning, []string{"dave holds no license seat", "Co-owners need a seat"},
+			func() Findings {
+				return PlanCoOwnerUser(&Run{}, snapshot(), true, snapshot().Apps[1], CoOwnerUser{Party: party("dave", "username")}, "dash")
+			}},
+		{"group does not exist", CodeGroupUnknown, Warning, []string{"Group /Nope does not exist yet"},
+			func() Findings { return Findings{GroupUnknown("/Nope", "dash", "group")} }},
+		{"group co-owner cannot be checked", CodeCoOwnerCannotCheck, Warning, []string{"Cannot check the planned group co-owner /X of churn", "boom"},
+			func() Findings { return Findings{CoOwnerCannotCheck("/X", "churn", boom)} }},
+		{"group unknown to the platform", CodeGroupNotOnPlatform, Warning, []string{"Group /Data Science is not known to Dash Enterprise yet"},
+			func() Findings {
+				return PlanCoOwnerGroup(snapshot(), snapshot().Apps[1], "/Data Science", "group", false)[:1]
+			}},
+		{"child groups do not inherit", CodeCoOwnerChildGroups, Warning, []string{"Child groups of /Data Science do not inherit co-ownership of churn", "/Data Science/Forecasting/Weekly"},
+			func() Findings {
+				return PlanCoOwnerGroup(snapshot(), snapshot().Apps[1], "/Data Science", "group", true)[:1]
+			}},
+		{"group members without seats", CodeCoOwnerMembersNoSeat, Warning, []string{"Members of /Data Science without a license seat", ": dave."},
+			func() Findings {
+				return PlanCoOwnerGroup(snapshot(), snapshot().Apps[1], "/Data Science", "group", true)[1:]
+			}},
+		{"set: member appeared since the plan", CodeChangedSince, Error, []string{"Changed since the plan: x", "x was granted a license seat outside Terraform"},
+			func() Findings {
+				return PlanChange(nil, nil, nil, true, []string{"x"}).Refusal(SeatSetWords(), false)[:1]
+			}},
+		{"set: member not in the plan on create", CodeNotInPlan, Error, []string{"Not in the plan: x", "terraform import dashenterprise_app_coowners.<name> churn"},
+			func() Findings {
+				return PlanChange(nil, nil, nil, false, []string{"x"}).Refusal(CoOwnerSetWords("churn"), true)[:1]
+			}},
+		{"set: nothing was changed", CodeNothingDone, Error, []string{"No seat was changed", "refused before changing anything"},
+			func() Findings {
+				return PlanChange(nil, nil, nil, true, []string{"x"}).Refusal(SeatSetWords(), false)[1:]
+			}},
+	}
+}
+
+func TestEveryFinding(t *testing.T) {
+	for _, tc := range findingCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := tc.run()
+			var hit *Finding
+			for i := range fs {
+				if fs[i].Code == tc.code {
+					hit = &fs[i]
+				}
+			}
+			if hit == nil {
+				t.Fatalf("no %s among %v: %+v", tc.code, fs.Codes(), fs)
+			}
+			if hit.Severity != tc.sev {
+				t.Errorf("severity %v, want %v", hit.Severity, tc.sev)
+			}
+			for _, w := range tc.words {
+				if !strings.Contains(hit.Summary+": "+hit.Detail, w) {
+					t.Errorf("%q lacks %q:\n%s\n%s", tc.code, w, hit.Summary, hit.Detail)
+				}
+			}
+			if hit.Remedy != "" && !strings.Contains(hit.Detail, hit.Remedy) {
+				t.Errorf("the detail does not end with the remedy %q: %s", hit.Remedy, hit.Detail)
+			}
+		})
+	}
+}
+
+// TestEveryCodeHasATest: each Code declared in the package is produced by a case of TestEveryFinding.
+func TestEveryCodeHasATest(t *testing.T) {
+	tested := map[Code]bool{}
+	for _, tc := range findingCases() {
+		tested[tc.code] = true
+	}
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			vs, ok := n.(*ast.ValueSpec)
+			if !ok || vs.Type == nil || identName(vs.Type) != "Code" {
+				return true
+			}
+			for i, name := range vs.Names {
+				lit := vs.Values[i].(*ast.BasicLit).Value
+				if !tested[Code(strings.Trim(lit, `"`))] {
+					t.Errorf("%s (%s, %s) has no case in TestEveryFinding", name.Name, lit, f)
+				}
+			}
+			return true
+		})
+	}
+}
+
+func identName(e ast.Expr) string {
+	if id, ok := e.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+// The apply steps change nothing when they refuse, and do the planned change when they do not.
+func TestApplyStepsChangeNothingWhenTheyRefuse(t *testing.T) {
+	ctx := context.Background()
+	store := &fakeStore{owned: map[string][]string{"alice": {"churn", "new"}}}
+	if _, f := Transfer(ctx, seated("alice", "bob"), store, "alice", "bob", []string{"churn"}); f == nil || store.transfers != 0 {
+		t.Fatalf("refusal %v, transfers %d", f, store.transfers)
+	}
+	moved, f := Transfer(ctx, seated("alice", "bob"), store, "alice", "bob", []string{"churn", "new"})
+	if f != nil || store.transfers != 1 || !slices.Equal(moved, []string{"churn", "new"}) || len(store.owned["alice"]) != 0 {
+		t.Fatalf("planned transfer: %v %v %+v", moved, f, store)
+	}
+	if f := CheckRevoke(ctx, &Run{Strict: true}, seated("alice"), store, "alice"); f != nil {
+		t.Fatalf("alice owns nothing now: %+v", f)
+	}
+	if f := CheckRevoke(ctx, &Run{}, seated("bob"), store, "bob"); f != nil {
+		t.Fatalf("warn mode never refuses at apply: %+v", f)
+	}
+	kept := &fakeDirectory{seats: map[string]Seat{"bob": {Direct: true, Via: []string{"group:/X"}}}}
+	if f := CheckRevoke(ctx, &Run{Strict: true}, kept, store, "bob"); f != nil {
+		t.Fatalf("bob keeps the seat through /X: %+v", f)
+	}
+}
