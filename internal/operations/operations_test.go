@@ -178,6 +178,18 @@ func findingCases() []struct {
 			func() Findings {
 				return PlanOffboarding(&Run{}, snapshot(), Offboarding{User: party("erin", "username"), RevokeSeat: true}, "dash").Findings
 			}},
+		{"offboarding: revoking with apps left", CodeOffboardAppsLeft, Error, []string{"Not revoking the seat of alice: the apps did not all move", "Done so far: transfer"},
+			func() Findings {
+				store := &fakeStore{owned: map[string][]string{"alice": {"churn"}}, xferEr: nil}
+				store.owned["alice"] = []string{"churn"}
+				leaky := &leakyStore{fakeStore: store}
+				return one(ApplyOffboarding(ctx, seated("alice", "bob"), leaky, &fakeAccount{direct: true}, OffboardingSteps{Username: "alice", Heir: "bob", Apps: []string{"churn"}, RevokeSeat: true}, func(string) {}))
+			}},
+		{"offboarding: a step fails", CodeOffboardStepFailed, Error, []string{"Cannot disable alice", "boom", "Done so far: revoke_seat, logout"},
+			func() Findings {
+				acct := &fakeAccount{direct: true, enabled: true, err: boom}
+				return one(ApplyOffboarding(ctx, seated("alice"), &fakeStore{owned: map[string][]string{}}, acct, OffboardingSteps{Username: "alice", RevokeSeat: true, Logout: true, Action: "disable"}, func(string) {}))
+			}},
 		{"co-owner is the owner", CodeCoOwnerIsOwner, Warning, []string{"alice owns churn", "cannot also be its co-owner"},
 			func() Findings {
 				return PlanCoOwnerUser(&Run{}, snapshot(), true, snapshot().Apps[1], CoOwnerUser{Party: party("alice", "username")}, "dash")
@@ -309,5 +321,70 @@ func TestApplyStepsChangeNothingWhenTheyRefuse(t *testing.T) {
 	kept := &fakeDirectory{seats: map[string]Seat{"bob": {Direct: true, Via: []string{"group:/X"}}}}
 	if f := CheckRevoke(ctx, &Run{Strict: true}, kept, store, "bob"); f != nil {
 		t.Fatalf("bob keeps the seat through /X: %+v", f)
+	}
+}
+
+// fakeAccount records what the offboarding did to the account; err fails Disable and Delete.
+type fakeAccount struct {
+	direct, sessions, enabled, deleted bool
+	err                                error
+	calls                              []string
+}
+
+func (a *fakeAccount) DirectSeat(context.Context) (bool, error) { return a.direct, nil }
+func (a *fakeAccount) RevokeDirectSeat(context.Context) error {
+	a.calls, a.direct = append(a.calls, "revoke"), false
+	return nil
+}
+func (a *fakeAccount) HasSessions(context.Context) (bool, error) { return a.sessions, nil }
+func (a *fakeAccount) Logout(context.Context) error {
+	a.calls, a.sessions = append(a.calls, "logout"), false
+	return nil
+}
+func (a *fakeAccount) Enabled() bool { return a.enabled }
+func (a *fakeAccount) Disable(context.Context) error {
+	if a.err != nil {
+		return a.err
+	}
+	a.calls, a.enabled = append(a.calls, "disable"), false
+	return nil
+}
+func (a *fakeAccount) Delete(context.Context) error {
+	if a.err != nil {
+		return a.err
+	}
+	a.calls, a.deleted = append(a.calls, "delete"), true
+	return nil
+}
+
+// leakyStore reports the transfer done but keeps the apps with their owner.
+type leakyStore struct{ *fakeStore }
+
+func (s *leakyStore) TransferApps(_ context.Context, _, _ string, apps []string) ([]string, error) {
+	return apps, nil
+}
+
+// The offboarding runs the steps in order, skips those whose outcome holds,
+// records each, and changes nothing when the transfer refuses.
+func TestApplyOffboarding(t *testing.T) {
+	ctx := context.Background()
+	store := &fakeStore{owned: map[string][]string{"alice": {"churn"}}}
+	acct := &fakeAccount{direct: true, sessions: false, enabled: true}
+	var recorded []string
+	o := OffboardingSteps{Username: "alice", Heir: "bob", Apps: []string{"churn"}, RevokeSeat: true, Logout: true, Action: "delete"}
+	if f := ApplyOffboarding(ctx, seated("alice", "bob"), store, acct, o, func(s string) { recorded = append(recorded, s) }); f != nil {
+		t.Fatalf("%+v", f)
+	}
+	if !slices.Equal(recorded, []string{"transfer", "revoke_seat", "logout", "delete"}) || !slices.Equal(acct.calls, []string{"revoke", "delete"}) ||
+		!slices.Equal(store.owned["bob"], []string{"churn"}) {
+		t.Fatalf("recorded %v, calls %v (no session: no logout call), owned %v", recorded, acct.calls, store.owned)
+	}
+	acct, recorded = &fakeAccount{direct: true}, nil
+	store = &fakeStore{owned: map[string][]string{"alice": {"churn", "late"}}}
+	if f := ApplyOffboarding(ctx, seated("alice", "bob"), store, acct, o, func(s string) { recorded = append(recorded, s) }); f == nil || f.Code != CodeTransferAppsChanged {
+		t.Fatalf("want the transfer's refusal, got %+v", f)
+	}
+	if len(recorded)+len(acct.calls)+store.transfers != 0 {
+		t.Fatalf("a refused offboarding changed something: %v %v %d", recorded, acct.calls, store.transfers)
 	}
 }

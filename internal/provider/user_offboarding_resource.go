@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -27,17 +26,6 @@ var (
 	_ resource.ResourceWithImportState = (*userOffboardingResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*userOffboardingResource)(nil)
 	_ resource.ResourceWithIdentity    = (*userOffboardingResource)(nil)
-)
-
-// The steps of an offboarding, in the order the apply runs them (the order of
-// Plotly's guide on inactive users: move the apps, revoke the seat, then
-// remove the account).
-const (
-	stepTransfer = "transfer"
-	stepRevoke   = "revoke_seat"
-	stepLogout   = "logout"
-	stepDisable  = "disable"
-	stepDelete   = "delete"
 )
 
 type userOffboardingResource struct {
@@ -305,96 +293,48 @@ func (r *userOffboardingResource) apply(ctx context.Context, plan *userOffboardi
 	}
 	plan.CoOwnedAppsLost, plan.SeatKeptVia = consequences(ctx, *plan, before, diags)
 	done := []string{}
-	record := func(step string) {
+	plan.CompletedSteps = stringList(ctx, done, diags)
+	steps := operations.OffboardingSteps{Username: username, Heir: heir, Apps: listStrings(ctx, plan.AppsToTransfer),
+		RevokeSeat: plan.RevokeSeat.ValueBool(), Logout: plan.LogoutSessions.ValueBool(), Action: plan.UserAction.ValueString()}
+	if len(steps.Apps) > 0 && steps.Heir == "" {
+		addFindings(diags, operations.OffboardNeedsHeir(username, steps.Apps, "Nothing was changed."))
+		return
+	}
+	refused := operations.ApplyOffboarding(ctx, r.clients.directory(), r.clients.apps(), account{kc, *user}, steps, func(step string) {
 		done = append(done, step)
 		plan.CompletedSteps = stringList(ctx, done, diags)
 		diags.Append(state.Set(ctx, plan)...)
-	}
-	plan.CompletedSteps = stringList(ctx, done, diags)
-
-	// 1. The apps: exactly those planned, moved by the transfer's own apply step.
-	planned := listStrings(ctx, plan.AppsToTransfer)
-	if len(planned) > 0 && plan.TransferAppsTo.IsNull() {
-		addFindings(diags, operations.OffboardNeedsHeir(username, planned, "Nothing was changed."))
-		return
-	}
-	var refused *operations.Finding
-	if plan.TransferAppsTo.IsNull() || len(planned) == 0 {
-		_, refused = operations.AppsAsPlanned(ctx, r.clients.apps(), username, planned)
-	} else {
-		_, refused = operations.Transfer(ctx, r.clients.directory(), r.clients.apps(), username, heir, planned)
-	}
+	})
 	if !addFinding(diags, refused) {
 		return
 	}
-	if !plan.TransferAppsTo.IsNull() {
-		record(stepTransfer) // the user owns no app now
-	}
-
-	// 2. The seat (direct only).
-	if plan.RevokeSeat.ValueBool() {
-		holders, err := kc.RoleHolders(ctx, SeatRole)
-		if err != nil {
-			diags.AddError(fmt.Sprintf("Cannot read the seat of %s", username), err.Error()+offboardingResume(done))
-			return
-		}
-		if _, direct := holders.Direct[user.ID]; direct {
-			if left, err := r.clients.Platform.OwnedApps(ctx, username); err != nil || len(left) > 0 {
-				diags.AddError(fmt.Sprintf("Not revoking the seat of %s: the apps did not all move", username),
-					fmt.Sprintf("%s still owns %d app(s) (%v); revoking the seat would orphan them.%s", username, len(left), err, offboardingResume(done)))
-				return
-			}
-			if err := kc.RemoveClientRole(ctx, *user, SeatRole); err != nil {
-				diags.AddError(fmt.Sprintf("Cannot revoke the seat of %s", username), err.Error()+offboardingResume(done))
-				return
-			}
-		}
-		record(stepRevoke) // no direct seat now
-	}
-
-	// 3. The sessions.
-	if plan.LogoutSessions.ValueBool() {
-		live, err := kc.HasSessions(ctx, *user)
-		if err == nil && live {
-			err = kc.LogoutUser(ctx, *user)
-		}
-		if err != nil {
-			diags.AddError(fmt.Sprintf("Cannot log %s out", username), err.Error()+offboardingResume(done))
-			return
-		}
-		record(stepLogout) // no session now
-	}
-
-	// 4. The account.
-	switch plan.UserAction.ValueString() {
-	case "disable":
-		if user.Enabled {
-			if err := kc.DisableUser(ctx, *user); err != nil {
-				diags.AddError(fmt.Sprintf("Cannot disable %s", username), err.Error()+offboardingResume(done))
-				return
-			}
-		}
-		record(stepDisable)
-	case "delete":
-		left, err := r.clients.Platform.OwnedApps(ctx, username)
-		if err == nil && len(left) > 0 {
-			err = fmt.Errorf("%s owns %d app(s)", username, len(left))
-		}
-		if err != nil {
-			diags.AddError(fmt.Sprintf("Not deleting %s: the user may still own apps", username),
-				fmt.Sprintf("Deleting a user who owns apps is refused (%v).%s", err, offboardingResume(done)))
-			return
-		}
-		if err := kc.DeleteUser(ctx, *user); err != nil {
-			diags.AddError(fmt.Sprintf("Cannot delete %s", username), err.Error()+offboardingResume(done))
-			return
-		}
-		record(stepDelete)
-	}
 	plan.ID = types.StringValue(username)
-	plan.CompletedSteps = stringList(ctx, done, diags)
 	diags.Append(state.Set(ctx, plan)...)
 }
+
+// account is the leaving user's Keycloak account (see operations.Account).
+type account struct {
+	kc   *keycloak.Client
+	user keycloak.User
+}
+
+func (a account) DirectSeat(ctx context.Context) (bool, error) {
+	holders, err := a.kc.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		return false, err
+	}
+	_, direct := holders.Direct[a.user.ID]
+	return direct, nil
+}
+
+func (a account) RevokeDirectSeat(ctx context.Context) error {
+	return a.kc.RemoveClientRole(ctx, a.user, SeatRole)
+}
+func (a account) HasSessions(ctx context.Context) (bool, error) { return a.kc.HasSessions(ctx, a.user) }
+func (a account) Logout(ctx context.Context) error              { return a.kc.LogoutUser(ctx, a.user) }
+func (a account) Enabled() bool                                 { return a.user.Enabled }
+func (a account) Disable(ctx context.Context) error             { return a.kc.DisableUser(ctx, a.user) }
+func (a account) Delete(ctx context.Context) error              { return a.kc.DeleteUser(ctx, a.user) }
 
 // consequences are the co-owned apps the user loses and the grants through
 // which a seat stays, as read before the first step.
@@ -419,27 +359,8 @@ func finished(ctx context.Context, m userOffboardingModel) bool {
 
 // offboardingSteps lists the steps the settings ask for.
 func offboardingSteps(m userOffboardingModel) []string {
-	var steps []string
-	if !m.TransferAppsTo.IsNull() {
-		steps = append(steps, stepTransfer)
-	}
-	if m.RevokeSeat.ValueBool() {
-		steps = append(steps, stepRevoke)
-	}
-	if m.LogoutSessions.ValueBool() {
-		steps = append(steps, stepLogout)
-	}
-	if a := m.UserAction.ValueString(); a != "none" {
-		steps = append(steps, a)
-	}
-	return steps
-}
-
-func offboardingResume(done []string) string {
-	if len(done) == 0 {
-		return "\n\nNothing was changed; apply again."
-	}
-	return fmt.Sprintf("\n\nDone so far: %s. The state records it; the next apply resumes after it and repeats none of it.", strings.Join(done, ", "))
+	return operations.OffboardingSteps{Heir: m.TransferAppsTo.ValueString(), RevokeSeat: m.RevokeSeat.ValueBool(),
+		Logout: m.LogoutSessions.ValueBool(), Action: m.UserAction.ValueString()}.Steps()
 }
 
 func (r *userOffboardingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -480,7 +401,7 @@ func (r *userOffboardingResource) holding(ctx context.Context, m userOffboarding
 		switch {
 		case slices.Contains(recorded, step):
 			return true, nil
-		case step == stepTransfer:
+		case step == operations.StepTransfer:
 			if r.clients.Platform == nil {
 				return false, nil
 			}
@@ -488,17 +409,17 @@ func (r *userOffboardingResource) holding(ctx context.Context, m userOffboarding
 			return len(owned) == 0, err
 		case gone:
 			return true, nil
-		case step == stepRevoke:
+		case step == operations.StepRevoke:
 			holders, err := kc.RoleHolders(ctx, SeatRole)
 			if err != nil {
 				return false, err
 			}
 			_, direct := holders.Direct[user.ID]
 			return !direct, nil
-		case step == stepLogout:
+		case step == operations.StepLogout:
 			live, err := kc.HasSessions(ctx, *user)
 			return !live, err
-		case step == stepDisable:
+		case step == operations.StepDisable:
 			return !user.Enabled, nil
 		}
 		return false, nil // delete: the account exists
