@@ -102,62 +102,65 @@ func StartFaultProxy(target string) (p *FaultProxy, stop func(), err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := p.Requests.Add(1)
-		seen := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
-		if seen.PerUser() {
-			p.PerUser.Add(1)
-		}
-		if seen.PlatformToken() {
-			p.PlatformTokens.Add(1)
-		}
-		p.mu.Lock()
-		p.byPath[r.URL.Path]++
-		decide, latency := p.decide, p.latency
-		p.mu.Unlock()
-		if latency > 0 {
-			time.Sleep(latency)
-		}
-		var f Fault
-		if decide != nil {
-			body, _ := io.ReadAll(r.Body)
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			// Decisions run one at a time, so tests may keep plain state in them.
-			p.decideMu.Lock()
-			seen.Body = string(body)
-			f = decide(n, &seen)
-			p.decideMu.Unlock()
-			r.Body = io.NopCloser(bytes.NewReader(body))
-		}
-		if f.injected() {
-			p.Faults.Add(1)
-		}
-		if f.Delay > 0 {
-			time.Sleep(f.Delay)
-		}
-		if f.Wait != nil {
-			f.Wait()
-		}
-		switch {
-		case f.Reset:
-			hijackClose(w)
-			return
-		case f.Status != 0:
-			if f.RetryAfter > 0 {
-				w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-			}
-			w.WriteHeader(f.Status)
-			return
-		case f.ResetAfterForward:
-			rp.ServeHTTP(&discard{header: http.Header{}}, r)
-			hijackClose(w)
-			return
-		}
-		rp.ServeHTTP(w, r)
-	})}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.serve(rp, w, r) })}
 	go func() { _ = srv.Serve(ln) }()
 	p.URL = "http://" + ln.Addr().String()
 	return p, func() { _ = srv.Close() }, nil
+}
+
+// serve counts a request, asks the test's decision, and injects its fault or forwards it.
+func (p *FaultProxy) serve(rp *httputil.ReverseProxy, w http.ResponseWriter, r *http.Request) {
+	n := p.Requests.Add(1)
+	seen := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery}
+	if seen.PerUser() {
+		p.PerUser.Add(1)
+	}
+	if seen.PlatformToken() {
+		p.PlatformTokens.Add(1)
+	}
+	p.mu.Lock()
+	p.byPath[r.URL.Path]++
+	decide, latency := p.decide, p.latency
+	p.mu.Unlock()
+	if latency > 0 {
+		time.Sleep(latency)
+	}
+	var f Fault
+	if decide != nil {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		// Decisions run one at a time, so tests may keep plain state in them.
+		p.decideMu.Lock()
+		seen.Body = string(body)
+		f = decide(n, &seen)
+		p.decideMu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if f.injected() {
+		p.Faults.Add(1)
+	}
+	if f.Delay > 0 {
+		time.Sleep(f.Delay)
+	}
+	if f.Wait != nil {
+		f.Wait()
+	}
+	switch {
+	case f.Reset:
+		hijackClose(w)
+		return
+	case f.Status != 0:
+		if f.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		}
+		w.WriteHeader(f.Status)
+		return
+	case f.ResetAfterForward:
+		rp.ServeHTTP(&discard{header: http.Header{}}, r)
+		hijackClose(w)
+		return
+	}
+	rp.ServeHTTP(w, r)
 }
 
 // SetFaults installs the fault decision (nil forwards everything).

@@ -138,17 +138,27 @@ func (c *Client) do(ctx context.Context, mutation bool, query string, vars map[s
 }
 
 func (c *Client) send(ctx context.Context, mutation bool, query string, vars map[string]any, out any) error {
-	token, err := c.tokens.Token(ctx)
-	if err != nil {
-		return fmt.Errorf("obtaining a platform API token: %w", err)
-	}
-	body, err := json.Marshal(gqlRequest{Query: query, Variables: vars})
+	status, raw, err := c.post(ctx, mutation, query, vars)
 	if err != nil {
 		return err
 	}
+	return c.verdict(mutation, status, raw, out)
+}
+
+// post sends one GraphQL request and reads the answer's status and body. A
+// mutation whose answer was lost is an outcomeUnknownError.
+func (c *Client) post(ctx context.Context, mutation bool, query string, vars map[string]any) (status int, raw []byte, err error) {
+	token, err := c.tokens.Token(ctx)
+	if err != nil {
+		return 0, nil, fmt.Errorf("obtaining a platform API token: %w", err)
+	}
+	body, err := json.Marshal(gqlRequest{Query: query, Variables: vars})
+	if err != nil {
+		return 0, nil, err
+	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("platform API URL %q: %w", c.endpoint, err)
+		return 0, nil, fmt.Errorf("platform API URL %q: %w", c.endpoint, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -165,16 +175,21 @@ func (c *Client) send(ctx context.Context, mutation bool, query string, vars map
 				err = &outcomeUnknownError{err: err}
 			}
 		}
-		return fmt.Errorf("calling the platform API at %s: %w", c.endpoint, err)
+		return 0, nil, fmt.Errorf("calling the platform API at %s: %w", c.endpoint, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	raw, err = io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		if mutation {
-			return fmt.Errorf("reading the platform API answer: %w", &outcomeUnknownError{err: err})
+			return 0, nil, fmt.Errorf("reading the platform API answer: %w", &outcomeUnknownError{err: err})
 		}
-		return fmt.Errorf("reading the platform API answer: %w", err)
+		return 0, nil, fmt.Errorf("reading the platform API answer: %w", err)
 	}
+	return resp.StatusCode, raw, nil
+}
+
+// verdict reads an answer: the data into out, or the error it carries.
+func (c *Client) verdict(mutation bool, status int, raw []byte, out any) error {
 	// A mutation whose answer cannot be read as a verdict may or may not have
 	// been applied: a gateway error (the server may have finished the work),
 	// a body that is not GraphQL, data that does not decode.
@@ -186,17 +201,17 @@ func (c *Client) send(ctx context.Context, mutation bool, query string, vars map
 	}
 	var gr gqlResponse
 	if err := json.Unmarshal(raw, &gr); err != nil || (gr.Data == nil && len(gr.Errors) == 0) {
-		if resp.StatusCode == http.StatusUnauthorized {
+		if status == http.StatusUnauthorized {
 			// A gateway in front of the API may answer 401 without a GraphQL body.
 			return &Error{Code: CodeUnauthenticated, Message: fmt.Sprintf("%s answered 401 Unauthorized", c.endpoint)}
 		}
-		if resp.StatusCode == http.StatusNotFound {
+		if status == http.StatusNotFound {
 			return fmt.Errorf("%s answered 404: check url and platform_api_path", c.endpoint)
 		}
-		if mutation && (resp.StatusCode == http.StatusOK || resp.StatusCode >= 500) && resp.StatusCode != http.StatusServiceUnavailable {
-			return unknown(fmt.Errorf("%s answered %s with a body that is not a GraphQL answer", c.endpoint, resp.Status))
+		if mutation && (status == http.StatusOK || status >= 500) && status != http.StatusServiceUnavailable {
+			return unknown(fmt.Errorf("%s answered %s with a body that is not a GraphQL answer", c.endpoint, statusLine(status)))
 		}
-		return fmt.Errorf("%s answered %s with a body that is not GraphQL JSON; check url and platform_api_path", c.endpoint, resp.Status)
+		return fmt.Errorf("%s answered %s with a body that is not GraphQL JSON; check url and platform_api_path", c.endpoint, statusLine(status))
 	}
 	if len(gr.Errors) > 0 {
 		e := gr.Errors[0]
@@ -206,8 +221,8 @@ func (c *Client) send(ctx context.Context, mutation bool, query string, vars map
 		}
 		return &Error{Code: e.Extensions.Code, Message: e.Message, Username: e.Extensions.Username, Group: group, App: e.Extensions.App}
 	}
-	if resp.StatusCode != http.StatusOK {
-		return unknown(fmt.Errorf("%s answered %s", c.endpoint, resp.Status))
+	if status != http.StatusOK {
+		return unknown(fmt.Errorf("%s answered %s", c.endpoint, statusLine(status)))
 	}
 	if out != nil {
 		if err := json.Unmarshal(gr.Data, out); err != nil {
@@ -216,3 +231,6 @@ func (c *Client) send(ctx context.Context, mutation bool, query string, vars map
 	}
 	return nil
 }
+
+// statusLine is an HTTP status as a response prints it: "502 Bad Gateway".
+func statusLine(status int) string { return fmt.Sprintf("%d %s", status, http.StatusText(status)) }

@@ -245,29 +245,8 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 		addFindings(diags, users.Merge(groups).Refusal(operations.CoOwnerSetWords(name), prior == nil)...)
 		return
 	}
-	for _, u := range users.Add {
-		if _, err := r.clients.Keycloak.UserByUsername(ctx, u); err != nil {
-			addUserLookupError(diags, r.clients.Keycloak, u, err)
-			return
-		}
-	}
-	if len(users.Add)+len(groups.Add) > 0 {
-		// The platform validates every co-owner before adding any.
-		if _, err := r.clients.Platform.AddCoOwners(ctx, name, users.Add, groups.Add); err != nil {
-			id := CoOwnerID{App: name}
-			var pe *platform.Error
-			if errors.As(err, &pe) {
-				id.Username, id.Group = pe.Username, pe.Group
-			}
-			addCoOwnerError(diags, id, err)
-			return
-		}
-	}
-	if len(users.Remove)+len(groups.Remove) > 0 {
-		if _, err := r.clients.Platform.RemoveCoOwners(ctx, name, users.Remove, groups.Remove); err != nil {
-			diags.AddError(fmt.Sprintf("Cannot remove co-owners of %s", name), err.Error())
-			return
-		}
+	if !r.write(ctx, name, users, groups, diags) {
+		return
 	}
 	app, err = r.clients.Platform.FetchApp(ctx, name)
 	if err != nil {
@@ -284,6 +263,35 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 		}
 		diags.Append(state.Set(ctx, st)...)
 	}
+}
+
+// write adds and removes the co-owners of the change (every new user looked
+// up first; the platform validates every co-owner before adding any).
+func (r *appCoOwnersResource) write(ctx context.Context, name string, users, groups operations.Change, diags *diag.Diagnostics) bool {
+	for _, u := range users.Add {
+		if _, err := r.clients.Keycloak.UserByUsername(ctx, u); err != nil {
+			addUserLookupError(diags, r.clients.Keycloak, u, err)
+			return false
+		}
+	}
+	if len(users.Add)+len(groups.Add) > 0 {
+		if _, err := r.clients.Platform.AddCoOwners(ctx, name, users.Add, groups.Add); err != nil {
+			id := CoOwnerID{App: name}
+			var pe *platform.Error
+			if errors.As(err, &pe) {
+				id.Username, id.Group = pe.Username, pe.Group
+			}
+			addCoOwnerError(diags, id, err)
+			return false
+		}
+	}
+	if len(users.Remove)+len(groups.Remove) > 0 {
+		if _, err := r.clients.Platform.RemoveCoOwners(ctx, name, users.Remove, groups.Remove); err != nil {
+			diags.AddError(fmt.Sprintf("Cannot remove co-owners of %s", name), err.Error())
+			return false
+		}
+	}
+	return true
 }
 
 func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

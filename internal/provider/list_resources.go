@@ -146,27 +146,10 @@ func (l *appCoOwnerList) List(ctx context.Context, req list.ListRequest, stream 
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	var apps []platform.App
-	if name := cfg.App.ValueString(); name != "" {
-		app, err := l.clients.Platform.App(ctx, name)
-		if platform.CodeOf(err) == platform.CodeAppNotFound {
-			diags.AddAttributeError(path.Root("app"), fmt.Sprintf("App %q not found", name), fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager.", name))
-		} else if err != nil {
-			diags.AddError(fmt.Sprintf("Cannot read the co-owners of %s", name), err.Error())
-		}
-		if diags.HasError() {
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-		apps = []platform.App{*app}
-	} else {
-		all, err := l.clients.Platform.Apps(ctx)
-		if err != nil {
-			diags.AddError("Cannot list the apps", err.Error())
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-		apps = all
+	apps := l.apps(ctx, cfg.App.ValueString(), &diags)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
 	}
 	sort.Slice(apps, func(i, j int) bool { return apps[i].Name < apps[j].Name })
 	type entry struct {
@@ -203,6 +186,27 @@ func (l *appCoOwnerList) List(ctx context.Context, req list.ListRequest, stream 
 		}
 		return r
 	})
+}
+
+// apps reads the one app named, or every app when name is empty.
+func (l *appCoOwnerList) apps(ctx context.Context, name string, diags *diag.Diagnostics) []platform.App {
+	if name == "" {
+		all, err := l.clients.Platform.Apps(ctx)
+		if err != nil {
+			diags.AddError("Cannot list the apps", err.Error())
+		}
+		return all
+	}
+	app, err := l.clients.Platform.App(ctx, name)
+	switch {
+	case platform.CodeOf(err) == platform.CodeAppNotFound:
+		diags.AddAttributeError(path.Root("app"), fmt.Sprintf("App %q not found", name), fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager.", name))
+	case err != nil:
+		diags.AddError(fmt.Sprintf("Cannot read the co-owners of %s", name), err.Error())
+	default:
+		return []platform.App{*app}
+	}
+	return nil
 }
 
 // limited yields result(i) for i below n, stopping at limit (when positive)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -129,100 +130,21 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() || !d.clients.ready(&resp.Diagnostics) {
 		return
 	}
-	kc := d.clients.Keycloak
-	var groupFilter string
-	if !cfg.Group.IsNull() {
-		p, err := grouppath.Parse(cfg.Group.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("group"), "Invalid group path", err.Error())
-			return
-		}
-		groupFilter = p
-	}
-	var window time.Duration
-	if !cfg.InactiveFor.IsNull() {
-		w, err := parseWindow(cfg.InactiveFor.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("inactive_for"), "Invalid inactive_for", err.Error())
-			return
-		}
-		window = w
-	}
-	users, err := kc.Users(ctx, cfg.Search.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list users", err.Error())
+	f, ok := usersFilterOf(cfg, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	seats, err := kc.RoleHolders(ctx, SeatRole)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list license seats", err.Error())
+	v, ok := d.read(ctx, cfg.Search.ValueString(), f, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	admins, err := kc.RoleHolders(ctx, AdminRole)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot list administrators", err.Error())
-		return
-	}
-	memberships, inFilter, err := groupMemberships(ctx, kc, groupFilter)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("group"), "Cannot list groups", err.Error())
-		return
-	}
-
-	apps, known, err := platformView(ctx, d.clients)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read apps and platform users", err.Error())
-		return
-	}
-
-	now := time.Now().UTC()
-	activity := readActivity(ctx, d.clients, now, window, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	out := make([]userModel, 0, len(users))
-	for _, u := range users {
-		_, direct := seats.Direct[u.ID]
-		licensed := seats.Effective(u.ID)
-		switch {
-		case cfg.LicensedOnly.ValueBool() && !licensed,
-			cfg.AdminOnly.ValueBool() && !admins.Effective(u.ID),
-			groupFilter != "" && !inFilter[u.ID],
-			window > 0 && !activity.Idle(u.ID, u.Created(), now, window):
-			continue
-		}
-		groups := nonNil(memberships[u.ID]) // sorted by the index
-		out = append(out, userModel{
-			ID: types.StringValue(u.ID), Username: types.StringValue(u.Username), Email: types.StringValue(u.Email),
-			FirstName: types.StringValue(u.FirstName), LastName: types.StringValue(u.LastName), Enabled: types.BoolValue(u.Enabled),
-			Licensed: types.BoolValue(licensed), LicensedDirect: types.BoolValue(direct), SeatGrantedVia: nonNil(seats.Via[u.ID]),
-			Admin: types.BoolValue(admins.Effective(u.ID)), Groups: groups,
-			CreatedAt: types.StringValue(u.Created().Format(time.RFC3339)),
-			OwnedApps: types.ListNull(types.StringType), CoOwnedApps: types.ListNull(types.StringType), KnownToPlatform: types.BoolNull(),
-			LastLogin: types.StringNull(), LastActivity: types.StringNull(), ActivitySource: types.StringNull(),
-		})
-		if activity != nil {
-			m := &out[len(out)-1]
-			m.LastLogin = timeOrNull(activity.LastLogin[u.ID])
-			last, source := activity.Last(u.ID)
-			m.LastActivity, m.ActivitySource = timeOrNull(last), types.StringValue(source)
-		}
-		if known != nil {
-			m := &out[len(out)-1]
-			m.OwnedApps = stringList(ctx, apps.owned[u.Username], &resp.Diagnostics)
-			m.CoOwnedApps = stringList(ctx, apps.coowned[u.Username], &resp.Diagnostics)
-			m.KnownToPlatform = types.BoolValue(known[u.Username])
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Username.ValueString() < out[j].Username.ValueString() })
-	cfg.Users = out
-	cfg.SeatsAssigned = types.Int64Value(int64(seats.EffectiveCount()))
+	cfg.Users = v.rows(ctx, f, &resp.Diagnostics)
+	cfg.SeatsAssigned = types.Int64Value(int64(v.seats.EffectiveCount()))
 	cfg.ActivityHorizon = types.StringNull()
-	if activity != nil {
-		cfg.ActivityHorizon = timeOrNull(activity.Horizon)
+	if v.activity != nil {
+		cfg.ActivityHorizon = timeOrNull(v.activity.Horizon)
 	}
-	cfg.ID = types.StringValue(fmt.Sprintf("%s/users", kc.Realm()))
+	cfg.ID = types.StringValue(fmt.Sprintf("%s/users", d.clients.Keycloak.Realm()))
 	root, ok := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	if !ok {
 		resp.Diagnostics.AddError("Unexpected schema type", "The users data source schema is not an object. This is a bug in the provider.")
@@ -234,6 +156,115 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	resp.State.Raw = raw
+}
+
+// usersFilter is the configuration's filters, parsed.
+type usersFilter struct {
+	licensedOnly, adminOnly bool
+	group                   string // a /Parent/child path, or empty
+	window                  time.Duration
+}
+
+func usersFilterOf(cfg usersModel, diags *diag.Diagnostics) (usersFilter, bool) {
+	f := usersFilter{licensedOnly: cfg.LicensedOnly.ValueBool(), adminOnly: cfg.AdminOnly.ValueBool()}
+	if !cfg.Group.IsNull() {
+		p, err := grouppath.Parse(cfg.Group.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("group"), "Invalid group path", err.Error())
+			return f, false
+		}
+		f.group = p
+	}
+	if !cfg.InactiveFor.IsNull() {
+		w, err := parseWindow(cfg.InactiveFor.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("inactive_for"), "Invalid inactive_for", err.Error())
+			return f, false
+		}
+		f.window = w
+	}
+	return f, true
+}
+
+// usersView is what one read of the users data source found.
+type usersView struct {
+	users         []keycloak.User
+	seats, admins *keycloak.Holders
+	memberships   map[string][]string
+	inFilter      map[string]bool
+	apps          appIndex
+	known         map[string]bool // nil without the platform API
+	activity      *keycloak.Activity
+	now           time.Time
+}
+
+func (d *usersDataSource) read(ctx context.Context, search string, f usersFilter, diags *diag.Diagnostics) (v usersView, ok bool) {
+	kc := d.clients.Keycloak
+	fail := func(summary string, err error) (usersView, bool) {
+		diags.AddError(summary, err.Error())
+		return v, false
+	}
+	var err error
+	if v.users, err = kc.Users(ctx, search); err != nil {
+		return fail("Cannot list users", err)
+	}
+	if v.seats, err = kc.RoleHolders(ctx, SeatRole); err != nil {
+		return fail("Cannot list license seats", err)
+	}
+	if v.admins, err = kc.RoleHolders(ctx, AdminRole); err != nil {
+		return fail("Cannot list administrators", err)
+	}
+	if v.memberships, v.inFilter, err = groupMemberships(ctx, kc, f.group); err != nil {
+		diags.AddAttributeError(path.Root("group"), "Cannot list groups", err.Error())
+		return v, false
+	}
+	if v.apps, v.known, err = platformView(ctx, d.clients); err != nil {
+		return fail("Cannot read apps and platform users", err)
+	}
+	v.now = time.Now().UTC()
+	v.activity = readActivity(ctx, d.clients, v.now, f.window, diags)
+	return v, !diags.HasError()
+}
+
+// rows are the users that pass the filters, sorted by username.
+func (v usersView) rows(ctx context.Context, f usersFilter, diags *diag.Diagnostics) []userModel {
+	out := make([]userModel, 0, len(v.users))
+	for _, u := range v.users {
+		switch {
+		case f.licensedOnly && !v.seats.Effective(u.ID),
+			f.adminOnly && !v.admins.Effective(u.ID),
+			f.group != "" && !v.inFilter[u.ID],
+			f.window > 0 && !v.activity.Idle(u.ID, u.Created(), v.now, f.window):
+			continue
+		}
+		out = append(out, v.row(ctx, u, diags))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Username.ValueString() < out[j].Username.ValueString() })
+	return out
+}
+
+func (v usersView) row(ctx context.Context, u keycloak.User, diags *diag.Diagnostics) userModel {
+	_, direct := v.seats.Direct[u.ID]
+	m := userModel{
+		ID: types.StringValue(u.ID), Username: types.StringValue(u.Username), Email: types.StringValue(u.Email),
+		FirstName: types.StringValue(u.FirstName), LastName: types.StringValue(u.LastName), Enabled: types.BoolValue(u.Enabled),
+		Licensed: types.BoolValue(v.seats.Effective(u.ID)), LicensedDirect: types.BoolValue(direct), SeatGrantedVia: nonNil(v.seats.Via[u.ID]),
+		Admin: types.BoolValue(v.admins.Effective(u.ID)), Groups: nonNil(v.memberships[u.ID]), // sorted by the index
+		CreatedAt: types.StringValue(u.Created().Format(time.RFC3339)),
+		OwnedApps: types.ListNull(types.StringType), CoOwnedApps: types.ListNull(types.StringType), KnownToPlatform: types.BoolNull(),
+		LastLogin: types.StringNull(), LastActivity: types.StringNull(), ActivitySource: types.StringNull(),
+	}
+	if v.activity != nil {
+		m.LastLogin = timeOrNull(v.activity.LastLogin[u.ID])
+		last, source := v.activity.Last(u.ID)
+		m.LastActivity, m.ActivitySource = timeOrNull(last), types.StringValue(source)
+	}
+	if v.known != nil {
+		m.OwnedApps = stringList(ctx, v.apps.owned[u.Username], diags)
+		m.CoOwnedApps = stringList(ctx, v.apps.coowned[u.Username], diags)
+		m.KnownToPlatform = types.BoolValue(v.known[u.Username])
+	}
+	return m
 }
 
 // groupMemberships maps user ID to the paths of the groups they belong to
