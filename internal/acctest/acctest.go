@@ -18,8 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/Nerzal/gocloak/v13"
 	"sync"
+
+	"github.com/Nerzal/gocloak/v13"
 )
 
 // The local Keycloak started by scripts/keycloak.sh, which takes KC_PORT and
@@ -183,7 +184,7 @@ func CreateNamedUser(t *testing.T, username string, opts UserOptions) (id string
 		GrantRole(t, id, r)
 	}
 	for _, p := range opts.Groups {
-		if err := gc.AddUserToGroup(ctx, tok, Realm, id, GroupID(t, p)); err != nil {
+		if err := gc.AddUserToGroup(ctx, tok, Realm, id, groupID(t, p)); err != nil {
 			t.Fatalf("adding %s to %s: %v", username, p, err)
 		}
 	}
@@ -243,20 +244,8 @@ func DirectRoles(t *testing.T, userID string) map[string]bool {
 	return out
 }
 
-// Eventually retries check until it returns nil or the timeout passes.
-func Eventually(timeout time.Duration, check func() error) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		err := check()
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// GroupID returns the ID of a group by path (/Parent/child).
-func GroupID(t *testing.T, path string) string {
+// groupID returns the ID of a group by path (/Parent/child).
+func groupID(t *testing.T, path string) string {
 	t.Helper()
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	for i, s := range segs {
@@ -659,7 +648,7 @@ func tokenRequest(form url.Values) (string, error) {
 // JoinGroup adds a user to a group (/Parent/child), as a change made in the admin console would.
 func JoinGroup(t *testing.T, userID, path string) {
 	t.Helper()
-	if err := Admin(t).AddUserToGroup(context.Background(), token(t), Realm, userID, GroupID(t, path)); err != nil {
+	if err := Admin(t).AddUserToGroup(context.Background(), token(t), Realm, userID, groupID(t, path)); err != nil {
 		t.Fatalf("adding %s to %s: %v", userID, path, err)
 	}
 }

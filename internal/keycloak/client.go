@@ -46,8 +46,8 @@ type Config struct {
 	noExport bool
 }
 
-// ErrNotFound is wrapped by lookups of users, groups and roles that do not exist.
-var ErrNotFound = errors.New("not found")
+// errNotFound is wrapped by lookups of users, groups and roles that do not exist.
+var errNotFound = errors.New("not found")
 
 // Client talks to one realm of one Keycloak. Methods are safe for concurrent use.
 type Client struct {
@@ -75,12 +75,12 @@ func New(cfg Config) *Client {
 	gc.RestyClient().SetTimeout(0)
 	c := &Client{cfg: cfg, gc: gc, clientIDs: map[string]string{}, roles: map[string]*gocloak.Role{}, holders: runcache.New[*Holders]()}
 	if c.cfg.PageSize <= 0 {
-		c.cfg.PageSize = DefaultPageSize
+		c.cfg.PageSize = defaultPageSize
 	}
 	if c.cfg.UserPageSize <= 0 {
 		c.cfg.UserPageSize = DefaultUserPageSize
 	}
-	c.tokens = NewTokenSource(c.login)
+	c.tokens = newTokenSource(c.login)
 	return c
 }
 
@@ -157,7 +157,7 @@ func statusOf(err error) int {
 
 // IsNotFound reports whether err means the object does not exist.
 func IsNotFound(err error) bool {
-	return errors.Is(err, ErrNotFound) || statusOf(err) == http.StatusNotFound
+	return errors.Is(err, errNotFound) || statusOf(err) == http.StatusNotFound
 }
 
 func (c *Client) realmURL(parts ...string) string {
@@ -233,7 +233,7 @@ func (c *Client) ClientUUID(ctx context.Context, clientID string) (string, error
 				return *cl.ID, nil
 			}
 		}
-		return "", fmt.Errorf("realm %q has no client %q: %w (set roles_client_id to the client that owns the Dash Enterprise roles)", c.cfg.Realm, clientID, ErrNotFound)
+		return "", fmt.Errorf("realm %q has no client %q: %w (set roles_client_id to the client that owns the Dash Enterprise roles)", c.cfg.Realm, clientID, errNotFound)
 	})
 }
 
@@ -258,7 +258,7 @@ func (c *Client) ClientRole(ctx context.Context, roleName string) (*gocloak.Role
 		})
 		if err != nil {
 			if statusOf(err) == http.StatusNotFound {
-				return nil, fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, roleName, ErrNotFound)
+				return nil, fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, roleName, errNotFound)
 			}
 			return nil, fmt.Errorf("looking up role %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
 		}

@@ -101,7 +101,7 @@ func (c *Client) GroupByPath(ctx context.Context, path string) (*Group, error) {
 	url := c.realmURL("group-by-path") + "/" + escapePath(strings.TrimPrefix(path, "/"))
 	if err := c.getJSON(ctx, url, nil, &g); err != nil {
 		if IsNotFound(err) {
-			return nil, fmt.Errorf("group %q does not exist in realm %q: %w", path, c.cfg.Realm, ErrNotFound)
+			return nil, fmt.Errorf("group %q does not exist in realm %q: %w", path, c.cfg.Realm, errNotFound)
 		}
 		return nil, fmt.Errorf("looking up group %q: %w", path, c.describe(err))
 	}

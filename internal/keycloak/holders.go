@@ -190,7 +190,7 @@ func (c *Client) readHolders(ctx context.Context, r *Realm) error {
 
 // noRole is the error for a target role the roles client does not have.
 func (c *Client) noRole(k string) error {
-	return fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, strings.TrimPrefix(k, c.cfg.RolesClientID+"/"), ErrNotFound)
+	return fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, strings.TrimPrefix(k, c.cfg.RolesClientID+"/"), errNotFound)
 }
 
 // keyURL is the admin URL of the role with key k.

@@ -12,8 +12,8 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// DefaultPageSize is the page size of role-member and group listings; Keycloak's own default is 100.
-const DefaultPageSize = 100
+// defaultPageSize is the page size of role-member and group listings; Keycloak's own default is 100.
+const defaultPageSize = 100
 
 // DefaultUserPageSize is the page size of the realm's user listing, which can
 // hold tens of thousands of users: fewer, larger pages halve its time.

@@ -22,8 +22,8 @@ type TokenSource struct {
 	fetches int
 }
 
-// NewTokenSource returns a TokenSource that obtains tokens with fetch.
-func NewTokenSource(fetch func(ctx context.Context) (*gocloak.JWT, error)) *TokenSource {
+// newTokenSource returns a TokenSource that obtains tokens with fetch.
+func newTokenSource(fetch func(ctx context.Context) (*gocloak.JWT, error)) *TokenSource {
 	return &TokenSource{fetch: fetch, now: time.Now}
 }
 
@@ -70,7 +70,7 @@ func refreshMargin(lifetime time.Duration) time.Duration {
 // (the platform API accepts tokens of that realm): client credentials when
 // username is empty, otherwise the password grant through clientID.
 func (c *Client) RealmTokenSource(clientID, clientSecret, username, password string) *TokenSource {
-	return NewTokenSource(func(ctx context.Context) (*gocloak.JWT, error) {
+	return newTokenSource(func(ctx context.Context) (*gocloak.JWT, error) {
 		opts := gocloak.TokenOptions{ClientID: gocloak.StringP(clientID)}
 		if clientSecret != "" {
 			opts.ClientSecret = gocloak.StringP(clientSecret)

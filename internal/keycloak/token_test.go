@@ -15,7 +15,7 @@ import (
 func TestTokenSourceRefreshesBeforeExpiry(t *testing.T) {
 	var fetches atomic.Int32
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	ts := NewTokenSource(func(context.Context) (*gocloak.JWT, error) {
+	ts := newTokenSource(func(context.Context) (*gocloak.JWT, error) {
 		n := fetches.Add(1)
 		return &gocloak.JWT{AccessToken: fmt.Sprint("token-", n), ExpiresIn: 30}, nil
 	})
@@ -37,7 +37,7 @@ func TestTokenSourceRefreshesBeforeExpiry(t *testing.T) {
 
 func TestTokenSourceConcurrentCallersShareOneFetch(t *testing.T) {
 	var fetches atomic.Int32
-	ts := NewTokenSource(func(context.Context) (*gocloak.JWT, error) {
+	ts := newTokenSource(func(context.Context) (*gocloak.JWT, error) {
 		fetches.Add(1)
 		time.Sleep(10 * time.Millisecond)
 		return &gocloak.JWT{AccessToken: "t", ExpiresIn: 300}, nil
@@ -63,7 +63,7 @@ func TestTokenSourceConcurrentCallersShareOneFetch(t *testing.T) {
 
 func TestTokenSourceDoesNotCacheErrors(t *testing.T) {
 	fail := true
-	ts := NewTokenSource(func(context.Context) (*gocloak.JWT, error) {
+	ts := newTokenSource(func(context.Context) (*gocloak.JWT, error) {
 		if fail {
 			return nil, errors.New("down")
 		}

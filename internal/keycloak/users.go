@@ -156,7 +156,7 @@ func (c *Client) lookupUser(ctx context.Context, username string) (*User, error)
 			return &u, nil
 		}
 	}
-	return nil, fmt.Errorf("user %q does not exist in realm %q: %w", username, c.cfg.Realm, ErrNotFound)
+	return nil, fmt.Errorf("user %q does not exist in realm %q: %w", username, c.cfg.Realm, errNotFound)
 }
 
 // Users lists every user of the realm, page by page; search is Keycloak's

@@ -69,7 +69,7 @@ func PlanOffboarding(run *Run, s Snapshot, o Offboarding, realm string) Offboard
 		}
 		for _, p := range []Party{o.User, o.Heir} {
 			if !s.HasSeat(p.Username) && !run.Intents.Granted(p.Username) {
-				d.Findings = append(d.Findings, TransferNoSeat(p))
+				d.Findings = append(d.Findings, transferNoSeat(p))
 			}
 		}
 	}

@@ -78,7 +78,7 @@ func ApplyOffboarding(ctx context.Context, dir Directory, store AppStore, acct A
 	}
 	var refused *Finding
 	if o.Heir == "" || len(o.Apps) == 0 {
-		_, refused = AppsAsPlanned(ctx, store, o.Username, o.Apps)
+		_, refused = appsAsPlanned(ctx, store, o.Username, o.Apps)
 	} else {
 		_, refused = Transfer(ctx, dir, store, o.Username, o.Heir, o.Apps)
 	}

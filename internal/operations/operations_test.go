@@ -388,3 +388,26 @@ func TestApplyOffboarding(t *testing.T) {
 		t.Fatalf("a refused offboarding changed something: %v %v %d", recorded, acct.calls, store.transfers)
 	}
 }
+
+// The seat set's plan step: what it adds and removes, the holders it cannot
+// show, the users the realm lacks, the revocations (recorded for the other
+// steps of the run) and the seat count.
+func TestPlanSeatSet(t *testing.T) {
+	s := snapshot()
+	s.Absent = map[string]bool{"newbie": true}
+	run := &Run{}
+	d := PlanSeatSet(run, s, SeatSet{Prior: []string{"alice", "carol"}, Desired: []string{"carol", "newbie"}, AppsKnown: true, Purchased: 3, Realm: "dash"})
+	if !slices.Equal(d.Change.Add, []string{"newbie"}) || !slices.Equal(d.Change.Remove, []string{"alice"}) || !slices.Equal(d.Change.Unshown, []string{"bob"}) {
+		t.Fatalf("change %+v", d.Change)
+	}
+	want := []Code{CodeSeatUnlisted, CodeUnknownUser, CodeRevokeLosesApps, CodeSeatCapacity}
+	if !slices.Equal(d.Findings.Codes(), want) {
+		t.Fatalf("codes %v, want %v: %+v", d.Findings.Codes(), want, d.Findings)
+	}
+	if !run.Intents.Granted("newbie") || PlanTransfer(run, s, party("zoe", "from_username"), party("alice", "to_username"), "dash").Findings.Codes()[0] != CodeRevokeHeir {
+		t.Fatal("the grant and the revocation are not in the run's intents")
+	}
+	if d := PlanSeatSet(&Run{}, s, SeatSet{Prior: []string{"alice"}, Desired: []string{}, Unknown: 1}); len(d.Findings) != 0 {
+		t.Fatalf("an unknown username makes the revocation unknowable (said by UnknowableRevocations), got %+v", d.Findings)
+	}
+}

@@ -48,9 +48,9 @@ func (s Snapshot) RevokeDirectSeat(username string) Revocation {
 	return r
 }
 
-// DescribeGrants writes grants ("group:/X", "composite:dash/developer") as a
+// describeGrants writes grants ("group:/X", "composite:dash/developer") as a
 // person reads them: "/X, dash/developer".
-func DescribeGrants(grants []string) string {
+func describeGrants(grants []string) string {
 	out := make([]string, len(grants))
 	for i, g := range grants {
 		out[i] = strings.TrimPrefix(strings.TrimPrefix(g, "group:"), "composite:")
@@ -118,7 +118,7 @@ func PlanRevocations(run *Run, s Snapshot, usernames []string, appsKnown bool) F
 
 func keepsSeat(r Revocation) Finding {
 	return finding(CodeRevokeKeepsSeat, Warning, r.Username, nil,
-		fmt.Sprintf("%s keeps a seat through %s", r.Username, DescribeGrants(r.KeepsSeatVia)),
+		fmt.Sprintf("%s keeps a seat through %s", r.Username, describeGrants(r.KeepsSeatVia)),
 		fmt.Sprintf("Removing the direct licensed_user assignment of %s does not revoke the seat: %s keeps a seat through %s, so no app loses its owner or co-owner.",
 			r.Username, r.Username, strings.Join(r.KeepsSeatVia, ", ")), "")
 }

@@ -54,7 +54,7 @@ func (s Snapshot) OrphanedNow(username string) (Finding, bool) {
 // HeldAnotherWay is the plan warning about a direct seat planned for a user
 // who holds the seat through a group or composite role already.
 func HeldAnotherWay(username string, via []string) Finding {
-	return finding(CodeSeatHeldAnother, Warning, username, nil, fmt.Sprintf("%s already holds a seat through %s", username, DescribeGrants(via)),
+	return finding(CodeSeatHeldAnother, Warning, username, nil, fmt.Sprintf("%s already holds a seat through %s", username, describeGrants(via)),
 		fmt.Sprintf("%s already holds licensed_user through %s. This resource adds a direct assignment, which Dash Enterprise recommends: "+
 			"the seat then no longer depends on group membership or composite roles.", username, strings.Join(via, ", ")), "").At("username")
 }

@@ -20,6 +20,8 @@ type Snapshot struct {
 	GroupChildren map[string][]string
 	// GroupMembers maps a group to its direct members.
 	GroupMembers map[string][]string
+	// Absent holds the users asked about that the realm does not have.
+	Absent map[string]bool
 }
 
 // Seat says how a user holds a seat.

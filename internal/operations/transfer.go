@@ -57,7 +57,7 @@ func PlanTransfer(run *Run, s Snapshot, from, to Party, realm string) TransferDe
 		case !p.Exists:
 			d.Findings = append(d.Findings, UnknownUser(p, realm, "The apply will fail before moving anything unless the user is created first."))
 		case !s.HasSeat(p.Username) && !run.Intents.Granted(p.Username):
-			d.Findings = append(d.Findings, TransferNoSeat(p))
+			d.Findings = append(d.Findings, transferNoSeat(p))
 		}
 	}
 	toName := to.Username
@@ -85,9 +85,9 @@ func UnknownUser(p Party, realm, then string) Finding {
 		fmt.Sprintf("Realm %q has no user %q.", realm, p.Username), then).At(p.Attribute)
 }
 
-// TransferNoSeat is the plan warning about a user of a transfer (or an
+// transferNoSeat is the plan warning about a user of a transfer (or an
 // offboarding's move of apps) who holds no seat and gets none earlier in the plan.
-func TransferNoSeat(p Party) Finding {
+func transferNoSeat(p Party) Finding {
 	return finding(CodeTransferNoSeat, Warning, p.Username, nil, fmt.Sprintf("%s holds no license seat", p.Username),
 		"Both users of a transfer need a seat.",
 		fmt.Sprintf("Unless a dashenterprise_license_seat for %s is applied first (reference it or use depends_on), the apply will fail before moving anything.", p.Username)).At(p.Attribute)
@@ -113,7 +113,7 @@ func Transfer(ctx context.Context, dir Directory, store AppStore, from, to strin
 				"Grant the seat with dashenterprise_license_seat, applied before this transfer (reference it or use depends_on).")
 		}
 	}
-	now, f := AppsAsPlanned(ctx, store, from, planned)
+	now, f := appsAsPlanned(ctx, store, from, planned)
 	if f != nil {
 		return nil, f
 	}
@@ -134,9 +134,9 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// AppsAsPlanned re-reads the apps username owns and refuses, before anything
+// appsAsPlanned re-reads the apps username owns and refuses, before anything
 // moves, when they are not those the plan listed.
-func AppsAsPlanned(ctx context.Context, store AppStore, username string, planned []string) ([]string, *Finding) {
+func appsAsPlanned(ctx context.Context, store AppStore, username string, planned []string) ([]string, *Finding) {
 	now, err := store.OwnedApps(ctx, username)
 	var f Finding
 	switch {

@@ -56,7 +56,7 @@ func New(endpoint string, base *retryablehttp.Client, tokens TokenSource) *Clien
 		}
 		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
 	}
-	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: runcache.New[any](), pageSize: DefaultPageSize}
+	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: runcache.New[any](), pageSize: defaultPageSize}
 }
 
 // SetPageSize changes the page size of listings (DefaultPageSize); call it before the first request.
@@ -102,8 +102,8 @@ func (e *outcomeUnknownError) Error() string {
 }
 func (e *outcomeUnknownError) Unwrap() error { return e.err }
 
-// IsOutcomeUnknown reports whether a mutation may or may not have been applied.
-func IsOutcomeUnknown(err error) bool {
+// isOutcomeUnknown reports whether a mutation may or may not have been applied.
+func isOutcomeUnknown(err error) bool {
 	var ou *outcomeUnknownError
 	return errors.As(err, &ou)
 }

@@ -200,7 +200,7 @@ func TestLostAnswerAndFailingReadBackSendsOneMutation(t *testing.T) {
 	}
 	c, _ := newFake(t, f)
 	_, err := c.TransferApps(t.Context(), "dave", "erin", []string{"a1"})
-	if err == nil || !IsOutcomeUnknown(err) {
+	if err == nil || !isOutcomeUnknown(err) {
 		t.Fatalf("want an outcome-unknown error, got %v", err)
 	}
 	for _, want := range []string{"outcome is unknown", "did not send it again", "App Manager"} {

@@ -136,8 +136,8 @@ var Operations = map[string]string{
 	"createApp":      `mutation($name: String!, $services: [ServiceType!], $workspace: Boolean) { createApp(name: $name, services: $services, workspace: $workspace) { ` + appFields + ` } }`,
 }
 
-// DefaultPageSize is the page size of app and user listings.
-const DefaultPageSize = 500
+// defaultPageSize is the page size of app and user listings.
+const defaultPageSize = 500
 
 // Current returns the caller; with a user's token this is their login.
 func (c *Client) Current(ctx context.Context) (*CurrentUser, error) {
@@ -405,7 +405,7 @@ func (c *Client) mutate(ctx context.Context, op string, send func(context.Contex
 	var last error
 	for attempt := 0; attempt < mutateAttempts; attempt++ {
 		err := send(ctx)
-		if err == nil || !IsOutcomeUnknown(err) {
+		if err == nil || !isOutcomeUnknown(err) {
 			return err
 		}
 		last = err

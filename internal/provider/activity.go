@@ -23,7 +23,7 @@ const enableEventsHint = "Enable them in the Keycloak admin console (realm setti
 // run (every data source of the run sees the same activity; the warnings about
 // the realm come once). Without it the data source still lists users (activity
 // null, with a warning), unless inactive_for asks for it: then it is an error.
-func readActivity(ctx context.Context, c *Clients, now time.Time, window time.Duration, diags *diag.Diagnostics) *keycloak.Activity {
+func readActivity(ctx context.Context, c *clients, now time.Time, window time.Duration, diags *diag.Diagnostics) *keycloak.Activity {
 	run := &c.activity
 	run.once.Do(func() { run.value, run.err = c.Keycloak.Activity(ctx, now) })
 	a, err := run.value, run.err

@@ -29,11 +29,11 @@ var (
 )
 
 type appCoOwnerResource struct {
-	clients *Clients
+	clients *clients
 }
 
-// NewAppCoOwnerResource returns the dashenterprise_app_coowner resource.
-func NewAppCoOwnerResource() resource.Resource { return &appCoOwnerResource{} }
+// newAppCoOwnerResource returns the dashenterprise_app_coowner resource.
+func newAppCoOwnerResource() resource.Resource { return &appCoOwnerResource{} }
 
 type appCoOwnerModel struct {
 	ID             types.String   `tfsdk:"id"`
@@ -45,8 +45,8 @@ type appCoOwnerModel struct {
 	Active         types.Bool     `tfsdk:"active"`
 }
 
-func (m appCoOwnerModel) id() CoOwnerID {
-	id := CoOwnerID{App: m.App.ValueString(), Username: m.Username.ValueString()}
+func (m appCoOwnerModel) id() coOwnerID {
+	id := coOwnerID{App: m.App.ValueString(), Username: m.Username.ValueString()}
 	if !m.Group.IsNull() && !m.Group.IsUnknown() {
 		id.Group, _ = grouppath.Parse(m.Group.ValueString())
 	}
@@ -54,7 +54,7 @@ func (m appCoOwnerModel) id() CoOwnerID {
 }
 
 // identity is the co-owner's resource identity: the app, user or group, and the username or /Parent/child path.
-func (id CoOwnerID) identity() map[string]string {
+func (id coOwnerID) identity() map[string]string {
 	if id.Group != "" {
 		return map[string]string{"app": id.App, "kind": "group", "principal": id.Group}
 	}
@@ -110,7 +110,7 @@ func (r *appCoOwnerResource) ImportState(ctx context.Context, req resource.Impor
 	if !ok {
 		return
 	}
-	id, err := ParseCoOwnerID(raw)
+	id, err := parseCoOwnerID(raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -183,7 +183,7 @@ func (r *appCoOwnerResource) Create(ctx context.Context, req resource.CreateRequ
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, id.identity())
 }
 
-func coOwnerState(m appCoOwnerModel, id CoOwnerID, app *platform.App) appCoOwnerModel {
+func coOwnerState(m appCoOwnerModel, id coOwnerID, app *platform.App) appCoOwnerModel {
 	m.ID = types.StringValue(id.String())
 	m.Active = types.BoolValue(true)
 	if id.Group != "" {
@@ -200,7 +200,7 @@ func coOwnerState(m appCoOwnerModel, id CoOwnerID, app *platform.App) appCoOwner
 }
 
 // addCoOwnerError turns platform errors into diagnostics that say what to do.
-func addCoOwnerError(diags *diag.Diagnostics, id CoOwnerID, err error) {
+func addCoOwnerError(diags *diag.Diagnostics, id coOwnerID, err error) {
 	who := id.Username
 	if id.Group != "" {
 		who = id.Group
@@ -289,7 +289,7 @@ func (r *appCoOwnerResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 // logout ends the Keycloak sessions of the user, or of the group's direct
 // members (child groups do not inherit co-ownership, so their members are unaffected).
-func (r *appCoOwnerResource) logout(ctx context.Context, id CoOwnerID) diag.Diagnostics {
+func (r *appCoOwnerResource) logout(ctx context.Context, id coOwnerID) diag.Diagnostics {
 	var diags diag.Diagnostics
 	kc := r.clients.Keycloak
 	var users []keycloak.User

@@ -32,11 +32,11 @@ var (
 )
 
 type appCoOwnersResource struct {
-	clients *Clients
+	clients *clients
 }
 
-// NewAppCoOwnersResource returns the authoritative dashenterprise_app_coowners resource.
-func NewAppCoOwnersResource() resource.Resource { return &appCoOwnersResource{} }
+// newAppCoOwnersResource returns the authoritative dashenterprise_app_coowners resource.
+func newAppCoOwnersResource() resource.Resource { return &appCoOwnersResource{} }
 
 type appCoOwnersModel struct {
 	ID        types.String `tfsdk:"id"`
@@ -233,7 +233,7 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 	name := plan.App.ValueString()
 	app, err := r.clients.Platform.FetchApp(ctx, name)
 	if err != nil {
-		addCoOwnerError(diags, CoOwnerID{App: name}, err)
+		addCoOwnerError(diags, coOwnerID{App: name}, err)
 		return
 	}
 	users, groups, err := coOwnerChanges(ctx, prior, plan, app)
@@ -276,7 +276,7 @@ func (r *appCoOwnersResource) write(ctx context.Context, name string, users, gro
 	}
 	if len(users.Add)+len(groups.Add) > 0 {
 		if _, err := r.clients.Platform.AddCoOwners(ctx, name, users.Add, groups.Add); err != nil {
-			id := CoOwnerID{App: name}
+			id := coOwnerID{App: name}
 			var pe *platform.Error
 			if errors.As(err, &pe) {
 				id.Username, id.Group = pe.Username, pe.Group

@@ -27,11 +27,11 @@ var (
 )
 
 type appTransferResource struct {
-	clients *Clients
+	clients *clients
 }
 
-// NewAppTransferResource returns the dashenterprise_app_transfer resource.
-func NewAppTransferResource() resource.Resource { return &appTransferResource{} }
+// newAppTransferResource returns the dashenterprise_app_transfer resource.
+func newAppTransferResource() resource.Resource { return &appTransferResource{} }
 
 type appTransferModel struct {
 	ID              types.String `tfsdk:"id"`
@@ -88,18 +88,18 @@ func (r *appTransferResource) Configure(_ context.Context, req resource.Configur
 	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// TransferID formats the ID <from>:<to>, from escaped by idPart (a username may contain ":").
-func TransferID(from, to string) string { return idPart(from) + ":" + to }
+// transferID formats the ID <from>:<to>, from escaped by idPart (a username may contain ":").
+func transferID(from, to string) string { return idPart(from) + ":" + to }
 
-// ParseTransferID parses <from>:<to>: from ends at the first ":".
-func ParseTransferID(id string) (from, to string, err error) {
+// parseTransferID parses <from>:<to>: from ends at the first ":".
+func parseTransferID(id string) (from, to string, err error) {
 	head, tail, ok := strings.Cut(id, ":")
 	parts := []string{unescapeIDPart(head), tail}
 	if !ok || parts[0] == "" || parts[1] == "" {
 		return "", "", fmt.Errorf("import ID %q is malformed: expected <from_username>:<to_username>, e.g. alice:bob (a \":\" or \"%%\" in from_username is written %%3A or %%25)", id)
 	}
 	for _, u := range parts {
-		if msg := CheckUsername(u); msg != "" {
+		if msg := checkUsername(u); msg != "" {
 			return "", "", fmt.Errorf("import ID %q: %s", id, msg)
 		}
 	}
@@ -110,19 +110,19 @@ func ParseTransferID(id string) (from, to string, err error) {
 }
 
 func (r *appTransferResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return TransferID(v["from_username"], v["to_username"]) },
+	raw, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return transferID(v["from_username"], v["to_username"]) },
 		"from_username", "to_username")
 	if !ok {
 		return
 	}
-	from, to, err := ParseTransferID(raw)
+	from, to, err := parseTransferID(raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
 	empty, _ := types.ListValueFrom(ctx, types.StringType, []string{})
 	resp.Diagnostics.Append(resp.State.Set(ctx, appTransferModel{
-		ID: types.StringValue(TransferID(from, to)), FromUsername: types.StringValue(from), ToUsername: types.StringValue(to),
+		ID: types.StringValue(transferID(from, to)), FromUsername: types.StringValue(from), ToUsername: types.StringValue(to),
 		TransferredApps: empty, PendingApps: empty, TransferredAt: types.StringValue(""),
 		FromHoldsSeat: types.BoolNull(), ToHoldsSeat: types.BoolNull(),
 	})...)
@@ -193,7 +193,7 @@ func (r *appTransferResource) planNew(ctx context.Context, plan appTransferModel
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
 	plan.FromHoldsSeat = types.BoolValue(d.FromHasSeat)
 	if toParty.Username != "" {
-		plan.ID = types.StringValue(TransferID(from, toParty.Username))
+		plan.ID = types.StringValue(transferID(from, toParty.Username))
 		plan.ToHoldsSeat = types.BoolValue(d.ToHasSeat)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
@@ -259,7 +259,7 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 	if !addFinding(&resp.Diagnostics, refused) {
 		return
 	}
-	plan.ID = types.StringValue(TransferID(from, to))
+	plan.ID = types.StringValue(transferID(from, to))
 	plan.TransferredApps = stringList(ctx, moved, &resp.Diagnostics)
 	plan.PendingApps = stringList(ctx, nil, &resp.Diagnostics)
 	plan.TransferredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))

@@ -12,11 +12,11 @@ import (
 var _ datasource.DataSourceWithConfigure = (*appsDataSource)(nil)
 
 type appsDataSource struct {
-	clients *Clients
+	clients *clients
 }
 
-// NewAppsDataSource returns the dashenterprise_apps data source.
-func NewAppsDataSource() datasource.DataSource { return &appsDataSource{} }
+// newAppsDataSource returns the dashenterprise_apps data source.
+func newAppsDataSource() datasource.DataSource { return &appsDataSource{} }
 
 type appsModel struct {
 	ID           types.String `tfsdk:"id"`

@@ -15,8 +15,8 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
-// Clients is what Configure hands to every resource and data source.
-type Clients struct {
+// clients is what Configure hands to every resource and data source.
+type clients struct {
 	settings settings
 	// Keycloak is the admin client of the Dash Enterprise realm.
 	Keycloak *keycloak.Client
@@ -43,20 +43,20 @@ type Clients struct {
 }
 
 // clientsFrom converts ProviderData, reporting a provider bug if it has the wrong type.
-func clientsFrom(data any, diags *diag.Diagnostics) *Clients {
+func clientsFrom(data any, diags *diag.Diagnostics) *clients {
 	if data == nil {
 		return nil
 	}
-	c, ok := data.(*Clients)
+	c, ok := data.(*clients)
 	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *provider.Clients, got %T. This is a bug in the provider; please report it.", data))
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *provider.clients, got %T. This is a bug in the provider; please report it.", data))
 		return nil
 	}
 	return c
 }
 
 // ready reports whether the clients can be used, adding an error if not.
-func (c *Clients) ready(diags *diag.Diagnostics) bool {
+func (c *clients) ready(diags *diag.Diagnostics) bool {
 	if c == nil {
 		diags.AddError("Provider not configured", "The dashenterprise provider was not configured. This is a bug in the provider or in Terraform; please report it.")
 		return false
@@ -72,10 +72,10 @@ func (c *Clients) ready(diags *diag.Diagnostics) bool {
 // refreshDeferred reports whether a refresh must keep the prior state because
 // the provider configuration is known only after apply (OpenTofu refreshes
 // then; Terraform does not): the plan's own checks say that nothing was checked.
-func (c *Clients) refreshDeferred() bool { return c != nil && c.run.ConfigUnknown }
+func (c *clients) refreshDeferred() bool { return c != nil && c.run.ConfigUnknown }
 
 // configurePlatform creates the platform API client when credentials are set.
-func (c *Clients) configurePlatform() error {
+func (c *clients) configurePlatform() error {
 	s := c.settings
 	if !s.platformConfigured() || s.PlatformURL == "" {
 		return nil
@@ -91,14 +91,14 @@ func (c *Clients) configurePlatform() error {
 }
 
 // platformReady reports whether the platform API can be used, adding an error that says what to set if not.
-func (c *Clients) platformReady(diags *diag.Diagnostics) bool {
+func (c *clients) platformReady(diags *diag.Diagnostics) bool {
 	if !c.ready(diags) {
 		return false
 	}
 	if c.Platform == nil {
 		diags.AddError("Platform API not configured",
 			fmt.Sprintf("This needs the Dash Enterprise platform API. Set url (%s) and either platform_client_id/platform_client_secret (%s, %s) or platform_username/platform_password (%s, %s).",
-				EnvVar("url"), EnvVar("platform_client_id"), EnvVar("platform_client_secret"), EnvVar("platform_username"), EnvVar("platform_password")))
+				envVar("url"), envVar("platform_client_id"), envVar("platform_client_secret"), envVar("platform_username"), envVar("platform_password")))
 		return false
 	}
 	return true
@@ -109,7 +109,7 @@ func (c *Clients) platformReady(diags *diag.Diagnostics) bool {
 // listing and one pass per run, however many resources ask. A failure is kept
 // for the run too and reported once as a warning; ok is false then, and the
 // attributes are null.
-func (c *Clients) appsByUser(ctx context.Context, diags *diag.Diagnostics) (owned, coowned map[string][]string, ok bool) {
+func (c *clients) appsByUser(ctx context.Context, diags *diag.Diagnostics) (owned, coowned map[string][]string, ok bool) {
 	a := &c.stateApps
 	a.once.Do(func() {
 		apps, err := c.Platform.Apps(ctx)

@@ -18,21 +18,21 @@ import (
 // envPrefix prefixes every environment variable: DASHENTERPRISE_ + attribute name in upper case.
 const envPrefix = "DASHENTERPRISE_"
 
-// EnvVar returns the environment variable that sets a provider attribute.
-func EnvVar(attr string) string { return envPrefix + strings.ToUpper(attr) }
+// envVar returns the environment variable that sets a provider attribute.
+func envVar(attr string) string { return envPrefix + strings.ToUpper(attr) }
 
 // Defaults of provider settings.
 const (
-	DefaultRealm           = "dash"
-	DefaultRolesClientID   = "dash"
-	DefaultAdminRealm      = "master"
-	DefaultAdminClientID   = "admin-cli"
-	DefaultPlatformAPIPath = "/Manager/graphql"
-	DefaultPlatformClient  = "dash"
-	DefaultRequestTimeout  = 30 * time.Second
-	DefaultMaxRetries      = 4
-	OrphanProtectionWarn   = "warn"
-	OrphanProtectionError  = "error"
+	defaultRealm           = "dash"
+	defaultRolesClientID   = "dash"
+	defaultAdminRealm      = "master"
+	defaultAdminClientID   = "admin-cli"
+	defaultPlatformAPIPath = "/Manager/graphql"
+	defaultPlatformClient  = "dash"
+	defaultRequestTimeout  = 30 * time.Second
+	defaultMaxRetries      = 4
+	orphanProtectionWarn   = "warn"
+	orphanProtectionError  = "error"
 )
 
 // providerModel is the provider block.
@@ -105,7 +105,7 @@ func (s settings) warnings() (out [][2]string) {
 	for _, attr := range s.StrippedUserInfo {
 		out = append(out, [2]string{"Credentials removed from " + attr,
 			fmt.Sprintf("%s contained a user name or password before the host. The provider removed it: it is never sent or shown. Use admin_username/admin_password (%s, %s) or the platform credentials instead.",
-				attr, EnvVar("admin_username"), EnvVar("admin_password"))})
+				attr, envVar("admin_username"), envVar("admin_password"))})
 	}
 	return out
 }
@@ -137,7 +137,7 @@ func (r *resolver) str(attr string, v types.String, def string) string {
 	if !v.IsNull() {
 		return strings.TrimSpace(v.ValueString())
 	}
-	if e, ok := os.LookupEnv(EnvVar(attr)); ok && e != "" {
+	if e, ok := os.LookupEnv(envVar(attr)); ok && e != "" {
 		return strings.TrimSpace(e)
 	}
 	return def
@@ -151,10 +151,10 @@ func (r *resolver) boolean(attr string, v types.Bool) bool {
 	if !v.IsNull() {
 		return v.ValueBool()
 	}
-	if e, ok := os.LookupEnv(EnvVar(attr)); ok && e != "" {
+	if e, ok := os.LookupEnv(envVar(attr)); ok && e != "" {
 		b, err := strconv.ParseBool(e)
 		if err != nil {
-			r.errorf(attr, "%s must be true or false, got %q.", EnvVar(attr), e)
+			r.errorf(attr, "%s must be true or false, got %q.", envVar(attr), e)
 		}
 		return b
 	}
@@ -169,10 +169,10 @@ func (r *resolver) integer(attr string, v types.Int64, def int) int {
 	if !v.IsNull() {
 		return int(v.ValueInt64())
 	}
-	if e, ok := os.LookupEnv(EnvVar(attr)); ok && e != "" {
+	if e, ok := os.LookupEnv(envVar(attr)); ok && e != "" {
 		n, err := strconv.Atoi(e)
 		if err != nil {
-			r.errorf(attr, "%s must be a whole number, got %q.", EnvVar(attr), e)
+			r.errorf(attr, "%s must be a whole number, got %q.", envVar(attr), e)
 		}
 		return n
 	}
@@ -188,7 +188,7 @@ func (r *resolver) missing(attr, format string, args ...any) {
 
 func (r *resolver) errorf(attr, format string, args ...any) {
 	r.diags.AddAttributeError(path.Root(attr), "Invalid provider setting "+attr,
-		fmt.Sprintf(format, args...)+fmt.Sprintf(" (attribute %q, environment variable %s)", attr, EnvVar(attr)))
+		fmt.Sprintf(format, args...)+fmt.Sprintf(" (attribute %q, environment variable %s)", attr, envVar(attr)))
 }
 
 // resolve turns the provider block into settings for Configure: every rule
@@ -212,10 +212,10 @@ func resolveSettings(m providerModel, complete bool) (settings, bool, diag.Diagn
 	r := &resolver{complete: complete}
 	s := settings{
 		URL:                  r.str("url", m.URL, ""),
-		Realm:                r.str("realm", m.Realm, DefaultRealm),
-		RolesClientID:        r.str("roles_client_id", m.RolesClientID, DefaultRolesClientID),
-		AdminRealm:           r.str("admin_realm", m.AdminRealm, DefaultAdminRealm),
-		AdminClientID:        r.str("admin_client_id", m.AdminClientID, DefaultAdminClientID),
+		Realm:                r.str("realm", m.Realm, defaultRealm),
+		RolesClientID:        r.str("roles_client_id", m.RolesClientID, defaultRolesClientID),
+		AdminRealm:           r.str("admin_realm", m.AdminRealm, defaultAdminRealm),
+		AdminClientID:        r.str("admin_client_id", m.AdminClientID, defaultAdminClientID),
 		AdminUsername:        r.str("admin_username", m.AdminUsername, ""),
 		AdminPassword:        r.str("admin_password", m.AdminPassword, ""),
 		AdminClientSecret:    r.str("admin_client_secret", m.AdminClientSecret, ""),
@@ -226,13 +226,13 @@ func resolveSettings(m providerModel, complete bool) (settings, bool, diag.Diagn
 		CACertFile:           r.str("ca_cert_file", m.CACertFile, ""),
 		CACertPEM:            r.str("ca_cert_pem", m.CACertPEM, ""),
 		InsecureSkipVerify:   r.boolean("insecure_skip_verify", m.InsecureSkipVerify),
-		MaxRetries:           r.integer("max_retries", m.MaxRetries, DefaultMaxRetries),
-		OrphanProtection:     r.str("orphan_protection", m.OrphanProtection, OrphanProtectionWarn),
+		MaxRetries:           r.integer("max_retries", m.MaxRetries, defaultMaxRetries),
+		OrphanProtection:     r.str("orphan_protection", m.OrphanProtection, orphanProtectionWarn),
 	}
 	keycloakURL := r.str("keycloak_url", m.KeycloakURL, "")
 	basePath := r.str("keycloak_base_path", m.KeycloakBasePath, "")
-	apiPath := r.str("platform_api_path", m.PlatformAPIPath, DefaultPlatformAPIPath)
-	timeout := r.str("request_timeout", m.RequestTimeout, DefaultRequestTimeout.String())
+	apiPath := r.str("platform_api_path", m.PlatformAPIPath, defaultPlatformAPIPath)
+	timeout := r.str("request_timeout", m.RequestTimeout, defaultRequestTimeout.String())
 	if r.unknown {
 		return s, true, r.diags
 	}
@@ -244,7 +244,7 @@ func resolveSettings(m providerModel, complete bool) (settings, bool, diag.Diagn
 	r.adminLogin(s)
 	r.platformLogin(s)
 	if s.PlatformClientID == "" {
-		s.PlatformClientID = DefaultPlatformClient
+		s.PlatformClientID = defaultPlatformClient
 	}
 	return s, false, r.diags
 }
@@ -253,7 +253,7 @@ func (r *resolver) timeout(v string) time.Duration {
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
 		r.errorf("request_timeout", "Use a positive Go duration such as \"30s\" or \"2m\", got %q.", v)
-		return DefaultRequestTimeout
+		return defaultRequestTimeout
 	}
 	return d
 }
@@ -265,8 +265,8 @@ func (r *resolver) retries(n int) {
 }
 
 func (r *resolver) orphanProtection(v string) {
-	if v != OrphanProtectionWarn && v != OrphanProtectionError {
-		r.errorf("orphan_protection", "Use %q (plan warnings only) or %q (refuse to revoke a seat that would orphan apps), got %q.", OrphanProtectionWarn, OrphanProtectionError, v)
+	if v != orphanProtectionWarn && v != orphanProtectionError {
+		r.errorf("orphan_protection", "Use %q (plan warnings only) or %q (refuse to revoke a seat that would orphan apps), got %q.", orphanProtectionWarn, orphanProtectionError, v)
 	}
 }
 
@@ -323,7 +323,7 @@ func (r *resolver) adminLogin(s settings) {
 	switch {
 	case s.AdminClientSecret != "" && (s.AdminUsername != "" || s.AdminPassword != ""):
 		r.errorf("admin_client_secret", "Choose one admin login: admin_username/admin_password (password grant) or admin_client_id/admin_client_secret (client credentials), not both.")
-	case s.AdminClientSecret != "" && s.AdminClientID == DefaultAdminClientID:
+	case s.AdminClientSecret != "" && s.AdminClientID == defaultAdminClientID:
 		r.errorf("admin_client_id", "admin_client_secret needs admin_client_id set to a confidential client whose service account has the realm-management roles; admin-cli is a public client.")
 	case s.AdminClientSecret == "" && s.AdminUsername == "":
 		r.missing("admin_username", "Set admin_username and admin_password (a Keycloak admin in realm %q), or admin_client_id and admin_client_secret.", s.AdminRealm)

@@ -22,7 +22,7 @@ func clearEnv(t *testing.T) {
 	for _, a := range []string{"url", "keycloak_url", "keycloak_base_path", "realm", "roles_client_id", "admin_realm", "admin_client_id",
 		"admin_username", "admin_password", "admin_client_secret", "platform_api_path", "platform_client_id", "platform_client_secret",
 		"platform_username", "platform_password", "ca_cert_file", "insecure_skip_verify", "request_timeout", "max_retries", "orphan_protection"} {
-		t.Setenv(EnvVar(a), "")
+		t.Setenv(envVar(a), "")
 	}
 }
 
@@ -119,19 +119,19 @@ func TestResolveUnknownValuesDeferChecks(t *testing.T) {
 }
 
 func TestParseCoOwnerID(t *testing.T) {
-	for in, want := range map[string]CoOwnerID{
+	for in, want := range map[string]coOwnerID{
 		"sales:user:alice":                     {App: "sales", Username: "alice"},
 		"sales:group:/Data Science":            {App: "sales", Group: "/Data Science"},
 		"sales:group:Data Science/Forecasting": {App: "sales", Group: "/Data Science/Forecasting"},
 		"sales:group:/A:B":                     {App: "sales", Group: "/A:B"},
 	} {
-		got, err := ParseCoOwnerID(in)
+		got, err := parseCoOwnerID(in)
 		if err != nil || got != want {
 			t.Errorf("ParseCoOwnerID(%q) = %+v %v, want %+v", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "sales", "sales:user:", ":user:alice", "sales:team:x", "sales:user:Alice", "sales:group:/A/", "sales:group://"} {
-		if _, err := ParseCoOwnerID(bad); err == nil {
+		if _, err := parseCoOwnerID(bad); err == nil {
 			t.Errorf("ParseCoOwnerID(%q) accepted", bad)
 		}
 	}
@@ -142,7 +142,7 @@ func FuzzParseCoOwnerID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		id, err := ParseCoOwnerID(in)
+		id, err := parseCoOwnerID(in)
 		if err != nil {
 			return
 		}
@@ -150,7 +150,7 @@ func FuzzParseCoOwnerID(f *testing.F) {
 			t.Fatalf("%q parsed to %+v", in, id)
 		}
 		// The canonical ID parses back to the same co-owner.
-		again, err := ParseCoOwnerID(id.String())
+		again, err := parseCoOwnerID(id.String())
 		if err != nil || again != id {
 			t.Fatalf("%q -> %q -> %+v (%v)", in, id.String(), again, err)
 		}
@@ -158,11 +158,11 @@ func FuzzParseCoOwnerID(f *testing.F) {
 }
 
 func TestParseTransferID(t *testing.T) {
-	if from, to, err := ParseTransferID("dave:erin"); err != nil || from != "dave" || to != "erin" {
+	if from, to, err := parseTransferID("dave:erin"); err != nil || from != "dave" || to != "erin" {
 		t.Fatalf("%s %s %v", from, to, err)
 	}
 	for _, bad := range []string{"dave", "dave:", ":erin", "Dave:erin", "dave:dave"} {
-		if _, _, err := ParseTransferID(bad); err == nil {
+		if _, _, err := parseTransferID(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -177,23 +177,23 @@ func TestJoinedIDsRoundTripNamesWithColons(t *testing.T) {
 			if from == to {
 				continue
 			}
-			id := TransferID(from, to)
-			f, tt, err := ParseTransferID(id)
+			id := transferID(from, to)
+			f, tt, err := parseTransferID(id)
 			if err != nil || f != from || tt != to {
 				t.Errorf("transfer %q -> %q: ID %q parses to %q -> %q (%v)", from, to, id, f, tt, err)
 			}
 		}
-		for _, co := range []CoOwnerID{{App: from, Username: "alice:ops"}, {App: from, Group: "/Ops:EU/team:1"}, {App: from, Username: "bob"}} {
-			got, err := ParseCoOwnerID(co.String())
+		for _, co := range []coOwnerID{{App: from, Username: "alice:ops"}, {App: from, Group: "/Ops:EU/team:1"}, {App: from, Username: "bob"}} {
+			got, err := parseCoOwnerID(co.String())
 			if err != nil || got != co {
 				t.Errorf("co-owner %+v: ID %q parses to %+v (%v)", co, co.String(), got, err)
 			}
 		}
 	}
-	if id := TransferID("dave", "erin"); id != "dave:erin" {
+	if id := transferID("dave", "erin"); id != "dave:erin" {
 		t.Errorf("TransferID(dave, erin) = %q: names without \":\" or \"%%\" keep today's IDs", id)
 	}
-	if id := (CoOwnerID{App: "sales", Group: "/A:B"}).String(); id != "sales:group:/A:B" {
+	if id := (coOwnerID{App: "sales", Group: "/A:B"}).String(); id != "sales:group:/A:B" {
 		t.Errorf("co-owner ID of a group with a colon = %q, want sales:group:/A:B", id)
 	}
 }
@@ -202,16 +202,16 @@ func FuzzParseTransferID(f *testing.F) {
 	f.Add("dave:erin")
 	f.Add("a:b:c")
 	f.Fuzz(func(t *testing.T, in string) {
-		from, to, err := ParseTransferID(in)
+		from, to, err := parseTransferID(in)
 		if err != nil {
 			return
 		}
-		if from == to || CheckUsername(from) != "" || CheckUsername(to) != "" {
+		if from == to || checkUsername(from) != "" || checkUsername(to) != "" {
 			t.Fatalf("%q -> %q %q", in, from, to)
 		}
 		// The canonical ID parses back to the same pair.
-		if f, tt, err := ParseTransferID(TransferID(from, to)); err != nil || f != from || tt != to {
-			t.Fatalf("%q -> %q %q -> %q -> %q %q (%v)", in, from, to, TransferID(from, to), f, tt, err)
+		if f, tt, err := parseTransferID(transferID(from, to)); err != nil || f != from || tt != to {
+			t.Fatalf("%q -> %q %q -> %q -> %q %q (%v)", in, from, to, transferID(from, to), f, tt, err)
 		}
 	})
 }
@@ -230,8 +230,8 @@ func TestProviderSchemaSecretsSensitiveAndEnvDocumented(t *testing.T) {
 		if attr.IsSensitive() != secret {
 			t.Errorf("%s: sensitive = %v, want %v", name, attr.IsSensitive(), secret)
 		}
-		if !strings.Contains(attr.GetMarkdownDescription(), "`"+EnvVar(name)+"`") {
-			t.Errorf("%s: description does not name %s", name, EnvVar(name))
+		if !strings.Contains(attr.GetMarkdownDescription(), "`"+envVar(name)+"`") {
+			t.Errorf("%s: description does not name %s", name, envVar(name))
 		}
 	}
 	if secrets != 4 {

@@ -17,7 +17,7 @@ import (
 
 // planCoOwnerUser checks a user about to become a co-owner of app; attr is
 // the attribute the findings point at.
-func (c *Clients) planCoOwnerUser(ctx context.Context, app *platform.App, username, attr string) diag.Diagnostics {
+func (c *clients) planCoOwnerUser(ctx context.Context, app *platform.App, username, attr string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	u := operations.CoOwnerUser{Party: operations.Party{Username: username, Attribute: attr, Exists: true}}
 	if app.Owner != username {
@@ -32,7 +32,7 @@ func (c *Clients) planCoOwnerUser(ctx context.Context, app *platform.App, userna
 }
 
 // knownUser reports whether the platform knows the user (they logged in once).
-func (c *Clients) knownUser(ctx context.Context, username string) (bool, error) {
+func (c *clients) knownUser(ctx context.Context, username string) (bool, error) {
 	users, err := c.Platform.Users(ctx)
 	if err != nil {
 		return false, err
@@ -46,7 +46,7 @@ func (c *Clients) knownUser(ctx context.Context, username string) (bool, error) 
 }
 
 // planCoOwnerGroup checks a group about to become a co-owner of app.
-func (c *Clients) planCoOwnerGroup(ctx context.Context, app *platform.App, group, attr string) diag.Diagnostics {
+func (c *clients) planCoOwnerGroup(ctx context.Context, app *platform.App, group, attr string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	g, err := c.Keycloak.GroupByPath(ctx, group)
 	if keycloak.IsNotFound(err) {

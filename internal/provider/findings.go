@@ -43,7 +43,7 @@ func addFinding(diags *diag.Diagnostics, f *operations.Finding) bool {
 type directory struct{ kc *keycloak.Client }
 
 func (d directory) SeatHolders(ctx context.Context) (map[string]operations.Seat, error) {
-	holders, err := d.kc.RoleHolders(ctx, SeatRole)
+	holders, err := d.kc.RoleHolders(ctx, seatRole)
 	if err != nil {
 		return nil, err
 	}
@@ -92,13 +92,13 @@ func (e notLicensedError) Error() string {
 
 func (e notLicensedError) Unwrap() error { return e.error }
 
-func (c *Clients) directory() operations.Directory { return directory{c.Keycloak} }
-func (c *Clients) apps() operations.AppStore       { return appStore{c.Platform} }
+func (c *clients) directory() operations.Directory { return directory{c.Keycloak} }
+func (c *clients) apps() operations.AppStore       { return appStore{c.Platform} }
 
 // party looks a user up for a plan step: whether the realm has them. A lookup
 // that fails for another reason counts as existing (the apply looks again and
 // reports it).
-func (c *Clients) party(ctx context.Context, username, attr string) operations.Party {
+func (c *clients) party(ctx context.Context, username, attr string) operations.Party {
 	_, err := c.Keycloak.UserByUsername(ctx, username)
 	return operations.Party{Username: username, Attribute: attr, Exists: !keycloak.IsNotFound(err)}
 }

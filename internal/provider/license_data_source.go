@@ -15,11 +15,11 @@ import (
 var _ datasource.DataSourceWithConfigure = (*licenseDataSource)(nil)
 
 type licenseDataSource struct {
-	clients *Clients
+	clients *clients
 }
 
-// NewLicenseDataSource returns the dashenterprise_license data source.
-func NewLicenseDataSource() datasource.DataSource { return &licenseDataSource{} }
+// newLicenseDataSource returns the dashenterprise_license data source.
+func newLicenseDataSource() datasource.DataSource { return &licenseDataSource{} }
 
 type licenseModel struct {
 	ID             types.String `tfsdk:"id"`
@@ -62,7 +62,7 @@ func (d *licenseDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() || !d.clients.ready(&resp.Diagnostics) {
 		return
 	}
-	holders, err := d.clients.Keycloak.RoleHolders(ctx, SeatRole)
+	holders, err := d.clients.Keycloak.RoleHolders(ctx, seatRole)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot count assigned seats", err.Error())
 		return

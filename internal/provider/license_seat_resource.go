@@ -17,8 +17,8 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 )
 
-// SeatRole is the client role that is a Dash Enterprise license seat.
-const SeatRole = "licensed_user"
+// seatRole is the client role that is a Dash Enterprise license seat.
+const seatRole = "licensed_user"
 
 var (
 	_ resource.ResourceWithConfigure   = (*licenseSeatResource)(nil)
@@ -28,11 +28,11 @@ var (
 )
 
 type licenseSeatResource struct {
-	clients *Clients
+	clients *clients
 }
 
-// NewLicenseSeatResource returns the dashenterprise_license_seat resource.
-func NewLicenseSeatResource() resource.Resource { return &licenseSeatResource{} }
+// newLicenseSeatResource returns the dashenterprise_license_seat resource.
+func newLicenseSeatResource() resource.Resource { return &licenseSeatResource{} }
 
 type licenseSeatModel struct {
 	ID         types.String `tfsdk:"id"`
@@ -83,7 +83,7 @@ func (r *licenseSeatResource) ImportState(ctx context.Context, req resource.Impo
 	if !ok {
 		return
 	}
-	if msg := CheckUsername(username); msg != "" {
+	if msg := checkUsername(username); msg != "" {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import a license seat by the username of its holder, e.g. `terraform import dashenterprise_license_seat.alice alice`. %s", msg))
 		return
 	}
@@ -104,11 +104,11 @@ func (r *licenseSeatResource) Create(ctx context.Context, req resource.CreateReq
 		addUserLookupError(&resp.Diagnostics, kc, username, err)
 		return
 	}
-	if err := kc.AddClientRole(ctx, *user, SeatRole); err != nil {
+	if err := kc.AddClientRole(ctx, *user, seatRole); err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot grant a license seat to %q", username), err.Error())
 		return
 	}
-	holders, err := kc.RoleHolders(ctx, SeatRole)
+	holders, err := kc.RoleHolders(ctx, seatRole)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the license seat of %s", username), err.Error())
 		return
@@ -130,7 +130,7 @@ func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() || !r.clients.ready(&resp.Diagnostics) {
 		return
 	}
-	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
+	holders, err := r.clients.Keycloak.RoleHolders(ctx, seatRole)
 	if err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the license seat of %s", username), err.Error())
 		return
@@ -194,7 +194,7 @@ func (r *licenseSeatResource) Delete(ctx context.Context, req resource.DeleteReq
 	if !r.clients.allowRevoke(ctx, *user, &resp.Diagnostics) {
 		return
 	}
-	if err := kc.RemoveClientRole(ctx, *user, SeatRole); err != nil {
+	if err := kc.RemoveClientRole(ctx, *user, seatRole); err != nil {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot revoke the license seat of %q", username), err.Error())
 	}
 }
@@ -249,7 +249,7 @@ func (r *licenseSeatResource) planGrant(ctx context.Context, username string, di
 		diags.AddWarning(fmt.Sprintf("Cannot check the planned license seat of %s", username), err.Error())
 		return
 	}
-	holders, err := kc.RoleHolders(ctx, SeatRole)
+	holders, err := kc.RoleHolders(ctx, seatRole)
 	if err != nil {
 		diags.AddWarning(fmt.Sprintf("Cannot check the planned license seat of %s", username), err.Error())
 		return

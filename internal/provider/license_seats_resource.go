@@ -25,8 +25,8 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/stringset"
 )
 
-// LicenseSeatsID is the fixed ID of dashenterprise_license_seats: there is one seat role.
-const LicenseSeatsID = "licensed_user"
+// licenseSeatsID is the fixed ID of dashenterprise_license_seats: there is one seat role.
+const licenseSeatsID = "licensed_user"
 
 var (
 	_ resource.ResourceWithConfigure   = (*licenseSeatsResource)(nil)
@@ -36,11 +36,11 @@ var (
 )
 
 type licenseSeatsResource struct {
-	clients *Clients
+	clients *clients
 }
 
-// NewLicenseSeatsResource returns the authoritative dashenterprise_license_seats resource.
-func NewLicenseSeatsResource() resource.Resource { return &licenseSeatsResource{} }
+// newLicenseSeatsResource returns the authoritative dashenterprise_license_seats resource.
+func newLicenseSeatsResource() resource.Resource { return &licenseSeatsResource{} }
 
 type licenseSeatsModel struct {
 	ID        types.String    `tfsdk:"id"`
@@ -89,7 +89,7 @@ func (r *licenseSeatsResource) IdentitySchema(_ context.Context, _ resource.Iden
 }
 
 // seatsIdentity is the one identity of dashenterprise_license_seats.
-var seatsIdentity = map[string]string{"role": LicenseSeatsID}
+var seatsIdentity = map[string]string{"role": licenseSeatsID}
 
 func (r *licenseSeatsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
@@ -100,29 +100,29 @@ func (r *licenseSeatsResource) ImportState(ctx context.Context, req resource.Imp
 	if !ok {
 		return
 	}
-	if id != LicenseSeatsID {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("dashenterprise_license_seats is imported with the fixed ID (or identity role) %q, got %q.", LicenseSeatsID, id))
+	if id != licenseSeatsID {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("dashenterprise_license_seats is imported with the fixed ID (or identity role) %q, got %q.", licenseSeatsID, id))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), LicenseSeatsID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), licenseSeatsID)...)
 }
 
 // readSeats returns the direct holders and the indirect ones of the run-scoped snapshot.
-func (r *licenseSeatsResource) readSeats(ctx context.Context) ([]string, map[string][]string, *keycloak.Holders, error) {
-	holders, err := r.clients.Keycloak.RoleHolders(ctx, SeatRole)
+func (r *licenseSeatsResource) readSeats(ctx context.Context) ([]string, map[string][]string, error) {
+	holders, err := r.clients.Keycloak.RoleHolders(ctx, seatRole)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	var direct []string
 	for _, u := range holders.Direct {
 		direct = append(direct, u.Username)
 	}
 	sort.Strings(direct)
-	return direct, holders.Indirect(), holders, nil
+	return direct, holders.Indirect(), nil
 }
 
 func (r *licenseSeatsResource) state(ctx context.Context, diags *diag.Diagnostics) *licenseSeatsModel {
-	direct, indirect, _, err := r.readSeats(ctx)
+	direct, indirect, err := r.readSeats(ctx)
 	if err != nil {
 		diags.AddError("Cannot read license seats", err.Error())
 		return nil
@@ -131,7 +131,7 @@ func (r *licenseSeatsResource) state(ctx context.Context, diags *diag.Diagnostic
 	diags.Append(d...)
 	ind, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, indirect)
 	diags.Append(d...)
-	return &licenseSeatsModel{ID: types.StringValue(LicenseSeatsID), Usernames: usernames, Indirect: ind, Observed: usernames,
+	return &licenseSeatsModel{ID: types.StringValue(licenseSeatsID), Usernames: usernames, Indirect: ind, Observed: usernames,
 		OwnedApps: r.ownedApps(ctx, direct, diags), Revokes: emptyAppsMap()}
 }
 
@@ -208,7 +208,7 @@ func (r *licenseSeatsResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	var st licenseSeatsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	live, _, _, err := r.readSeats(ctx)
+	live, _, err := r.readSeats(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
 		return
@@ -227,7 +227,7 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 	if diags.HasError() || !r.clients.ready(diags) {
 		return
 	}
-	live, _, _, err := r.readSeats(ctx)
+	live, _, err := r.readSeats(ctx)
 	if err != nil {
 		diags.AddError("Cannot read license seats", err.Error())
 		return
@@ -285,13 +285,13 @@ func (r *licenseSeatsResource) converge(ctx context.Context, add, remove []strin
 		return
 	}
 	for _, name := range add {
-		if err := kc.AddClientRole(ctx, users[name], SeatRole); err != nil {
+		if err := kc.AddClientRole(ctx, users[name], seatRole); err != nil {
 			diags.AddError(fmt.Sprintf("Cannot grant a license seat to %q", name), err.Error())
 		}
 	}
 	for _, name := range remove {
 		if u, ok := users[name]; ok {
-			if err := kc.RemoveClientRole(ctx, u, SeatRole); err != nil {
+			if err := kc.RemoveClientRole(ctx, u, seatRole); err != nil {
 				diags.AddError(fmt.Sprintf("Cannot revoke the license seat of %q", name), err.Error())
 			}
 		}
@@ -321,29 +321,33 @@ func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if r.clients.run.ConfigUnknown {
 		return
 	}
-	live, _, holders, err := r.readSeats(ctx)
-	if err != nil {
+	in := operations.SeatSet{Prior: prior, Desired: desired, Unknown: unknown, Destroy: req.Plan.Raw.IsNull(),
+		AppsKnown: r.clients.Platform != nil, Realm: r.clients.Keycloak.Realm()}
+	dropped := added(desired, prior)
+	snap, err := r.clients.readSnapshot(ctx, dropped, added(prior, desired))
+	switch {
+	case err != nil && len(dropped) > 0 && !maybe:
+		addFindings(&resp.Diagnostics, operations.CannotCheckRevocations(&r.clients.run, dropped, err))
+		return
+	case err != nil:
 		resp.Diagnostics.AddWarning("Cannot check the planned seats", err.Error())
 		return
 	}
-	change := operations.PlanChange(prior, desired, live, true, live)
-	for _, name := range change.Unshown {
-		if req.Plan.Raw.IsNull() || unknown > 0 {
-			break // destroy revokes only what the state lists; an unknown username may name it
-		}
-		addFindings(&resp.Diagnostics, operations.UnlistedSeat(name))
+	in.Purchased = r.purchased(ctx, len(desired) > 0, &resp.Diagnostics)
+	addFindings(&resp.Diagnostics, operations.PlanSeatSet(&r.clients.run, snap, in).Findings...)
+}
+
+// purchased reads the license's seat count when the plan needs it (0 when it cannot).
+func (r *licenseSeatsResource) purchased(ctx context.Context, needed bool, diags *diag.Diagnostics) int {
+	if r.clients.Platform == nil || !needed {
+		return 0
 	}
-	for _, name := range change.Add {
-		r.clients.run.Intents.Grant(name)
-		if _, err := r.clients.Keycloak.UserByUsername(ctx, name); keycloak.IsNotFound(err) {
-			addFindings(&resp.Diagnostics, operations.UnknownUser(operations.Party{Username: name, Attribute: "usernames"}, r.clients.Keycloak.Realm(),
-				"The apply will fail, before changing any seat, unless the user is created first."))
-		}
+	lic, err := r.clients.Platform.License(ctx)
+	if err != nil {
+		diags.AddWarning("Cannot check seat capacity", err.Error())
+		return 0
 	}
-	if !maybe {
-		r.clients.planRevocations(ctx, change.Remove, &resp.Diagnostics)
-	}
-	r.planCapacity(ctx, desired, holders, &resp.Diagnostics)
+	return lic.SeatsPurchased
 }
 
 // planDropped plans the revocations of the members dropped from the set, from
@@ -366,31 +370,4 @@ func (r *licenseSeatsResource) planDropped(ctx context.Context, dropped []string
 		addFindings(&resp.Diagnostics, operations.RevocationsNotChecked(dropped)...)
 	}
 	return maybe
-}
-
-// planCapacity compares the exact planned seat count with the purchased seats.
-func (r *licenseSeatsResource) planCapacity(ctx context.Context, desired []string, holders *keycloak.Holders, diags *diag.Diagnostics) {
-	if r.clients.Platform == nil || len(desired) == 0 {
-		return
-	}
-	lic, err := r.clients.Platform.License(ctx)
-	if err != nil {
-		diags.AddWarning("Cannot check seat capacity", err.Error())
-		return
-	}
-	planned := map[string]bool{}
-	var newcomers []string
-	for _, n := range desired {
-		planned[n] = true
-		if !holders.EffectiveByUsername(n) {
-			newcomers = append(newcomers, n)
-		}
-	}
-	for username := range holders.Indirect() {
-		planned[username] = true
-	}
-	c := operations.Capacity{Purchased: lic.SeatsPurchased, Assigned: holders.EffectiveCount()}
-	if f, ok := c.Exceeded(len(planned), newcomers); ok {
-		addFindings(diags, f.At("usernames"))
-	}
 }

@@ -27,13 +27,13 @@ var (
 	_ list.ListResourceWithConfigure = (*appCoOwnerList)(nil)
 )
 
-// NewLicenseSeatList lists the direct holders of the seat role.
-func NewLicenseSeatList() list.ListResource { return &licenseSeatList{} }
+// newLicenseSeatList lists the direct holders of the seat role.
+func newLicenseSeatList() list.ListResource { return &licenseSeatList{} }
 
-// NewAppCoOwnerList lists the co-owners (users and groups) of apps.
-func NewAppCoOwnerList() list.ListResource { return &appCoOwnerList{} }
+// newAppCoOwnerList lists the co-owners (users and groups) of apps.
+func newAppCoOwnerList() list.ListResource { return &appCoOwnerList{} }
 
-type licenseSeatList struct{ clients *Clients }
+type licenseSeatList struct{ clients *clients }
 
 type licenseSeatListConfig struct {
 	Group types.String `tfsdk:"group"`
@@ -67,7 +67,7 @@ func (l *licenseSeatList) List(ctx context.Context, req list.ListRequest, stream
 		return
 	}
 	kc := l.clients.Keycloak
-	holders, err := kc.RoleHolders(ctx, SeatRole)
+	holders, err := kc.RoleHolders(ctx, seatRole)
 	if err != nil {
 		diags.AddError("Cannot list license seats", err.Error())
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -115,7 +115,7 @@ func (l *licenseSeatList) List(ctx context.Context, req list.ListRequest, stream
 	})
 }
 
-type appCoOwnerList struct{ clients *Clients }
+type appCoOwnerList struct{ clients *clients }
 
 type appCoOwnerListConfig struct {
 	App types.String `tfsdk:"app"`
@@ -153,7 +153,7 @@ func (l *appCoOwnerList) List(ctx context.Context, req list.ListRequest, stream 
 	}
 	sort.Slice(apps, func(i, j int) bool { return apps[i].Name < apps[j].Name })
 	type entry struct {
-		id  CoOwnerID
+		id  coOwnerID
 		app *platform.App
 	}
 	var entries []entry
@@ -163,10 +163,10 @@ func (l *appCoOwnerList) List(ctx context.Context, req list.ListRequest, stream 
 		sort.Strings(users)
 		sort.Strings(groups)
 		for _, u := range users {
-			entries = append(entries, entry{CoOwnerID{App: a.Name, Username: u}, a})
+			entries = append(entries, entry{coOwnerID{App: a.Name, Username: u}, a})
 		}
 		for _, g := range groups {
-			entries = append(entries, entry{CoOwnerID{App: a.Name, Group: g}, a})
+			entries = append(entries, entry{coOwnerID{App: a.Name, Group: g}, a})
 		}
 	}
 	stream.Results = limited(req.Limit, len(entries), func(i int) list.ListResult {

@@ -24,11 +24,11 @@ var (
 	_ action.ActionWithModifyPlan = (*logoutSessionsAction)(nil)
 )
 
-// NewLogoutSessionsAction returns the dashenterprise_logout_sessions action
+// newLogoutSessionsAction returns the dashenterprise_logout_sessions action
 // (Terraform 1.14+): ending users' Keycloak sessions is an operation, not state.
-func NewLogoutSessionsAction() action.Action { return &logoutSessionsAction{} }
+func newLogoutSessionsAction() action.Action { return &logoutSessionsAction{} }
 
-type logoutSessionsAction struct{ clients *Clients }
+type logoutSessionsAction struct{ clients *clients }
 
 type logoutSessionsConfig struct {
 	Usernames types.Set `tfsdk:"usernames"`

@@ -18,7 +18,7 @@ import (
 // Method-level tests of ModifyPlan: the resource is called directly, as the
 // framework would, with clients configured for the local Keycloak and emulator.
 
-func testClients(t *testing.T, protection string) *Clients {
+func testClients(t *testing.T, protection string) *clients {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("needs the local Keycloak and the emulator (make test)")
@@ -56,7 +56,7 @@ func seatValue(t *testing.T, r resource.Resource, username string) (tfsdk.Plan, 
 	return tfsdk.Plan{Schema: sr.Schema, Raw: val}, tfsdk.State{Schema: sr.Schema, Raw: val}
 }
 
-func modifySeatPlan(t *testing.T, c *Clients, before, after string) diag.Diagnostics {
+func modifySeatPlan(t *testing.T, c *clients, before, after string) diag.Diagnostics {
 	t.Helper()
 	r := &licenseSeatResource{clients: c}
 	_, state := seatValue(t, r, before)
@@ -82,7 +82,7 @@ func hasWarning(diags diag.Diagnostics, parts ...string) bool {
 }
 
 func TestModifyPlanLicenseSeat(t *testing.T) {
-	c := testClients(t, OrphanProtectionError)
+	c := testClients(t, orphanProtectionError)
 	owner, _ := acctest.LoggedInUser(t, "mpown", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	app := acctest.RandomName("mpapp")
 	acctest.CreateApp(t, owner, app)
@@ -131,7 +131,7 @@ func planFor(t *testing.T, r resource.Resource, attrs map[string]tftypes.Value) 
 }
 
 func TestModifyPlanAppTransfer(t *testing.T) {
-	c := testClients(t, OrphanProtectionWarn)
+	c := testClients(t, orphanProtectionWarn)
 	from, _ := acctest.LoggedInUser(t, "mpfrom", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	to, _ := acctest.LoggedInUser(t, "mpto", acctest.UserOptions{})
 	apps := []string{acctest.RandomName("mpt1"), acctest.RandomName("mpt2")}
@@ -157,7 +157,7 @@ func TestModifyPlanAppTransfer(t *testing.T) {
 }
 
 func TestModifyPlanAppCoOwnerGroup(t *testing.T) {
-	c := testClients(t, OrphanProtectionWarn)
+	c := testClients(t, orphanProtectionWarn)
 	owner, _ := acctest.LoggedInUser(t, "mpco", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	acctest.LoggedInUser(t, "mpds", acctest.UserOptions{Groups: []string{"/Data Science"}})
 	app := acctest.RandomName("mpcoapp")

@@ -42,7 +42,7 @@ func (p *dashProvider) Metadata(_ context.Context, _ provider.MetadataRequest, r
 }
 
 func envDoc(attr, text string) string {
-	return fmt.Sprintf("%s Environment variable: `%s`.", text, EnvVar(attr))
+	return fmt.Sprintf("%s Environment variable: `%s`.", text, envVar(attr))
 }
 
 func (p *dashProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
@@ -105,7 +105,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if unknown {
 		// Values come from resources not yet created: resources skip their
 		// plan checks and report this if they need the server.
-		c := &Clients{}
+		c := &clients{}
 		c.run.ConfigUnknown = true
 		resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = c, c, c, c
 		return
@@ -122,7 +122,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = c, c, c, c
 }
 
-func newClients(s settings) (*Clients, error) {
+func newClients(s settings) (*clients, error) {
 	httpKC, err := transport.New(transport.Options{CACertFile: s.CACertFile, CACertPEM: s.CACertPEM, InsecureSkipVerify: s.InsecureSkipVerify,
 		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "keycloak", UserAgent: s.UserAgent})
 	if err != nil {
@@ -134,8 +134,8 @@ func newClients(s settings) (*Clients, error) {
 		Username: s.AdminUsername, Password: s.AdminPassword, ClientSecret: s.AdminClientSecret,
 		HTTP: httpKC,
 	})
-	c := &Clients{settings: s, Keycloak: kc}
-	c.run.Strict = s.OrphanProtection == OrphanProtectionError
+	c := &clients{settings: s, Keycloak: kc}
+	c.run.Strict = s.OrphanProtection == orphanProtectionError
 	if err := c.configurePlatform(); err != nil {
 		return nil, err
 	}
@@ -144,29 +144,29 @@ func newClients(s settings) (*Clients, error) {
 
 func (p *dashProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewLicenseSeatResource,
-		NewAppCoOwnerResource,
-		NewAppTransferResource,
-		NewUserOffboardingResource,
-		NewLicenseSeatsResource,
-		NewAppCoOwnersResource,
+		newLicenseSeatResource,
+		newAppCoOwnerResource,
+		newAppTransferResource,
+		newUserOffboardingResource,
+		newLicenseSeatsResource,
+		newAppCoOwnersResource,
 	}
 }
 
 // ListResources are the list resources of `terraform query` (Terraform 1.14+).
 func (p *dashProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return []func() list.ListResource{NewLicenseSeatList, NewAppCoOwnerList}
+	return []func() list.ListResource{newLicenseSeatList, newAppCoOwnerList}
 }
 
 // Actions are the provider's actions (Terraform 1.14+).
 func (p *dashProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{NewLogoutSessionsAction}
+	return []func() action.Action{newLogoutSessionsAction}
 }
 
 func (p *dashProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		NewUsersDataSource,
-		NewAppsDataSource,
-		NewLicenseDataSource,
+		newUsersDataSource,
+		newAppsDataSource,
+		newLicenseDataSource,
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 // planRevocations runs the plan step of revoking the direct seats of
 // usernames on the run's snapshot (see operations.PlanRevocations).
-func (c *Clients) planRevocations(ctx context.Context, usernames []string, diags *diag.Diagnostics) {
+func (c *clients) planRevocations(ctx context.Context, usernames []string, diags *diag.Diagnostics) {
 	if len(usernames) == 0 {
 		return
 	}
@@ -58,7 +58,7 @@ func (r *licenseSeatResource) warnOrphanedNow(ctx context.Context, username stri
 // allowRevoke runs the apply-time check of orphan protection before the
 // direct seat of user is removed (see operations.CheckRevoke), reporting
 // whether the seat may go.
-func (c *Clients) allowRevoke(ctx context.Context, user keycloak.User, diags *diag.Diagnostics) bool {
+func (c *clients) allowRevoke(ctx context.Context, user keycloak.User, diags *diag.Diagnostics) bool {
 	if c.run.Strict && !c.platformReady(diags) {
 		return false
 	}

@@ -8,29 +8,32 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 )
 
-// snapshot assembles what the governance rules need from the run-scoped seat
-// and app listings, plus the direct groups of the given users.
-func (c *Clients) snapshot(ctx context.Context, usersNeedingGroups ...string) (operations.Snapshot, error) {
+// snapshot assembles what the rules need from the run-scoped seat and app
+// listings, plus the direct groups of the given users.
+func (c *clients) snapshot(ctx context.Context, usersNeedingGroups ...string) (operations.Snapshot, error) {
+	return c.readSnapshot(ctx, usersNeedingGroups, nil)
+}
+
+// readSnapshot reads, in one round, Keycloak (the seat holders, the direct
+// groups of groupsOf, whether each of lookUp that holds no direct seat exists) and then the platform
+// (the apps).
+func (c *clients) readSnapshot(ctx context.Context, groupsOf, lookUp []string) (operations.Snapshot, error) {
 	s := operations.Snapshot{Seats: map[string]operations.Seat{}, UserGroups: map[string][]string{},
-		GroupChildren: map[string][]string{}, GroupMembers: map[string][]string{}}
-	holders, err := c.Keycloak.RoleHolders(ctx, SeatRole)
+		GroupChildren: map[string][]string{}, GroupMembers: map[string][]string{}, Absent: map[string]bool{}}
+	seats, err := c.directory().SeatHolders(ctx)
 	if err != nil {
 		return s, err
 	}
-	for id, u := range holders.Users {
-		if holders.Effective(id) {
-			_, direct := holders.Direct[id]
-			s.Seats[u.Username] = operations.Seat{Direct: direct, Via: holders.Via[id]}
+	s.Seats = seats
+	for _, username := range lookUp {
+		if seats[username].Direct {
+			continue // holds the seat: nothing to grant
+		}
+		if _, err := c.Keycloak.UserByUsername(ctx, username); keycloak.IsNotFound(err) {
+			s.Absent[username] = true
 		}
 	}
-	if c.Platform != nil {
-		apps, err := c.Platform.Apps(ctx)
-		if err != nil {
-			return s, err
-		}
-		s.Apps = governanceApps(apps)
-	}
-	for _, username := range usersNeedingGroups {
+	for _, username := range groupsOf {
 		u, err := c.Keycloak.UserByUsername(ctx, username)
 		if keycloak.IsNotFound(err) {
 			continue
@@ -44,11 +47,18 @@ func (c *Clients) snapshot(ctx context.Context, usersNeedingGroups ...string) (o
 		}
 		s.UserGroups[username] = paths
 	}
+	if c.Platform != nil {
+		apps, err := c.Platform.Apps(ctx)
+		if err != nil {
+			return s, err
+		}
+		s.Apps = governanceApps(apps)
+	}
 	return s, nil
 }
 
 // addGroup loads a group's descendants and direct members into the snapshot.
-func (c *Clients) addGroup(ctx context.Context, s *operations.Snapshot, g *keycloak.Group) error {
+func (c *clients) addGroup(ctx context.Context, s *operations.Snapshot, g *keycloak.Group) error {
 	for _, sub := range keycloak.Flatten([]*keycloak.Group{g}) {
 		for _, ch := range sub.Children {
 			s.GroupChildren[sub.Path] = append(s.GroupChildren[sub.Path], ch.Path)

@@ -29,11 +29,11 @@ var (
 )
 
 type userOffboardingResource struct {
-	clients *Clients
+	clients *clients
 }
 
-// NewUserOffboardingResource returns the dashenterprise_user_offboarding resource.
-func NewUserOffboardingResource() resource.Resource { return &userOffboardingResource{} }
+// newUserOffboardingResource returns the dashenterprise_user_offboarding resource.
+func newUserOffboardingResource() resource.Resource { return &userOffboardingResource{} }
 
 type userOffboardingModel struct {
 	ID                types.String `tfsdk:"id"`
@@ -105,7 +105,7 @@ func (r *userOffboardingResource) ImportState(ctx context.Context, req resource.
 	if !ok {
 		return
 	}
-	if msg := CheckUsername(username); msg != "" {
+	if msg := checkUsername(username); msg != "" {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %s. The import ID of an offboarding is the username, e.g. dave.", username, msg))
 		return
 	}
@@ -319,7 +319,7 @@ type account struct {
 }
 
 func (a account) DirectSeat(ctx context.Context) (bool, error) {
-	holders, err := a.kc.RoleHolders(ctx, SeatRole)
+	holders, err := a.kc.RoleHolders(ctx, seatRole)
 	if err != nil {
 		return false, err
 	}
@@ -328,7 +328,7 @@ func (a account) DirectSeat(ctx context.Context) (bool, error) {
 }
 
 func (a account) RevokeDirectSeat(ctx context.Context) error {
-	return a.kc.RemoveClientRole(ctx, a.user, SeatRole)
+	return a.kc.RemoveClientRole(ctx, a.user, seatRole)
 }
 func (a account) HasSessions(ctx context.Context) (bool, error) { return a.kc.HasSessions(ctx, a.user) }
 func (a account) Logout(ctx context.Context) error              { return a.kc.LogoutUser(ctx, a.user) }
@@ -410,7 +410,7 @@ func (r *userOffboardingResource) holding(ctx context.Context, m userOffboarding
 		case gone:
 			return true, nil
 		case step == operations.StepRevoke:
-			holders, err := kc.RoleHolders(ctx, SeatRole)
+			holders, err := kc.RoleHolders(ctx, seatRole)
 			if err != nil {
 				return false, err
 			}

@@ -20,17 +20,17 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
 
-// AdminRole is the client role of Dash Enterprise administrators.
-const AdminRole = "admin"
+// adminRole is the client role of Dash Enterprise administrators.
+const adminRole = "admin"
 
 var _ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
 
 type usersDataSource struct {
-	clients *Clients
+	clients *clients
 }
 
-// NewUsersDataSource returns the dashenterprise_users data source.
-func NewUsersDataSource() datasource.DataSource { return &usersDataSource{} }
+// newUsersDataSource returns the dashenterprise_users data source.
+func newUsersDataSource() datasource.DataSource { return &usersDataSource{} }
 
 type usersModel struct {
 	ID              types.String `tfsdk:"id"`
@@ -208,10 +208,10 @@ func (d *usersDataSource) read(ctx context.Context, search string, f usersFilter
 	if v.users, err = kc.Users(ctx, search); err != nil {
 		return fail("Cannot list users", err)
 	}
-	if v.seats, err = kc.RoleHolders(ctx, SeatRole); err != nil {
+	if v.seats, err = kc.RoleHolders(ctx, seatRole); err != nil {
 		return fail("Cannot list license seats", err)
 	}
-	if v.admins, err = kc.RoleHolders(ctx, AdminRole); err != nil {
+	if v.admins, err = kc.RoleHolders(ctx, adminRole); err != nil {
 		return fail("Cannot list administrators", err)
 	}
 	if v.memberships, v.inFilter, err = groupMemberships(ctx, kc, f.group); err != nil {
@@ -298,7 +298,7 @@ type appIndex struct {
 
 // platformView indexes one paged app listing by owner and co-owner, and the
 // users known to the platform; known is nil when the platform API is not configured.
-func platformView(ctx context.Context, c *Clients) (appIndex, map[string]bool, error) {
+func platformView(ctx context.Context, c *clients) (appIndex, map[string]bool, error) {
 	idx := appIndex{owned: map[string][]string{}, coowned: map[string][]string{}}
 	if c.Platform == nil {
 		return idx, nil, nil

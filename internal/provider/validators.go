@@ -13,9 +13,9 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 )
 
-// CheckUsername returns a message when username is not a valid Keycloak username
+// checkUsername returns a message when username is not a valid Keycloak username
 // as Dash Enterprise stores it, and "" when it is.
-func CheckUsername(username string) string {
+func checkUsername(username string) string {
 	switch {
 	case username == "":
 		return "Username must not be empty."
@@ -45,7 +45,7 @@ func (usernameValidator) ValidateString(_ context.Context, req validator.StringR
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if msg := CheckUsername(req.ConfigValue.ValueString()); msg != "" {
+	if msg := checkUsername(req.ConfigValue.ValueString()); msg != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid username", msg)
 	}
 }
@@ -70,8 +70,8 @@ func (groupPathValidator) ValidateString(_ context.Context, req validator.String
 	}
 }
 
-// CoOwnerID is the parsed import ID of a dashenterprise_app_coowner.
-type CoOwnerID struct {
+// coOwnerID is the parsed import ID of a dashenterprise_app_coowner.
+type coOwnerID struct {
 	App string
 	// Username is set for a user co-owner.
 	Username string
@@ -80,7 +80,7 @@ type CoOwnerID struct {
 }
 
 // principal is the co-owner as a person reads it: the username or the group path.
-func (id CoOwnerID) principal() string {
+func (id coOwnerID) principal() string {
 	if id.Group != "" {
 		return id.Group
 	}
@@ -89,7 +89,7 @@ func (id CoOwnerID) principal() string {
 
 // String formats the ID: <app>:user:<username> or <app>:group:/Parent/child
 // (the app escaped by idPart, so the first ":" always ends it).
-func (id CoOwnerID) String() string {
+func (id coOwnerID) String() string {
 	if id.Group != "" {
 		return idPart(id.App) + ":group:" + id.Group
 	}
@@ -108,35 +108,35 @@ func unescapeIDPart(s string) string {
 }
 
 // platformArgs are the users and groups (canonical /Parent/child) arguments of a co-owner mutation for this co-owner.
-func (id CoOwnerID) platformArgs() (users, groups []string) {
+func (id coOwnerID) platformArgs() (users, groups []string) {
 	if id.Group != "" {
 		return nil, []string{id.Group}
 	}
 	return []string{id.Username}, nil
 }
 
-// ParseCoOwnerID parses <app>:user:<username> and <app>:group:<path>.
-func ParseCoOwnerID(s string) (CoOwnerID, error) {
+// parseCoOwnerID parses <app>:user:<username> and <app>:group:<path>.
+func parseCoOwnerID(s string) (coOwnerID, error) {
 	const format = "expected <app>:user:<username> or <app>:group:<Parent/child>, e.g. sales-dashboard:user:alice or sales-dashboard:group:/Data Science/Forecasting"
 	parts := strings.SplitN(s, ":", 3)
 	if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
-		return CoOwnerID{}, fmt.Errorf("import ID %q is malformed: %s", s, format)
+		return coOwnerID{}, fmt.Errorf("import ID %q is malformed: %s", s, format)
 	}
-	id := CoOwnerID{App: unescapeIDPart(parts[0])}
+	id := coOwnerID{App: unescapeIDPart(parts[0])}
 	switch parts[1] {
 	case "user":
-		if msg := CheckUsername(parts[2]); msg != "" {
-			return CoOwnerID{}, fmt.Errorf("import ID %q: %s", s, msg)
+		if msg := checkUsername(parts[2]); msg != "" {
+			return coOwnerID{}, fmt.Errorf("import ID %q: %s", s, msg)
 		}
 		id.Username = parts[2]
 	case "group":
 		p, err := grouppath.Parse(parts[2])
 		if err != nil {
-			return CoOwnerID{}, fmt.Errorf("import ID %q: %w", s, err)
+			return coOwnerID{}, fmt.Errorf("import ID %q: %w", s, err)
 		}
 		id.Group = p
 	default:
-		return CoOwnerID{}, fmt.Errorf("import ID %q: the middle part must be \"user\" or \"group\", got %q; %s", s, parts[1], format)
+		return coOwnerID{}, fmt.Errorf("import ID %q: the middle part must be \"user\" or \"group\", got %q; %s", s, parts[1], format)
 	}
 	return id, nil
 }

@@ -40,15 +40,15 @@ var secretPatterns = []*regexp.Regexp{
 // result to maxLoggedBody. It returns the bytes it read, to be handed on.
 func loggable(r io.Reader) (read []byte, logged string) {
 	read, _ = io.ReadAll(io.LimitReader(r, maskWindow))
-	logged = Mask(string(read))
+	logged = mask(string(read))
 	if len(logged) > maxLoggedBody {
 		logged = logged[:maxLoggedBody]
 	}
 	return read, logged
 }
 
-// Mask replaces secrets in a request or response body with ***.
-func Mask(body string) string {
+// mask replaces secrets in a request or response body with ***.
+func mask(body string) string {
 	for i, re := range secretPatterns {
 		if i == 2 {
 			body = re.ReplaceAllString(body, "***")

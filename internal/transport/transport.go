@@ -68,10 +68,10 @@ func (t *userAgentTransport) RoundTrip(req *http.Request) (*http.Response, error
 	return t.next.RoundTrip(req)
 }
 
-// DefaultMaxResponseBytes bounds every response body: far above the largest
+// defaultMaxResponseBytes bounds every response body: far above the largest
 // answer we read (a partial export of a large realm), far below what could
 // exhaust the machine running terraform.
-const DefaultMaxResponseBytes = 256 << 20
+const defaultMaxResponseBytes = 256 << 20
 
 // RedirectError is returned instead of following a redirect: requests carry
 // Bearer tokens and password-grant bodies, which must never reach another
@@ -151,8 +151,8 @@ func (b *limitedBody) Close() error { return b.rc.Close() }
 // maxRetryAfter caps a server's Retry-After so a bad header cannot stall an apply.
 const maxRetryAfter = 60 * time.Second
 
-// TLSConfig returns the TLS configuration for opts: system roots plus CACertFile.
-func TLSConfig(opts Options) (*tls.Config, error) {
+// tlsConfig returns the TLS configuration for opts: system roots plus CACertFile.
+func tlsConfig(opts Options) (*tls.Config, error) {
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: opts.InsecureSkipVerify} //nolint:gosec // opt-in, warned about by the provider
 	if opts.CACertFile == "" && opts.CACertPEM == "" {
 		return cfg, nil
@@ -181,7 +181,7 @@ func TLSConfig(opts Options) (*tls.Config, error) {
 // RoundTripper keep the retries, so hand those to libraries that want an
 // *http.Client or http.RoundTripper.
 func New(opts Options) (*retryablehttp.Client, error) {
-	tlsCfg, err := TLSConfig(opts)
+	tlsCfg, err := tlsConfig(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func New(opts Options) (*retryablehttp.Client, error) {
 	rc := retryablehttp.NewClient()
 	maxBody := opts.MaxResponseBytes
 	if maxBody == 0 {
-		maxBody = DefaultMaxResponseBytes
+		maxBody = defaultMaxResponseBytes
 	}
 	// Proxies come from HTTPS_PROXY, HTTP_PROXY and NO_PROXY (the clone of Go's
 	// default transport keeps ProxyFromEnvironment).
@@ -222,7 +222,7 @@ func New(opts Options) (*retryablehttp.Client, error) {
 		rc.RetryWaitMax = 5 * time.Second
 	}
 	rc.Logger = nil
-	rc.CheckRetry = CheckRetry
+	rc.CheckRetry = checkRetry
 	rc.Backoff = Backoff
 	rc.ErrorHandler = giveUp
 	// Retries are logged here; each attempt is logged by loggingTransport.
@@ -244,9 +244,9 @@ func logContext(ctx context.Context, sub string) context.Context {
 	return tflog.NewSubsystem(ctx, sub, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_DASHENTERPRISE", sub))
 }
 
-// Retryable reports whether a status code means the request was not processed
+// retryable reports whether a status code means the request was not processed
 // and may be sent again.
-func Retryable(status int) bool {
+func retryable(status int) bool {
 	switch status {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
@@ -254,9 +254,9 @@ func Retryable(status int) bool {
 	return false
 }
 
-// CheckRetry retries connection errors and 429/502/503/504, never a cancelled
+// checkRetry retries connection errors and 429/502/503/504, never a cancelled
 // context, TLS verification failures or malformed URLs.
-func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -266,7 +266,7 @@ func CheckRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		}
 		return true, nil
 	}
-	return Retryable(resp.StatusCode), nil
+	return retryable(resp.StatusCode), nil
 }
 
 func permanent(err error) bool {

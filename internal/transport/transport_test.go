@@ -175,7 +175,7 @@ func TestCACertFileAddsToSystemRoots(t *testing.T) {
 	}
 	_ = resp.Body.Close()
 
-	cfg, err := TLSConfig(Options{CACertFile: caFile})
+	cfg, err := tlsConfig(Options{CACertFile: caFile})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestCACertFileAddsToSystemRoots(t *testing.T) {
 	if cfg.InsecureSkipVerify || cfg.MinVersion < tls.VersionTLS12 {
 		t.Error("unsafe TLS defaults")
 	}
-	if _, err := TLSConfig(Options{CACertFile: filepath.Join(t.TempDir(), "missing.pem")}); err == nil {
+	if _, err := tlsConfig(Options{CACertFile: filepath.Join(t.TempDir(), "missing.pem")}); err == nil {
 		t.Error("missing ca_cert_file accepted")
 	}
 	// The same CA given inline (ca_cert_pem) is trusted too; text that is no certificate is refused.
@@ -199,7 +199,7 @@ func TestCACertFileAddsToSystemRoots(t *testing.T) {
 		t.Fatalf("with ca_cert_pem: %v", err)
 	}
 	_ = resp.Body.Close()
-	if _, err := TLSConfig(Options{CACertPEM: "not a certificate"}); err == nil {
+	if _, err := tlsConfig(Options{CACertPEM: "not a certificate"}); err == nil {
 		t.Error("ca_cert_pem without a certificate accepted")
 	}
 }
@@ -213,7 +213,7 @@ func TestMask(t *testing.T) {
 		`{"query":"mutation { addCoOwners }","variables":{"app":"sales"}}`:       `{"query":"mutation { addCoOwners }","variables":{"app":"sales"}}`,
 		`Bearer eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjE3OTV9.c2lnbmF0dXJl in a message`: `Bearer *** in a message`,
 	} {
-		if got := Mask(in); got != want {
+		if got := mask(in); got != want {
 			t.Errorf("Mask(%q)\n got %q\nwant %q", in, got, want)
 		}
 	}
