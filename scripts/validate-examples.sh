@@ -32,7 +32,8 @@ while IFS= read -r dir; do
   rel="${dir#"${ROOT}/"}"
   case_dir="${WORK}/$(echo "${rel}" | tr '/' '_')"
   mkdir -p "${case_dir}"
-  cp "${dir}"/*.tf "${case_dir}/"
+  # import-by-identity.tf needs 1.12: validated below, with OpenTofu 1.12.
+  find "${dir}" -maxdepth 1 -name '*.tf' -not -name 'import-by-identity.tf' -exec cp {} "${case_dir}/" \;
   if ! grep -q required_providers "${case_dir}"/*.tf; then
     printf 'terraform {\n  required_providers {\n    dashenterprise = { source = "plotly-community/dashenterprise" }\n  }\n}\n' >"${case_dir}/zz_providers.tf"
   fi
@@ -54,23 +55,26 @@ while IFS= read -r dir; do
       failed=1
     fi
   fi
-done < <(find "${ROOT}/examples" -name '*.tf' -not -path '*/examples/identity/*' -not -path '*/examples/actions/*' -printf '%h\n' | sort -u)
+done < <(find "${ROOT}/examples" -name '*.tf' -not -path '*/examples/actions/*' -printf '%h\n' | sort -u)
 echo "validated ${count} example directories, ran terraform test in ${tests}"
 
-# examples/identity imports by resource identity, which terraform 1.11.4 does
-# not know: OpenTofu 1.12 (built from the Go module proxy, cached) validates it.
+# examples/resources/*/import-by-identity.tf import by resource identity,
+# which terraform 1.11.4 does not know: OpenTofu 1.12 (built from the Go module
+# proxy, cached) validates them together in one module.
 TOFU12_VERSION="${TOFU12_VERSION:-v1.12.6}"
 TOFU_VERSION="${TOFU12_VERSION}" "${ROOT}/scripts/tofu.sh" build >&2
 CACHE="${DASHENTERPRISE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-dashenterprise}"
 TF="${CACHE}/tofu-${TOFU12_VERSION}/tofu"
 case_dir="${WORK}/examples_identity"
 mkdir -p "${case_dir}"
-cp "${ROOT}"/examples/identity/*.tf "${case_dir}/"
+for f in "${ROOT}"/examples/resources/*/import-by-identity.tf; do
+  cp "${f}" "${case_dir}/$(basename "$(dirname "${f}")").tf"
+done
 printf 'terraform {\n  required_providers {\n    dashenterprise = { source = "plotly-community/dashenterprise" }\n  }\n}\n' >"${case_dir}/zz_providers.tf"
 if out="$(cd "${case_dir}" && validate 2>&1)"; then
-  echo "ok    examples/identity (OpenTofu ${TOFU12_VERSION})"
+  echo "ok    examples/resources/*/import-by-identity.tf (OpenTofu ${TOFU12_VERSION})"
 else
-  echo "FAIL  examples/identity (OpenTofu ${TOFU12_VERSION})"; echo "${out}" | sed 's/^/      /'
+  echo "FAIL  examples/resources/*/import-by-identity.tf (OpenTofu ${TOFU12_VERSION})"; echo "${out}" | sed 's/^/      /'
   failed=1
 fi
 exit "${failed}"

@@ -27,10 +27,10 @@ func TestExamplesMatchListAndActionSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(acctest.RepoRoot(), "examples", "query", "*.tfquery.hcl"))
-	more, _ := filepath.Glob(filepath.Join(acctest.RepoRoot(), "examples", "actions", "*.tf"))
+	files, _ := filepath.Glob(filepath.Join(acctest.RepoRoot(), "examples", "list-resources", "*", "list-resource*.tfquery.hcl"))
+	more, _ := filepath.Glob(filepath.Join(acctest.RepoRoot(), "examples", "actions", "*", "action*.tf"))
 	files = append(files, more...)
-	if len(files) < 2 {
+	if len(files) < 3 {
 		t.Fatalf("want the query and action examples, found %v", files)
 	}
 	seen := map[string]bool{}

@@ -8,12 +8,3 @@ list "dashenterprise_license_seat" "data_science" {
     group = "/Data Science"
   }
 }
-
-# Every co-owner, user or group, of one app.
-list "dashenterprise_app_coowner" "forecast" {
-  provider = dashenterprise
-
-  config {
-    app = "sales-forecast"
-  }
-}
