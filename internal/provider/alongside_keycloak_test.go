@@ -66,7 +66,7 @@ func TestAlongsideKeycloakExample(t *testing.T) {
 		if key == "keycloak_user" {
 			managed[literal(t, b, "username").AsString()] = true
 		}
-		hclsyntax.VisitAll(b.Body, func(n hclsyntax.Node) hcl.Diagnostics {
+		_ = hclsyntax.VisitAll(b.Body, func(n hclsyntax.Node) hcl.Diagnostics {
 			if tmpl, ok := n.(*hclsyntax.TemplateExpr); ok && tmpl.IsStringLiteral() {
 				if v, _ := tmpl.Value(nil); v.AsString() == "licensed_user" {
 					t.Errorf("%s: the keycloak half names the seat role; only dashenterprise assigns it", tmpl.Range().String())
