@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fakeDirectory and fakeStore are in-memory ports: the apply steps are tested
@@ -190,6 +191,38 @@ func findingCases() []struct {
 				acct := &fakeAccount{direct: true, enabled: true, err: boom}
 				return one(ApplyOffboarding(ctx, seated("alice"), &fakeStore{owned: map[string][]string{}}, acct, OffboardingSteps{Username: "alice", RevokeSeat: true, Logout: true, Action: "disable"}, func(string) {}))
 			}},
+		{"destroying a transfer", CodeDestroyChangesNothing, Warning, []string{"Destroying the transfer from dave to erin changes nothing", "stay with erin"},
+			func() Findings { return Findings{TransferDestroyed("dave", "erin")} }},
+		{"destroying an offboarding", CodeDestroyChangesNothing, Warning, []string{"Destroying the offboarding of dave changes nothing"},
+			func() Findings { return Findings{OffboardingDestroyed("dave")} }},
+		{"transfer not known at plan time", CodeNotKnownAtPlan, Warning, []string{"transfer to (known after apply) would move are not known", "from_username is known only after apply"},
+			func() Findings {
+				return Findings{TransferNotKnownAtPlan("", "from_username is known only after apply")}
+			}},
+		{"offboarding not known at plan time", CodeNotKnownAtPlan, Warning, []string{"The offboarding cannot be planned", "configuration is known only after apply"},
+			func() Findings {
+				return Findings{OffboardingNotKnownAtPlan("the provider configuration is known only after apply")}
+			}},
+		{"transfer not in the plan", CodeNotInThePlan, Error, []string{"The apps of dave to move were not in the plan", "Nothing was transferred"},
+			func() Findings { return Findings{TransferNotInThePlan("dave")} }},
+		{"offboarding not in the plan", CodeNotInThePlan, Error, []string{"The offboarding of dave was not in the plan", "Nothing was changed"},
+			func() Findings { return Findings{OffboardingNotInThePlan("dave")} }},
+		{"transfer cannot be planned", CodeCannotPlan, Error, []string{"Cannot list the apps dave owns", "boom", "stops here"},
+			func() Findings { return Findings{TransferCannotPlan("dave", boom)} }},
+		{"pending apps without a seat", CodeTransferPendingNoSeat, Warning, []string{"dave owns 1 app(s) again but holds no seat", "transfers these apps to erin"},
+			func() Findings { return Findings{PendingWithoutSeat("dave", "erin", []string{"late"})} }},
+		{"unlisted co-owner", CodeCoOwnerUnlisted, Warning, []string{"carol co-owns churn but this plan does not show it", "terraform import dashenterprise_app_coowners.<name> churn"},
+			func() Findings { return Findings{UnlistedCoOwner("carol", "churn")} }},
+		{"the platform refuses a co-owner", CodeCoOwnerRefused, Error, []string{"Cannot make carol a co-owner of churn", "holds no license seat, and co-owners need one"},
+			func() Findings { return Findings{CoOwnerRefused(RefusedNotLicensed, "churn", "carol", "", boom)} }},
+		{"logout planned", CodeLogoutPlanned, Warning, []string{"2 users will be logged out", "carol, dave"},
+			func() Findings { return Findings{LogoutPlanned([]string{"carol", "dave"})} }},
+		{"no LOGIN events stored", CodeActivityNoEvents, Warning, []string{"The realm stores no LOGIN events", `Realm "dash"`, "enable them"},
+			func() Findings { return Findings{NoLoginEvents("dash", "enable them")} }},
+		{"activity history too short", CodeActivityShort, Warning, []string{"Activity history shorter than inactive_for", "inactive_for is 90d", "no LOGIN event is stored yet"},
+			func() Findings { return Findings{ActivityShorterThanWindow("90d", time.Time{})} }},
+		{"seat writes refused", CodeSeatWritesRefused, Error, []string{"No seat was changed", "checks every user"},
+			func() Findings { return Findings{SeatWritesRefused()} }},
 		{"co-owner is the owner", CodeCoOwnerIsOwner, Warning, []string{"alice owns churn", "cannot also be its co-owner"},
 			func() Findings {
 				return PlanCoOwnerUser(&Run{}, snapshot(), true, snapshot().Apps[1], CoOwnerUser{Party: party("alice", "username")}, "dash")

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 )
 
 // enableEventsHint says how to make the realm store LOGIN events.
@@ -39,17 +40,9 @@ func readActivity(ctx context.Context, c *clients, now time.Time, window time.Du
 		}
 		return nil
 	case !a.Stored && first:
-		diags.AddWarning("The realm stores no LOGIN events",
-			fmt.Sprintf("Realm %q does not store LOGIN events, so last_login is unknown for everyone and last_activity comes only from live sessions; "+
-				"inactive_for treats no user without a live session as inactive. %s", kc.Realm(), enableEventsHint))
+		addFindings(diags, operations.NoLoginEvents(kc.Realm(), enableEventsHint))
 	case window > 0 && !a.Covers(now, window):
-		horizon := "no LOGIN event is stored yet"
-		if !a.Horizon.IsZero() {
-			horizon = "the stored LOGIN events reach back to " + a.Horizon.Format(time.RFC3339)
-		}
-		diags.AddWarning("Activity history shorter than inactive_for",
-			fmt.Sprintf("inactive_for is %s but %s: users with no recorded activity are not counted as inactive, only users whose last activity is older than the window. "+
-				"Keep events longer (the realm's events expiration) or wait until the history covers the window.", formatWindow(window), horizon))
+		addFindings(diags, operations.ActivityShorterThanWindow(formatWindow(window), a.Horizon))
 	}
 	return a
 }

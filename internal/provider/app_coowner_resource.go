@@ -18,6 +18,7 @@ import (
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 )
 
@@ -201,25 +202,13 @@ func coOwnerState(m appCoOwnerModel, id coOwnerID, app *platform.App) appCoOwner
 
 // addCoOwnerError turns platform errors into diagnostics that say what to do.
 func addCoOwnerError(diags *diag.Diagnostics, id coOwnerID, err error) {
-	who := id.Username
-	if id.Group != "" {
-		who = id.Group
+	refusal := map[string]operations.CoOwnerRefusal{platform.CodeAppNotFound: operations.RefusedAppNotFound,
+		platform.CodeUserNotKnown: operations.RefusedUserNotKnown, platform.CodeGroupNotKnown: operations.RefusedGroupNotKnown,
+		platform.CodeNotLicensed: operations.RefusedNotLicensed, platform.CodeOwnerAsCoOwner: operations.RefusedOwnerAsCoOwner}[platform.CodeOf(err)]
+	if refusal == 0 {
+		refusal = operations.RefusedOther
 	}
-	summary := fmt.Sprintf("Cannot make %s a co-owner of %s", who, id.App)
-	switch platform.CodeOf(err) {
-	case platform.CodeAppNotFound:
-		diags.AddAttributeError(path.Root("app"), summary, fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager.", id.App))
-	case platform.CodeUserNotKnown:
-		diags.AddAttributeError(path.Root("username"), summary, fmt.Sprintf("%s exists in Keycloak but is not known to Dash Enterprise yet: they must log in to Dash Enterprise once before they can be a co-owner. Apply again after that.", id.Username))
-	case platform.CodeGroupNotKnown:
-		diags.AddAttributeError(path.Root("group"), summary, fmt.Sprintf("Group %s is not known to Dash Enterprise yet: one of its direct members must log in once. Child groups are named by their full path (/Parent/child).", id.Group))
-	case platform.CodeNotLicensed:
-		diags.AddAttributeError(path.Root("username"), summary, fmt.Sprintf("%s holds no license seat, and co-owners need one. Grant it with dashenterprise_license_seat (referenced from this resource or in depends_on) and apply again.", id.Username))
-	case platform.CodeOwnerAsCoOwner:
-		diags.AddAttributeError(path.Root("username"), summary, fmt.Sprintf("%s owns %s, and an owner cannot also be a co-owner.", id.Username, id.App))
-	default:
-		diags.AddError(summary, err.Error())
-	}
+	addFindings(diags, operations.CoOwnerRefused(refusal, id.App, id.Username, id.Group, err))
 }
 
 func (r *appCoOwnerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -329,9 +329,7 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	// after apply: the apply checks it then.
 	if users, groups, err := coOwnerChanges(ctx, priorPtr, plan, app); err == nil && unknownUsers+unknownGroups == 0 {
 		for _, m := range append(users.Unshown, groups.Unshown...) {
-			resp.Diagnostics.AddWarning(fmt.Sprintf("%s co-owns %s but this plan does not show it", m, app.Name),
-				fmt.Sprintf("%s is a co-owner of %s but is not in the configuration, and the state does not list it, so this plan cannot show its removal: the apply will refuse. "+
-					"Import the existing co-owners first (terraform import dashenterprise_app_coowners.<name> %s), or add %s to the configuration.", m, app.Name, app.Name, m))
+			addFindings(&resp.Diagnostics, operations.UnlistedCoOwner(m, app.Name))
 		}
 	}
 	// The co-owner checks, for each co-owner that is new.

@@ -132,8 +132,7 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() {
 		var state appTransferModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Destroying the transfer from %s to %s changes nothing in Dash Enterprise", state.FromUsername.ValueString(), state.ToUsername.ValueString()),
-			fmt.Sprintf("A transfer cannot be undone by destroying it: the apps stay with %s. This only removes the resource from the state.", state.ToUsername.ValueString()))
+		addFindings(&resp.Diagnostics, operations.TransferDestroyed(state.FromUsername.ValueString(), state.ToUsername.ValueString()))
 		return
 	}
 	if r.clients == nil {
@@ -164,9 +163,7 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 		if r.clients.run.ConfigUnknown {
 			why = "the provider configuration is known only after apply"
 		}
-		resp.Diagnostics.AddWarning(fmt.Sprintf("The apps that the transfer to %s would move are not known at plan time", valueOr(plan.ToUsername, "(known after apply)")),
-			fmt.Sprintf("%s, so this plan cannot list the apps that would move. The apply will refuse to move anything (the apps to move were not in the plan). "+
-				"Apply what it depends on first (terraform apply -target=...), then run terraform plan again to review the list.", why))
+		addFindings(&resp.Diagnostics, operations.TransferNotKnownAtPlan(valueOr(plan.ToUsername, ""), why))
 		return
 	}
 	if r.clients.Platform == nil {
@@ -181,7 +178,7 @@ func (r *appTransferResource) planNew(ctx context.Context, plan appTransferModel
 	from := plan.FromUsername.ValueString()
 	snap, err := r.clients.snapshot(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot list the apps %s owns", from), err.Error()+"\n\nThe plan cannot show which apps the transfer would move, so it stops here.")
+		addFindings(&resp.Diagnostics, operations.TransferCannotPlan(from, err))
 		return
 	}
 	fromParty, toParty := r.clients.party(ctx, from, "from_username"), operations.Party{Attribute: "to_username"}
@@ -212,10 +209,8 @@ func (r *appTransferResource) planPending(ctx context.Context, state appTransfer
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Cannot check the pending apps of %s", from), err.Error())
 		return
 	}
-	if _, ok := snap.Seats[from]; !ok {
-		resp.Diagnostics.AddWarning(fmt.Sprintf("%s owns %d app(s) again but holds no seat", from, len(pending)),
-			fmt.Sprintf("%s owns %s, which are orphaned. A transfer needs both users to hold seats, so grant %s a seat again first (dashenterprise_license_seat), then the next plan transfers these apps to %s.",
-				from, strings.Join(pending, ", "), from, state.ToUsername.ValueString()))
+	if !snap.HasSeat(from) {
+		addFindings(&resp.Diagnostics, operations.PendingWithoutSeat(from, state.ToUsername.ValueString(), pending))
 		return
 	}
 	var plan appTransferModel
@@ -240,8 +235,7 @@ func (r *appTransferResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	from, to := plan.FromUsername.ValueString(), plan.ToUsername.ValueString()
 	if plan.TransferredApps.IsNull() || plan.TransferredApps.IsUnknown() {
-		resp.Diagnostics.AddError(fmt.Sprintf("The apps of %s to move were not in the plan", from),
-			"the apps to move were not in the plan; run terraform plan again (once from_username and the provider configuration are known) and review the list. Nothing was transferred.")
+		addFindings(&resp.Diagnostics, operations.TransferNotInThePlan(from))
 		return
 	}
 	kc := r.clients.Keycloak

@@ -281,7 +281,7 @@ func (r *licenseSeatsResource) converge(ctx context.Context, add, remove []strin
 		}
 	}
 	if diags.HasError() {
-		diags.AddError("No seat was changed", "Fix the errors above and apply again; the provider checks every user before granting or revoking any seat.")
+		addFindings(diags, operations.SeatWritesRefused())
 		return
 	}
 	for _, name := range add {

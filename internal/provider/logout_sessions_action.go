@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 )
 
 var (
@@ -71,7 +71,7 @@ func (a *logoutSessionsAction) ModifyPlan(ctx context.Context, req action.Modify
 		}
 	}
 	if len(users) > 0 {
-		resp.Diagnostics.AddWarning(fmt.Sprintf("%d users will be logged out", len(users)), "Their sessions end when the action runs: "+strings.Join(usernamesOf(users), ", ")+".")
+		addFindings(&resp.Diagnostics, operations.LogoutPlanned(usernamesOf(users)))
 	}
 }
 

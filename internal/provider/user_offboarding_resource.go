@@ -155,8 +155,7 @@ func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.M
 	if req.Plan.Raw.IsNull() {
 		var state userOffboardingModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Destroying the offboarding of %s changes nothing", state.Username.ValueString()),
-			"Apps stay where they were moved, seats stay revoked and the account stays as it is. This only removes the resource from the state.")
+		addFindings(&resp.Diagnostics, operations.OffboardingDestroyed(state.Username.ValueString()))
 		return
 	}
 	if r.clients == nil {
@@ -184,8 +183,7 @@ func (r *userOffboardingResource) ModifyPlan(ctx context.Context, req resource.M
 		case r.clients.Platform == nil:
 			why = "the platform API is not configured (url and platform credentials)"
 		}
-		resp.Diagnostics.AddWarning("The offboarding cannot be planned",
-			why+", so this plan cannot list the apps that would move. The apply will refuse to change anything. Apply what it depends on first, then plan again.")
+		addFindings(&resp.Diagnostics, operations.OffboardingNotKnownAtPlan(why))
 		return
 	}
 	r.planSteps(ctx, plan, resp)
@@ -261,8 +259,7 @@ func (r *userOffboardingResource) apply(ctx context.Context, plan *userOffboardi
 	username := plan.Username.ValueString()
 	kc := r.clients.Keycloak
 	if plan.AppsToTransfer.IsNull() || plan.AppsToTransfer.IsUnknown() {
-		diags.AddError(fmt.Sprintf("The offboarding of %s was not in the plan", username),
-			"The plan could not list the apps that would move. Nothing was changed. Run terraform plan again once the configuration is known.")
+		addFindings(diags, operations.OffboardingNotInThePlan(username))
 		return
 	}
 	heir := plan.TransferAppsTo.ValueString()
