@@ -4,33 +4,17 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 )
 
-// checkUsername returns a message when username is not a valid Keycloak username
-// as Dash Enterprise stores it, and "" when it is.
-func checkUsername(username string) string {
-	switch {
-	case username == "":
-		return "Username must not be empty."
-	case strings.TrimSpace(username) != username:
-		return fmt.Sprintf("Username %q has leading or trailing spaces; remove them.", username)
-	case strings.ToLower(username) != username:
-		return fmt.Sprintf("Keycloak stores usernames in lower case, so %q can never match a user. Write %q instead (for example with lower(...)).", username, strings.ToLower(username))
-	}
-	for _, r := range username {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return fmt.Sprintf("Username %q contains whitespace or control characters.", username)
-		}
-	}
-	return ""
-}
+// checkUsername is operations.CheckUsername: the domain's rule for usernames.
+func checkUsername(username string) string { return operations.CheckUsername(username) }
 
 // usernameValidator rejects usernames Keycloak could never store.
 type usernameValidator struct{}
