@@ -89,6 +89,7 @@ func main() {
 	out := flag.String("out", "BENCHMARKS.md", "report file")
 	paired := flag.Int("paired", 0, "run only the paired measurements of the seat write path, with this many pairs (0: the full benchmark)")
 	pairedSizes := flag.String("paired-seats", "1000", "seat counts of the paired measurements")
+	backend := flag.String("users-backend", "", "run only the users data source's series on the running Keycloak, as this backend's row (scripts/bench-users.sh)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 
@@ -102,6 +103,14 @@ func main() {
 	stopPoll := pollMemory(filepath.Join(binDir, "terraform-provider-dashenterprise"))
 	defer stopPoll()
 
+	if *backend != "" {
+		row := benchUsersSeries(binDir, *backend, *dsUsers, *logins, *sessions, *runs).row()
+		fmt.Print(row)
+		old, _ := os.ReadFile(*out)
+		check(os.WriteFile(*out, []byte(spliceBackendRow(string(old), *backend, row)), 0o644))
+		log.Printf("wrote the %s row of %s", *backend, *out)
+		return
+	}
 	if *paired > 0 {
 		var rs []pairedResult
 		for _, n := range counts(*pairedSizes) {
@@ -110,7 +119,7 @@ func main() {
 		section := renderPaired(rs)
 		fmt.Print(section)
 		old, _ := os.ReadFile(*out)
-		check(os.WriteFile(*out, []byte(splicePaired(string(old), section)), 0o644))
+		check(os.WriteFile(*out, []byte(pairedMarks.splice(string(old), section)), 0o644))
 		log.Printf("wrote the paired section of %s", *out)
 		return
 	}
@@ -118,10 +127,13 @@ func main() {
 	var sets []seatSetResult
 	var ds *dsResult
 	// save writes the report of what has been measured so far, so that a
-	// failure in a later section keeps the earlier ones; the paired section,
-	// measured on its own, is carried over.
-	keep := pairedSection(*out)
-	save := func() { check(os.WriteFile(*out, []byte(splicePaired(render(seats, sets, ds), keep)), 0o644)) }
+	// failure in a later section keeps the earlier ones; the paired and backend
+	// sections, measured on their own, are carried over.
+	keepPaired, keepBackends := pairedMarks.of(*out), backendsMarks.of(*out)
+	full := func() string {
+		return backendsMarks.splice(pairedMarks.splice(render(seats, sets, ds), keepPaired), keepBackends)
+	}
+	save := func() { check(os.WriteFile(*out, []byte(full()), 0o644)) }
 	for _, n := range counts(*sizes) {
 		seats = append(seats, benchSeats(binDir, n, 200, *runs))
 		save()
@@ -138,7 +150,7 @@ func main() {
 		r := benchUsersDataSource(binDir, *dsUsers, *runs, *logins, *sessions)
 		ds = &r
 	}
-	report := splicePaired(render(seats, sets, ds), keep)
+	report := full()
 	fmt.Print(report)
 	check(os.WriteFile(*out, []byte(report), 0o644))
 	log.Printf("wrote %s", *out)

@@ -300,25 +300,37 @@ const (
 	pairedEnd   = "<!-- paired measurements: end -->"
 )
 
-// splicePaired replaces the paired section of a report (or appends it).
-func splicePaired(report, section string) string {
-	i, j := strings.Index(report, pairedBegin), strings.Index(report, pairedEnd)
+// A marked section of the report, rewritten by a run of its own and carried
+// over by the others.
+type marked struct{ begin, end string }
+
+var (
+	pairedMarks   = marked{pairedBegin, pairedEnd}
+	backendsMarks = marked{backendsBegin, backendsEnd}
+)
+
+// splice replaces the section of a report (or appends it; "" leaves the report as it is).
+func (m marked) splice(report, section string) string {
+	if section == "" {
+		return report
+	}
+	i, j := strings.Index(report, m.begin), strings.Index(report, m.end)
 	if i < 0 || j < i {
 		return strings.TrimRight(report, "\n") + "\n\n" + section
 	}
-	return report[:i] + section + strings.TrimLeft(report[j+len(pairedEnd):], "\n")
+	return report[:i] + section + strings.TrimLeft(report[j+len(m.end):], "\n")
 }
 
-// pairedSection returns the paired section of a report file, or "".
-func pairedSection(path string) string {
+// of returns the section of a report file, or "".
+func (m marked) of(path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}
 	s := string(b)
-	i, j := strings.Index(s, pairedBegin), strings.Index(s, pairedEnd)
+	i, j := strings.Index(s, m.begin), strings.Index(s, m.end)
 	if i < 0 || j < i {
 		return ""
 	}
-	return s[i:j+len(pairedEnd)] + "\n"
+	return s[i:j+len(m.end)] + "\n"
 }
