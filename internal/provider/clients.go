@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/config"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
@@ -17,7 +18,7 @@ import (
 
 // clients is what Configure hands to every resource and data source.
 type clients struct {
-	settings settings
+	settings config.Settings
 	// Keycloak is the admin client of the Dash Enterprise realm.
 	Keycloak *keycloak.Client
 	// Platform is the platform API client, nil when no platform credentials are set.
@@ -77,7 +78,7 @@ func (c *clients) refreshDeferred() bool { return c != nil && c.run.ConfigUnknow
 // configurePlatform creates the platform API client when credentials are set.
 func (c *clients) configurePlatform() error {
 	s := c.settings
-	if !s.platformConfigured() || s.PlatformURL == "" {
+	if !s.PlatformConfigured() || s.PlatformURL == "" {
 		return nil
 	}
 	hc, err := transport.New(transport.Options{CACertFile: s.CACertFile, CACertPEM: s.CACertPEM, InsecureSkipVerify: s.InsecureSkipVerify,
@@ -98,7 +99,7 @@ func (c *clients) platformReady(diags *diag.Diagnostics) bool {
 	if c.Platform == nil {
 		diags.AddError("Platform API not configured",
 			fmt.Sprintf("This needs the Dash Enterprise platform API. Set url (%s) and either platform_client_id/platform_client_secret (%s, %s) or platform_username/platform_password (%s, %s).",
-				envVar("url"), envVar("platform_client_id"), envVar("platform_client_secret"), envVar("platform_username"), envVar("platform_password")))
+				config.EnvVar("url"), config.EnvVar("platform_client_id"), config.EnvVar("platform_client_secret"), config.EnvVar("platform_username"), config.EnvVar("platform_password")))
 		return false
 	}
 	return true

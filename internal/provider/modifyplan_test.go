@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/config"
 )
 
 // Method-level tests of ModifyPlan: the resource is called directly, as the
@@ -23,7 +24,7 @@ func testClients(t *testing.T, protection string) *clients {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("needs the local Keycloak and the emulator (make test)")
 	}
-	s, unknown, diags := resolve(providerModel{})
+	s, unknown, diags := config.Resolve(config.Model{})
 	if diags.HasError() || unknown {
 		t.Fatalf("settings from the environment: %v", diags)
 	}
@@ -82,7 +83,7 @@ func hasWarning(diags diag.Diagnostics, parts ...string) bool {
 }
 
 func TestModifyPlanLicenseSeat(t *testing.T) {
-	c := testClients(t, orphanProtectionError)
+	c := testClients(t, config.OrphanProtectionError)
 	owner, _ := acctest.LoggedInUser(t, "mpown", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	app := acctest.RandomName("mpapp")
 	acctest.CreateApp(t, owner, app)
@@ -131,7 +132,7 @@ func planFor(t *testing.T, r resource.Resource, attrs map[string]tftypes.Value) 
 }
 
 func TestModifyPlanAppTransfer(t *testing.T) {
-	c := testClients(t, orphanProtectionWarn)
+	c := testClients(t, config.OrphanProtectionWarn)
 	from, _ := acctest.LoggedInUser(t, "mpfrom", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	to, _ := acctest.LoggedInUser(t, "mpto", acctest.UserOptions{})
 	apps := []string{acctest.RandomName("mpt1"), acctest.RandomName("mpt2")}
@@ -157,7 +158,7 @@ func TestModifyPlanAppTransfer(t *testing.T) {
 }
 
 func TestModifyPlanAppCoOwnerGroup(t *testing.T) {
-	c := testClients(t, orphanProtectionWarn)
+	c := testClients(t, config.OrphanProtectionWarn)
 	owner, _ := acctest.LoggedInUser(t, "mpco", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	acctest.LoggedInUser(t, "mpds", acctest.UserOptions{Groups: []string{"/Data Science"}})
 	app := acctest.RandomName("mpcoapp")

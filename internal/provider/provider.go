@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/config"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
@@ -42,7 +43,7 @@ func (p *dashProvider) Metadata(_ context.Context, _ provider.MetadataRequest, r
 }
 
 func envDoc(attr, text string) string {
-	return fmt.Sprintf("%s Environment variable: `%s`.", text, envVar(attr))
+	return fmt.Sprintf("%s Environment variable: `%s`.", text, config.EnvVar(attr))
 }
 
 func (p *dashProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
@@ -83,21 +84,21 @@ func (p *dashProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 }
 
 func (p *dashProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
-	var m providerModel
+	var m config.Model
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(validateSettings(m)...)
+	resp.Diagnostics.Append(config.Validate(m)...)
 }
 
 func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var m providerModel
+	var m config.Model
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	s, unknown, diags := resolve(m)
+	s, unknown, diags := config.Resolve(m)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -110,7 +111,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = c, c, c, c
 		return
 	}
-	for _, w := range s.warnings() {
+	for _, w := range s.Warnings() {
 		resp.Diagnostics.AddWarning(w[0], w[1])
 	}
 	s.UserAgent = transport.UserAgent(p.version, req.TerraformVersion)
@@ -122,7 +123,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = c, c, c, c
 }
 
-func newClients(s settings) (*clients, error) {
+func newClients(s config.Settings) (*clients, error) {
 	httpKC, err := transport.New(transport.Options{CACertFile: s.CACertFile, CACertPEM: s.CACertPEM, InsecureSkipVerify: s.InsecureSkipVerify,
 		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "keycloak", UserAgent: s.UserAgent})
 	if err != nil {
@@ -135,7 +136,7 @@ func newClients(s settings) (*clients, error) {
 		HTTP: httpKC,
 	})
 	c := &clients{settings: s, Keycloak: kc}
-	c.run.Strict = s.OrphanProtection == orphanProtectionError
+	c.run.Strict = s.OrphanProtection == config.OrphanProtectionError
 	if err := c.configurePlatform(); err != nil {
 		return nil, err
 	}

@@ -1,4 +1,7 @@
-package provider
+// Package config resolves the provider block into settings: each attribute,
+// then its DASHENTERPRISE_ environment variable, then its default, with
+// diagnostics that name both the attribute and the variable.
+package config
 
 import (
 	"fmt"
@@ -18,8 +21,8 @@ import (
 // envPrefix prefixes every environment variable: DASHENTERPRISE_ + attribute name in upper case.
 const envPrefix = "DASHENTERPRISE_"
 
-// envVar returns the environment variable that sets a provider attribute.
-func envVar(attr string) string { return envPrefix + strings.ToUpper(attr) }
+// EnvVar returns the environment variable that sets a provider attribute.
+func EnvVar(attr string) string { return envPrefix + strings.ToUpper(attr) }
 
 // Defaults of provider settings.
 const (
@@ -31,12 +34,12 @@ const (
 	defaultPlatformClient  = "dash"
 	defaultRequestTimeout  = 30 * time.Second
 	defaultMaxRetries      = 4
-	orphanProtectionWarn   = "warn"
-	orphanProtectionError  = "error"
+	OrphanProtectionWarn   = "warn"
+	OrphanProtectionError  = "error"
 )
 
-// providerModel is the provider block.
-type providerModel struct {
+// Model is the provider block.
+type Model struct {
 	URL                  types.String `tfsdk:"url"`
 	KeycloakURL          types.String `tfsdk:"keycloak_url"`
 	KeycloakBasePath     types.String `tfsdk:"keycloak_base_path"`
@@ -60,8 +63,8 @@ type providerModel struct {
 	OrphanProtection     types.String `tfsdk:"orphan_protection"`
 }
 
-// settings are the resolved provider settings: configuration, then environment, then defaults.
-type settings struct {
+// Settings are the resolved provider settings: configuration, then environment, then defaults.
+type Settings struct {
 	// UserAgent is sent on every request (set by Configure, not a setting).
 	UserAgent            string
 	URL                  string
@@ -89,9 +92,9 @@ type settings struct {
 	StrippedUserInfo []string
 }
 
-// warnings are the provider-level warnings of valid settings: TLS off,
+// Warnings are the provider-level warnings of valid settings: TLS off,
 // plain HTTP to a host other than loopback, credentials removed from a URL.
-func (s settings) warnings() (out [][2]string) {
+func (s Settings) Warnings() (out [][2]string) {
 	if s.InsecureSkipVerify {
 		out = append(out, [2]string{"TLS verification is disabled",
 			fmt.Sprintf("insecure_skip_verify is true: the provider accepts any certificate from %s and %s, so credentials can be intercepted. Use ca_cert_file to trust a private CA instead.", s.KeycloakURL, s.URL)})
@@ -105,7 +108,7 @@ func (s settings) warnings() (out [][2]string) {
 	for _, attr := range s.StrippedUserInfo {
 		out = append(out, [2]string{"Credentials removed from " + attr,
 			fmt.Sprintf("%s contained a user name or password before the host. The provider removed it: it is never sent or shown. Use admin_username/admin_password (%s, %s) or the platform credentials instead.",
-				attr, envVar("admin_username"), envVar("admin_password"))})
+				attr, EnvVar("admin_username"), EnvVar("admin_password"))})
 	}
 	return out
 }
@@ -137,7 +140,7 @@ func (r *resolver) str(attr string, v types.String, def string) string {
 	if !v.IsNull() {
 		return strings.TrimSpace(v.ValueString())
 	}
-	if e, ok := os.LookupEnv(envVar(attr)); ok && e != "" {
+	if e, ok := os.LookupEnv(EnvVar(attr)); ok && e != "" {
 		return strings.TrimSpace(e)
 	}
 	return def
@@ -151,10 +154,10 @@ func (r *resolver) boolean(attr string, v types.Bool) bool {
 	if !v.IsNull() {
 		return v.ValueBool()
 	}
-	if e, ok := os.LookupEnv(envVar(attr)); ok && e != "" {
+	if e, ok := os.LookupEnv(EnvVar(attr)); ok && e != "" {
 		b, err := strconv.ParseBool(e)
 		if err != nil {
-			r.errorf(attr, "%s must be true or false, got %q.", envVar(attr), e)
+			r.errorf(attr, "%s must be true or false, got %q.", EnvVar(attr), e)
 		}
 		return b
 	}
@@ -169,10 +172,10 @@ func (r *resolver) integer(attr string, v types.Int64, def int) int {
 	if !v.IsNull() {
 		return int(v.ValueInt64())
 	}
-	if e, ok := os.LookupEnv(envVar(attr)); ok && e != "" {
+	if e, ok := os.LookupEnv(EnvVar(attr)); ok && e != "" {
 		n, err := strconv.Atoi(e)
 		if err != nil {
-			r.errorf(attr, "%s must be a whole number, got %q.", envVar(attr), e)
+			r.errorf(attr, "%s must be a whole number, got %q.", EnvVar(attr), e)
 		}
 		return n
 	}
@@ -188,29 +191,29 @@ func (r *resolver) missing(attr, format string, args ...any) {
 
 func (r *resolver) errorf(attr, format string, args ...any) {
 	r.diags.AddAttributeError(path.Root(attr), "Invalid provider setting "+attr,
-		fmt.Sprintf(format, args...)+fmt.Sprintf(" (attribute %q, environment variable %s)", attr, envVar(attr)))
+		fmt.Sprintf(format, args...)+fmt.Sprintf(" (attribute %q, environment variable %s)", attr, EnvVar(attr)))
 }
 
-// resolve turns the provider block into settings for Configure: every rule
+// Resolve turns the provider block into settings for Configure: every rule
 // applies, including "this setting is required".
-func resolve(m providerModel) (settings, bool, diag.Diagnostics) {
-	return resolveSettings(m, true)
+func Resolve(m Model) (Settings, bool, diag.Diagnostics) {
+	return resolve(m, true)
 }
 
-// validateSettings is resolve for ValidateConfig (terraform validate): it
+// Validate is Resolve for ValidateConfig (terraform validate): it
 // rejects only values that are present and wrong, so a job without
 // credentials or URL (a pull-request check) validates; missing settings are
 // reported by Configure with the same messages.
-func validateSettings(m providerModel) diag.Diagnostics {
-	_, _, diags := resolveSettings(m, false)
+func Validate(m Model) diag.Diagnostics {
+	_, _, diags := resolve(m, false)
 	return diags
 }
 
-// resolveSettings reads every setting (configuration, then environment, then
+// resolve reads every setting (configuration, then environment, then
 // default) and applies each setting's rule. Each rule stands alone below.
-func resolveSettings(m providerModel, complete bool) (settings, bool, diag.Diagnostics) {
+func resolve(m Model, complete bool) (Settings, bool, diag.Diagnostics) {
 	r := &resolver{complete: complete}
-	s := settings{
+	s := Settings{
 		URL:                  r.str("url", m.URL, ""),
 		Realm:                r.str("realm", m.Realm, defaultRealm),
 		RolesClientID:        r.str("roles_client_id", m.RolesClientID, defaultRolesClientID),
@@ -227,7 +230,7 @@ func resolveSettings(m providerModel, complete bool) (settings, bool, diag.Diagn
 		CACertPEM:            r.str("ca_cert_pem", m.CACertPEM, ""),
 		InsecureSkipVerify:   r.boolean("insecure_skip_verify", m.InsecureSkipVerify),
 		MaxRetries:           r.integer("max_retries", m.MaxRetries, defaultMaxRetries),
-		OrphanProtection:     r.str("orphan_protection", m.OrphanProtection, orphanProtectionWarn),
+		OrphanProtection:     r.str("orphan_protection", m.OrphanProtection, OrphanProtectionWarn),
 	}
 	keycloakURL := r.str("keycloak_url", m.KeycloakURL, "")
 	basePath := r.str("keycloak_base_path", m.KeycloakBasePath, "")
@@ -265,13 +268,13 @@ func (r *resolver) retries(n int) {
 }
 
 func (r *resolver) orphanProtection(v string) {
-	if v != orphanProtectionWarn && v != orphanProtectionError {
-		r.errorf("orphan_protection", "Use %q (plan warnings only) or %q (refuse to revoke a seat that would orphan apps), got %q.", orphanProtectionWarn, orphanProtectionError, v)
+	if v != OrphanProtectionWarn && v != OrphanProtectionError {
+		r.errorf("orphan_protection", "Use %q (plan warnings only) or %q (refuse to revoke a seat that would orphan apps), got %q.", OrphanProtectionWarn, OrphanProtectionError, v)
 	}
 }
 
 // names rejects realm and client names set to "" explicitly.
-func (r *resolver) names(s settings) {
+func (r *resolver) names(s Settings) {
 	for _, n := range []struct{ attr, v string }{{"realm", s.Realm}, {"roles_client_id", s.RolesClientID}, {"admin_realm", s.AdminRealm}, {"admin_client_id", s.AdminClientID}} {
 		if n.v == "" {
 			r.errorf(n.attr, "The value must not be empty.")
@@ -281,7 +284,7 @@ func (r *resolver) names(s settings) {
 
 // urls sets URL, KeycloakURL (https://auth-<host> by default, plus the base
 // path) and PlatformURL.
-func (r *resolver) urls(s *settings, keycloakURL, basePath, apiPath string) {
+func (r *resolver) urls(s *Settings, keycloakURL, basePath, apiPath string) {
 	var dashURL *url.URL
 	if s.URL != "" {
 		u, err := parseHTTPURL(s.URL)
@@ -319,7 +322,7 @@ func (r *resolver) urls(s *settings, keycloakURL, basePath, apiPath string) {
 }
 
 // adminLogin checks the Keycloak admin login: a password grant or client credentials, not both.
-func (r *resolver) adminLogin(s settings) {
+func (r *resolver) adminLogin(s Settings) {
 	switch {
 	case s.AdminClientSecret != "" && (s.AdminUsername != "" || s.AdminPassword != ""):
 		r.errorf("admin_client_secret", "Choose one admin login: admin_username/admin_password (password grant) or admin_client_id/admin_client_secret (client credentials), not both.")
@@ -336,7 +339,7 @@ func (r *resolver) adminLogin(s settings) {
 }
 
 // platformLogin checks the optional platform API login: a user and password, or a client secret.
-func (r *resolver) platformLogin(s settings) {
+func (r *resolver) platformLogin(s Settings) {
 	switch {
 	case s.PlatformUsername != "" && s.PlatformPassword == "":
 		r.missing("platform_password", "platform_username %q is set but platform_password is not.", s.PlatformUsername)
@@ -348,7 +351,7 @@ func (r *resolver) platformLogin(s settings) {
 }
 
 // stripUserInfo removes a user name and password from u (in place) and records attr.
-func (s *settings) stripUserInfo(attr string, u *url.URL) *url.URL {
+func (s *Settings) stripUserInfo(attr string, u *url.URL) *url.URL {
 	if u.User != nil {
 		u.User = nil
 		s.StrippedUserInfo = append(s.StrippedUserInfo, attr)
@@ -369,6 +372,6 @@ func parseHTTPURL(raw string) (*url.URL, error) {
 }
 
 // platformConfigured reports whether credentials for the platform API are set.
-func (s settings) platformConfigured() bool {
+func (s Settings) PlatformConfigured() bool {
 	return s.PlatformUsername != "" || s.PlatformClientSecret != ""
 }
