@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -42,32 +39,9 @@ func readActivity(ctx context.Context, c *clients, now time.Time, window time.Du
 	case !a.Stored && first:
 		addFindings(diags, operations.NoLoginEvents(kc.Realm(), enableEventsHint))
 	case window > 0 && !a.Covers(now, window):
-		addFindings(diags, operations.ActivityShorterThanWindow(formatWindow(window), a.Horizon))
+		addFindings(diags, operations.ActivityShorterThanWindow(operations.FormatWindow(window), a.Horizon))
 	}
 	return a
-}
-
-// parseWindow reads "90d" (days) or a Go duration ("36h", "90m").
-func parseWindow(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("%q is not a number of days: write e.g. \"90d\" or a duration such as \"36h\"", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q is not a positive duration: write e.g. \"90d\" (days) or \"36h\"", s)
-	}
-	return d, nil
-}
-
-func formatWindow(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	}
-	return d.String()
 }
 
 func timeOrNull(t time.Time) types.String {

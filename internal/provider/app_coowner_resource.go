@@ -20,6 +20,7 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 var (
@@ -84,13 +85,13 @@ func (r *appCoOwnerResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)}},
 			"username": schema.StringAttribute{Optional: true, MarkdownDescription: "Username of a user co-owner (lower case). Exactly one of `username` and `group`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{usernameValidator{},
+				Validators: []validator.String{validators.Username(),
 					stringvalidator.ExactlyOneOf(path.MatchRoot("username"), path.MatchRoot("group"))}},
 			"group": schema.StringAttribute{Optional: true, CustomType: groupPathType{},
 				MarkdownDescription: "Path of a group co-owner, `/Parent/child` or `Parent/child` as Dash Enterprise shows it. Both spellings name the same group: " +
 					"the state keeps the spelling of the configuration, and switching spellings is an in-place update that changes nothing in Dash Enterprise.",
 				PlanModifiers: []planmodifier.String{requiresReplaceIfOtherGroup()},
-				Validators:    []validator.String{groupPathValidator{}}},
+				Validators:    []validator.String{validators.GroupPath()}},
 			"group_path": schema.StringAttribute{Computed: true, MarkdownDescription: "The group path in canonical form `/Parent/child` (null for a user).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"logout_sessions": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),

@@ -22,6 +22,7 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 var (
@@ -70,10 +71,10 @@ func (r *appCoOwnersResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"usernames": schema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType, Default: setdefault.StaticValue(emptySet),
 				MarkdownDescription: "Every user co-owner (lower-case usernames). Default: none.",
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(usernameValidator{})}},
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(validators.Username())}},
 			"groups": schema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType, Default: setdefault.StaticValue(emptySet),
 				MarkdownDescription: "Every group co-owner, as `/Parent/child` (the spelling without the leading slash is accepted and kept). Default: none.",
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(groupPathValidator{})}},
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(validators.GroupPath())}},
 			"observed_usernames": schema.SetAttribute{Computed: true, ElementType: types.StringType,
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "The user co-owners the plan saw on the platform: each refresh sets it to what is live, and the plan keeps it, so it never shows as a change by itself. " +

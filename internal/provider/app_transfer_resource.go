@@ -17,6 +17,7 @@ import (
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 var (
@@ -65,9 +66,9 @@ func (r *appTransferResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "`<from_username>:<to_username>`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"from_username": schema.StringAttribute{Required: true, MarkdownDescription: "Current owner whose apps move (lower case).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{usernameValidator{}}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{validators.Username()}},
 			"to_username": schema.StringAttribute{Required: true, MarkdownDescription: "New owner (lower case), another user than `from_username`.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{usernameValidator{}, notSameUser{"from_username"}}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{validators.Username(), validators.NotSameUserAs("from_username")}},
 			"transferred_apps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "Apps moved by the transfer, sorted. Known at plan time: the plan shows exactly what will move, and the apply fails without moving anything if that list changed since the plan."},
 			"pending_apps": schema.ListAttribute{Computed: true, ElementType: types.StringType,
@@ -99,7 +100,7 @@ func parseTransferID(id string) (from, to string, err error) {
 		return "", "", fmt.Errorf("import ID %q is malformed: expected <from_username>:<to_username>, e.g. alice:bob (a \":\" or \"%%\" in from_username is written %%3A or %%25)", id)
 	}
 	for _, u := range parts {
-		if msg := checkUsername(u); msg != "" {
+		if msg := operations.CheckUsername(u); msg != "" {
 			return "", "", fmt.Errorf("import ID %q: %s", id, msg)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 var _ datasource.DataSourceWithConfigure = (*appsDataSource)(nil)
@@ -57,9 +59,9 @@ func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Identifier of this listing."},
 			"owner": schema.StringAttribute{Optional: true, MarkdownDescription: "Only apps owned by this username.",
-				Validators: []validator.String{usernameValidator{}}},
+				Validators: []validator.String{validators.Username()}},
 			"coowner": schema.StringAttribute{Optional: true, MarkdownDescription: "Only apps where this username is a (user) co-owner.",
-				Validators: []validator.String{usernameValidator{}}},
+				Validators: []validator.String{validators.Username()}},
 			"orphaned_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only apps whose owner no longer holds a seat."},
 			"apps": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Matching apps, sorted by name.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{

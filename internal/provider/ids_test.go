@@ -2,6 +2,8 @@ package provider
 
 import (
 	"testing"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 )
 
 func TestParseCoOwnerID(t *testing.T) {
@@ -92,7 +94,7 @@ func FuzzParseTransferID(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if from == to || checkUsername(from) != "" || checkUsername(to) != "" {
+		if from == to || operations.CheckUsername(from) != "" || operations.CheckUsername(to) != "" {
 			t.Fatalf("%q -> %q %q", in, from, to)
 		}
 		// The canonical ID parses back to the same pair.

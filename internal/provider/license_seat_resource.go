@@ -15,6 +15,8 @@ import (
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/planmodifiers"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 // seatRole is the client role that is a Dash Enterprise license seat.
@@ -53,11 +55,11 @@ func (r *licenseSeatResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"Destroying it removes only that direct mapping; other roles and seats held through groups or composite roles are never touched.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The username. Known at plan time, so a transfer to `dashenterprise_license_seat.<name>.id` lists the apps it moves in the same plan that grants the seat.",
-				PlanModifiers: []planmodifier.String{copyOf{attr: "username"}}},
+				PlanModifiers: []planmodifier.String{planmodifiers.CopyOf("username")}},
 			"username": schema.StringAttribute{Required: true,
 				MarkdownDescription: "Keycloak username (lower case) of the user who gets the seat. Changing it replaces the seat.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{usernameValidator{}}},
+				Validators:          []validator.String{validators.Username()}},
 			"user_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Keycloak user ID.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"granted_via": schema.ListAttribute{Computed: true, ElementType: types.StringType,
@@ -83,7 +85,7 @@ func (r *licenseSeatResource) ImportState(ctx context.Context, req resource.Impo
 	if !ok {
 		return
 	}
-	if msg := checkUsername(username); msg != "" {
+	if msg := operations.CheckUsername(username); msg != "" {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import a license seat by the username of its holder, e.g. `terraform import dashenterprise_license_seat.alice alice`. %s", msg))
 		return
 	}

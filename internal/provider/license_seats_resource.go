@@ -23,6 +23,7 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/stringset"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 // licenseSeatsID is the fixed ID of dashenterprise_license_seats: there is one seat role.
@@ -67,7 +68,7 @@ func (r *licenseSeatsResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"usernames": schema.SetAttribute{Required: true, ElementType: types.StringType, CustomType: stringset.NewType(),
 				MarkdownDescription: "Every user who holds a seat directly (lower-case usernames).",
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(usernameValidator{})}},
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(validators.Username())}},
 			"indirect": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
 				MarkdownDescription: "Users who hold a seat through a group or composite role, with how (`group:/Parent/child`, `composite:<client>/<role>`). Never changed by this resource."},
 			"observed_usernames": schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: stringset.NewType(),

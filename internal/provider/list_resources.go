@@ -16,6 +16,7 @@ import (
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 // List resources (Terraform 1.14+: `terraform query`, and bulk import with
@@ -49,7 +50,7 @@ func (l *licenseSeatList) ListResourceConfigSchema(_ context.Context, _ list.Lis
 		Attributes: map[string]listschema.Attribute{
 			"group": listschema.StringAttribute{Optional: true,
 				MarkdownDescription: "Only the direct members of this group (`/Parent/child`).",
-				Validators:          []validator.String{groupPathValidator{}}},
+				Validators:          []validator.String{validators.GroupPath()}},
 		},
 	}
 }

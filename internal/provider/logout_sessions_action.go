@@ -17,6 +17,7 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 var (
@@ -46,10 +47,10 @@ func (a *logoutSessionsAction) Schema(_ context.Context, _ action.SchemaRequest,
 		Attributes: map[string]actionschema.Attribute{
 			"usernames": actionschema.SetAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Users to log out (lower-case usernames).",
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(usernameValidator{})}},
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(validators.Username())}},
 			"groups": actionschema.SetAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Groups (`/Parent/child`) whose direct members are logged out.",
-				Validators:          []validator.Set{setvalidator.ValueStringsAre(groupPathValidator{})}},
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(validators.GroupPath())}},
 		},
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 var (
@@ -74,8 +75,8 @@ func (r *userOffboardingResource) Schema(_ context.Context, _ resource.SchemaReq
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The username.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"username": schema.StringAttribute{Required: true, MarkdownDescription: "The user leaving (lower case).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{usernameValidator{}}},
-			"transfer_apps_to": schema.StringAttribute{Optional: true, Validators: []validator.String{usernameValidator{}, notSameUser{"username"}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}, Validators: []validator.String{validators.Username()}},
+			"transfer_apps_to": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.Username(), validators.NotSameUserAs("username")},
 				MarkdownDescription: "Who receives the user's apps (lower case). Required when the user owns apps. Both users need a license seat for the transfer."},
 			"revoke_seat": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Revoke the user's direct seat after the transfer. Default `true`. A seat held through a group or composite role is not revoked (the plan warns, naming it)."},
@@ -105,7 +106,7 @@ func (r *userOffboardingResource) ImportState(ctx context.Context, req resource.
 	if !ok {
 		return
 	}
-	if msg := checkUsername(username); msg != "" {
+	if msg := operations.CheckUsername(username); msg != "" {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("import ID %q: %s. The import ID of an offboarding is the username, e.g. dave.", username, msg))
 		return
 	}

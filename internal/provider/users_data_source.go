@@ -18,6 +18,8 @@ import (
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
 // adminRole is the client role of Dash Enterprise administrators.
@@ -83,13 +85,13 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"licensed_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only users who effectively hold a license seat."},
 			"admin_only":    schema.BoolAttribute{Optional: true, MarkdownDescription: "Only users who effectively hold the `admin` role."},
 			"group": schema.StringAttribute{Optional: true, MarkdownDescription: "Only members of this group or of its sub-groups, written `/Parent/child` (the leading slash is optional).",
-				Validators: []validator.String{groupPathValidator{}}},
+				Validators: []validator.String{validators.GroupPath()}},
 			"seats_assigned": schema.Int64Attribute{Computed: true, MarkdownDescription: "Users of the realm who effectively hold a seat, whatever the filters."},
 			"inactive_for": schema.StringAttribute{Optional: true, MarkdownDescription: "Only users inactive for at least this long, e.g. `90d` (days) or a Go duration such as `36h`. " +
 				"A user with a `last_activity` is inactive when it is older than the window. A user with no recorded activity counts as inactive only when " +
 				"`activity_horizon` reaches back over the whole window and the account is older than it: \"no data\" never means idle when the realm has not stored events for that long. " +
 				"Users created within the window are never inactive.",
-				Validators: []validator.String{windowValidator{}}},
+				Validators: []validator.String{validators.Window()}},
 			"activity_horizon": schema.StringAttribute{Computed: true, MarkdownDescription: "How far back the realm's stored LOGIN events reach (RFC 3339): the later of the oldest stored LOGIN event and now minus the realm's events expiration. " +
 				"Null when the realm stores no LOGIN events (the data source then warns and says how to enable them) or the admin account lacks `view-events`. " +
 				"The horizon assumes the realm stored LOGIN events without a break since then: if saving events (or the `LOGIN` type) was ever turned off and on again, " +
@@ -176,7 +178,7 @@ func usersFilterOf(cfg usersModel, diags *diag.Diagnostics) (usersFilter, bool) 
 		f.group = p
 	}
 	if !cfg.InactiveFor.IsNull() {
-		w, err := parseWindow(cfg.InactiveFor.ValueString())
+		w, err := operations.ParseWindow(cfg.InactiveFor.ValueString())
 		if err != nil {
 			diags.AddAttributeError(path.Root("inactive_for"), "Invalid inactive_for", err.Error())
 			return f, false

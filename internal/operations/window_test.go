@@ -1,4 +1,4 @@
-package provider
+package operations
 
 import (
 	"testing"
@@ -7,16 +7,16 @@ import (
 
 func TestParseWindow(t *testing.T) {
 	for in, want := range map[string]time.Duration{"90d": 90 * 24 * time.Hour, "1d": 24 * time.Hour, "36h": 36 * time.Hour, "15s": 15 * time.Second} {
-		if got, err := parseWindow(in); err != nil || got != want {
+		if got, err := ParseWindow(in); err != nil || got != want {
 			t.Errorf("%q: %v %v, want %v", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "d", "0d", "-3d", "ninety days", "90", "-1h", "3.5d"} {
-		if got, err := parseWindow(bad); err == nil {
+		if got, err := ParseWindow(bad); err == nil {
 			t.Errorf("%q: accepted as %v", bad, got)
 		}
 	}
-	if formatWindow(90*24*time.Hour) != "90d" || formatWindow(36*time.Hour) != "36h0m0s" {
-		t.Errorf("formatWindow: %s %s", formatWindow(90*24*time.Hour), formatWindow(36*time.Hour))
+	if FormatWindow(90*24*time.Hour) != "90d" || FormatWindow(36*time.Hour) != "36h0m0s" {
+		t.Errorf("formatWindow: %s %s", FormatWindow(90*24*time.Hour), FormatWindow(36*time.Hour))
 	}
 }

@@ -1,4 +1,5 @@
-package provider
+// Package planmodifiers holds the provider's plan modifiers.
+package planmodifiers
 
 import (
 	"context"
@@ -13,6 +14,9 @@ import (
 // seat's id is its username: a transfer that references it can list its apps
 // in the plan).
 type copyOf struct{ attr string }
+
+// CopyOf plans a computed string attribute as the value of attribute attr.
+func CopyOf(attr string) planmodifier.String { return copyOf{attr: attr} }
 
 func (m copyOf) Description(context.Context) string {
 	return "Known at plan time: the value of " + m.attr + "."
