@@ -89,6 +89,9 @@ func main() {
 	out := flag.String("out", "BENCHMARKS.md", "report file")
 	paired := flag.Int("paired", 0, "run only the paired measurements of the seat write path, with this many pairs (0: the full benchmark)")
 	pairedSizes := flag.String("paired-seats", "1000", "seat counts of the paired measurements")
+	setRounds := flag.Int("seat-set-rounds", 0, "run only the seat set's no-change plan of this many usernames in rounds against Terraform's floor (0: the full benchmark)")
+	rounds := flag.Int("rounds", 5, "rounds of -seat-set-rounds")
+	baseline := flag.String("seat-set-baseline", "", "a git revision whose provider -seat-set-rounds measures in the same rounds")
 	backend := flag.String("users-backend", "", "run only the users data source's series on the running Keycloak, as this backend's row (scripts/bench-users.sh)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -103,6 +106,14 @@ func main() {
 	stopPoll := pollMemory(filepath.Join(binDir, "terraform-provider-dashenterprise"))
 	defer stopPoll()
 
+	if *setRounds > 0 {
+		section := benchSeatSetRounds(binDir, *baseline, *setRounds, *rounds)
+		fmt.Print(section)
+		old, _ := os.ReadFile(*out)
+		check(os.WriteFile(*out, []byte(setPairedMarks.splice(string(old), section)), 0o644))
+		log.Printf("wrote the seat set's rounds to %s", *out)
+		return
+	}
 	if *backend != "" {
 		row := benchUsersSeries(binDir, *backend, *dsUsers, *logins, *sessions, *runs).row()
 		fmt.Print(row)
@@ -127,11 +138,18 @@ func main() {
 	var sets []seatSetResult
 	var ds *dsResult
 	// save writes the report of what has been measured so far, so that a
-	// failure in a later section keeps the earlier ones; the paired and backend
-	// sections, measured on their own, are carried over.
-	keepPaired, keepBackends := pairedMarks.of(*out), backendsMarks.of(*out)
+	// failure in a later section keeps the earlier ones; the sections measured
+	// on their own (paired, backends, seat set in rounds) are carried over.
+	kept := map[marked]string{}
+	for _, m := range []marked{pairedMarks, backendsMarks, setPairedMarks} {
+		kept[m] = m.of(*out)
+	}
 	full := func() string {
-		return backendsMarks.splice(pairedMarks.splice(render(seats, sets, ds), keepPaired), keepBackends)
+		report := render(seats, sets, ds)
+		for _, m := range []marked{pairedMarks, backendsMarks, setPairedMarks} {
+			report = m.splice(report, kept[m])
+		}
+		return report
 	}
 	save := func() { check(os.WriteFile(*out, []byte(full()), 0o644)) }
 	for _, n := range counts(*sizes) {

@@ -115,8 +115,20 @@ func benchSeatSet(binDir string, n, churn, runs int) seatSetResult {
 // new set of 10,000 elements takes about 4 minutes of its CPU (measured with
 // -json, so not its rendering), and is no part of the plan's floor.
 func setFloor(binDir string, usernames []string, runs int) time.Duration {
-	ws := newWorkspace(binDir)
+	ws := setFloorWorkspace(binDir, usernames)
 	defer func() { _ = os.RemoveAll(ws.dir) }()
+	var plans []time.Duration
+	for i := 0; i < runs; i++ {
+		log.Printf("seat set floor N=%d: terraform plan %d/%d", len(usernames), i+1, runs)
+		plans = append(plans, ws.run("plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode"))
+	}
+	return median(plans)
+}
+
+// setFloorWorkspace is a workspace holding one terraform_data whose input is
+// the set of usernames, with the state an apply would leave.
+func setFloorWorkspace(binDir string, usernames []string) *workspace {
+	ws := newWorkspace(binDir)
 	ws.write(seatsConfig(usernames, "resource \"terraform_data\" \"all\" {\n  input = toset(local.seats)\n}\n"))
 	set := map[string]any{"value": usernames, "type": []string{"set", "string"}}
 	state := map[string]any{
@@ -131,12 +143,7 @@ func setFloor(binDir string, usernames []string, runs int) time.Duration {
 	b, err := json.Marshal(state)
 	check(err)
 	check(os.WriteFile(filepath.Join(ws.dir, "terraform.tfstate"), b, 0o600))
-	var plans []time.Duration
-	for i := 0; i < runs; i++ {
-		log.Printf("seat set floor N=%d: terraform plan %d/%d", len(usernames), i+1, runs)
-		plans = append(plans, ws.run("plan", "-input=false", "-lock=false", "-no-color", "-detailed-exitcode"))
-	}
-	return median(plans)
+	return ws
 }
 
 // seatsConfig is local.seats listing the usernames, followed by resource.
