@@ -313,7 +313,8 @@ func RepoRoot() string { return repoRoot() }
 
 // StateInstance is one resource instance of a state file, as written by the CLI.
 type StateInstance struct {
-	Attributes map[string]any `json:"attributes"`
+	SchemaVersion int            `json:"schema_version"`
+	Attributes    map[string]any `json:"attributes"`
 	// Identity is the resource identity the CLI stored (Terraform and OpenTofu 1.12+).
 	Identity map[string]any `json:"identity"`
 }

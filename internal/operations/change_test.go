@@ -1,6 +1,7 @@
 package operations
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -45,5 +46,42 @@ func TestPlanChange(t *testing.T) {
 				t.Fatalf("Refused() = %v for %+v", got.Refused(), got)
 			}
 		})
+	}
+}
+
+// The seat set's plan keeps a digest of what it saw; the apply recovers the
+// members seen from the prior state when they match it, and otherwise treats
+// the plan as made over an unrefreshed state.
+func TestPlanChangeFromDigest(t *testing.T) {
+	prior := []string{"alice", "bob"}
+	refreshed := Digest([]string{"bob", "alice"}) // order-free
+	if refreshed != Digest(prior) || refreshed == Digest([]string{"alice"}) {
+		t.Fatalf("digest not order-free or not telling sets apart")
+	}
+	for _, tc := range []struct {
+		name                        string
+		digest                      string
+		known                       bool
+		desired, live               []string
+		add, remove                 []string
+		appeared, vanished, unshown []string
+	}{
+		{name: "refreshed, nothing changed since", digest: refreshed, known: true, desired: []string{"alice", "carol"}, live: []string{"alice", "bob"},
+			add: []string{"carol"}, remove: []string{"bob"}},
+		{name: "refreshed, dave granted and alice revoked since", digest: refreshed, known: true, desired: []string{"alice", "bob"}, live: []string{"bob", "dave"},
+			add: []string{"alice"}, appeared: []string{"dave"}, vanished: []string{"alice"}},
+		{name: "not refreshed: dave live but never shown", digest: Digest([]string{"alice"}), known: true, desired: []string{"alice", "bob"}, live: []string{"alice", "bob", "dave"},
+			unshown: []string{"dave"}},
+		{name: "create: only unshown", known: false, desired: []string{"alice"}, live: []string{"alice", "dave"}, unshown: []string{"dave"}},
+	} {
+		p := prior
+		if !tc.known {
+			p = nil
+		}
+		c := PlanChangeFromDigest(p, tc.desired, tc.digest, tc.known, tc.live)
+		want := Change{Add: tc.add, Remove: tc.remove, Appeared: tc.appeared, Vanished: tc.vanished, Unshown: tc.unshown}
+		if fmt.Sprint(c) != fmt.Sprint(want) {
+			t.Errorf("%s: got %+v, want %+v", tc.name, c, want)
+		}
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -47,7 +46,7 @@ type licenseSeatsModel struct {
 	ID        types.String    `tfsdk:"id"`
 	Usernames stringset.Value `tfsdk:"usernames"`
 	Indirect  types.Map       `tfsdk:"indirect"`
-	Observed  stringset.Value `tfsdk:"observed_usernames"`
+	Observed  types.String    `tfsdk:"observed_digest"`
 	OwnedApps types.Map       `tfsdk:"owned_apps"`
 	Revokes   types.Map       `tfsdk:"revocations"`
 }
@@ -57,7 +56,13 @@ func (r *licenseSeatsResource) Metadata(_ context.Context, req resource.Metadata
 }
 
 func (r *licenseSeatsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = seatsSchema()
+}
+
+// seatsSchema is the schema of dashenterprise_license_seats, version 1.
+func seatsSchema() schema.Schema {
+	return schema.Schema{
+		Version: 1,
 		MarkdownDescription: "**Authoritative**: the complete set of users who hold the `licensed_user` role *directly*. A seat granted by hand in Keycloak " +
 			"appears in the next plan as a removal; apply adds and removes direct assignments to match `usernames`. Seats held through groups or " +
 			"composite roles are reported in `indirect` and never touched.\n\n" +
@@ -71,10 +76,11 @@ func (r *licenseSeatsResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(validators.Username())}},
 			"indirect": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
 				MarkdownDescription: "Users who hold a seat through a group or composite role, with how (`group:/Parent/child`, `composite:<client>/<role>`). Never changed by this resource."},
-			"observed_usernames": schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: stringset.NewType(),
-				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
-				MarkdownDescription: "The direct seat holders the plan saw in Keycloak: each refresh sets it to what is live, and the plan keeps it, so it never shows as a change by itself. " +
-					"The apply compares it with Keycloak and refuses, before changing any seat, when a seat was granted or revoked outside Terraform after the plan."},
+			"observed_digest": schema.StringAttribute{Computed: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "A digest (`sha256:…`) of the direct seat holders the plan saw in Keycloak: each refresh sets it, with `usernames`, to what is live, and the plan keeps it, so it never shows as a change by itself. " +
+					"The apply recovers who the plan saw from the state's `usernames` and this digest, compares them with Keycloak and refuses, before changing any seat and naming each user, when a seat was granted or revoked outside Terraform after the plan. " +
+					"It replaces `observed_usernames`, a second copy of the set: a state written with it upgrades by itself (schema version 1)."},
 			"owned_apps": schema.MapAttribute{Computed: true, ElementType: types.ListType{ElemType: types.StringType},
 				PlanModifiers:       []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "For each direct seat holder who owns apps, those apps (sorted), as the last refresh read them. Null without platform credentials."},
@@ -132,7 +138,7 @@ func (r *licenseSeatsResource) state(ctx context.Context, diags *diag.Diagnostic
 	diags.Append(d...)
 	ind, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, indirect)
 	diags.Append(d...)
-	return &licenseSeatsModel{ID: types.StringValue(licenseSeatsID), Usernames: usernames, Indirect: ind, Observed: usernames,
+	return &licenseSeatsModel{ID: types.StringValue(licenseSeatsID), Usernames: usernames, Indirect: ind, Observed: types.StringValue(operations.Digest(direct)),
 		OwnedApps: r.ownedApps(ctx, direct, diags), Revokes: emptyAppsMap()}
 }
 
@@ -233,7 +239,7 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 		diags.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	change := operations.PlanChange(prior, setStrings(ctx, plan.Usernames.SetValue), setStrings(ctx, plan.Observed.SetValue), !plan.Observed.IsNull() && !plan.Observed.IsUnknown(), live)
+	change := operations.PlanChangeFromDigest(prior, setStrings(ctx, plan.Usernames.SetValue), plan.Observed.ValueString(), !plan.Observed.IsNull() && !plan.Observed.IsUnknown(), live)
 	if change.Refused() {
 		addFindings(diags, change.Refusal(operations.SeatSetWords(), prior == nil)...)
 		return

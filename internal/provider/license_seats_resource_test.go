@@ -1,7 +1,11 @@
 package provider_test
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
@@ -264,5 +268,71 @@ func TestAccLicenseSeats_apply200LooksUsersUpByListing(t *testing.T) {
 		if acctest.DirectRoles(t, acctest.UserID(t, u))["licensed_user"] {
 			t.Fatalf("%s not revoked", u)
 		}
+	}
+}
+
+// A state written before observed_digest (schema version 0, as `terraform
+// import` left it in testdata/state/license_seats_v0.tfstate, written by the
+// provider of that time) upgrades by itself: a plan that does not refresh shows
+// no change, a saved plan made from the upgraded state still refuses, naming
+// him, a seat granted by hand after the plan, and the next apply writes version 1.
+func TestAccLicenseSeats_upgradesSchemaVersion0State(t *testing.T) {
+	acctest.PreCheck(t)
+	carol, carolID := acctest.CreateUser(t, "ugcarol", acctest.UserOptions{})
+	dave, daveID := acctest.CreateUser(t, "ugdave", acctest.UserOptions{})
+	const addr = "dashenterprise_license_seats.all"
+	everyone := acctest.DirectSeatHolders(t)
+	ws := acctest.NewWorkspace(t)
+	forget(t, ws, addr)
+
+	// The captured state, with the realm's direct holders of now in place of those of the capture.
+	b, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "testdata", "state", "license_seats_v0.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	inst := raw["resources"].([]any)[0].(map[string]any)["instances"].([]any)[0].(map[string]any)
+	if inst["schema_version"].(float64) != 0 {
+		t.Fatalf("the captured state is not of schema version 0: %v", inst["schema_version"])
+	}
+	attrs := inst["attributes"].(map[string]any)
+	attrs["usernames"], attrs["observed_usernames"] = everyone, everyone
+	b, err = json.Marshal(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ws.Dir, "terraform.tfstate"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	ws.Write(seatsSetConfig("warn", everyone))
+	if res := ws.Plan("-refresh=false"); len(res.Changes) != 0 || len(res.Errors()) > 0 {
+		t.Fatalf("the upgraded state must plan clean without a refresh: %v %v", res.Changes, res.Diagnostics)
+	}
+	ws.Write(seatsSetConfig("warn", union(everyone, carol)))
+	if res := ws.Plan("-refresh=false", "-out=add-carol.tfplan"); res.Changes[addr] != "update" {
+		t.Fatalf("plan adding %s from the upgraded state: %v %v", carol, res.Changes, res.Diagnostics)
+	}
+	acctest.GrantRole(t, daveID, "licensed_user")
+	res := ws.Apply("add-carol.tfplan")
+	if len(res.Find("error", "Changed since the plan: "+dave, dave+" was granted a license seat outside Terraform")) != 1 {
+		t.Fatalf("want the refusal to name %s from the upgraded state's digest: %v", dave, res.Diagnostics)
+	}
+	if acctest.DirectRoles(t, carolID)["licensed_user"] {
+		t.Fatalf("the refused apply granted %s", carol)
+	}
+
+	acctest.RevokeRole(t, daveID, "licensed_user")
+	ws.MustApply()
+	if !acctest.DirectRoles(t, carolID)["licensed_user"] {
+		t.Fatalf("%s was not granted", carol)
+	}
+	got := ws.StateInstances()[addr]
+	digest, _ := got.Attributes["observed_digest"].(string)
+	if got.SchemaVersion != 1 || !strings.HasPrefix(digest, "sha256:") || got.Attributes["observed_usernames"] != nil {
+		t.Fatalf("want schema version 1 with observed_digest and no observed_usernames: version %d, %v", got.SchemaVersion, got.Attributes)
 	}
 }
