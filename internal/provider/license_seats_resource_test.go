@@ -175,7 +175,7 @@ func TestAccLicenseSeats_savedPlanRefusesChangesSincePlan(t *testing.T) {
 		t.Fatalf("the fresh plan was not applied as shown")
 	}
 	if res := ws.Plan(); len(res.Changes) != 0 {
-		t.Fatalf("plan after apply must be empty (observed_usernames is reset by refresh): %v", res.Changes)
+		t.Fatalf("plan after apply must be empty (observed_digest is reset by refresh): %v", res.Changes)
 	}
 
 	// The plan keeps carol and adds erin; carol's seat is revoked (an offboarding) after it:
