@@ -24,6 +24,7 @@ func main() {
 	}
 
 	quietWhenTerraformDropsLogs()
+	profileCPU()
 
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")

@@ -92,6 +92,7 @@ func main() {
 	setRounds := flag.Int("seat-set-rounds", 0, "run only the seat set's no-change plan of this many usernames in rounds against Terraform's floor (0: the full benchmark)")
 	rounds := flag.Int("rounds", 5, "rounds of -seat-set-rounds")
 	baseline := flag.String("seat-set-baseline", "", "a git revision whose provider -seat-set-rounds measures in the same rounds")
+	profile := flag.String("profile", "", "a directory: after the rounds, one more plan of this tree's provider writes its CPU profile there (plan.1, plan.2, …)")
 	backend := flag.String("users-backend", "", "run only the users data source's series on the running Keycloak, as this backend's row (scripts/bench-users.sh)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -107,7 +108,7 @@ func main() {
 	defer stopPoll()
 
 	if *setRounds > 0 {
-		section := benchSeatSetRounds(binDir, *baseline, *setRounds, *rounds)
+		section := benchSeatSetRounds(binDir, *baseline, *profile, *setRounds, *rounds)
 		fmt.Print(section)
 		old, _ := os.ReadFile(*out)
 		check(os.WriteFile(*out, []byte(setPairedMarks.splice(string(old), section)), 0o644))

@@ -54,7 +54,7 @@ func buildAt(rev string) (dir string, cleanup func()) {
 	}
 }
 
-func benchSeatSetRounds(binDir, baseline string, n, rounds int) string {
+func benchSeatSetRounds(binDir, baseline, profile string, n, rounds int) string {
 	builds := []*build{{label: "this tree", dir: binDir}}
 	if baseline != "" {
 		dir, cleanup := buildAt(baseline)
@@ -99,6 +99,16 @@ func benchSeatSetRounds(binDir, baseline string, n, rounds int) string {
 			}
 			b.plans = append(b.plans, b.ws.runTimed(plan...))
 		}
+	}
+	if profile != "" {
+		// One more plan of this tree's provider, profiled (not in the rounds).
+		check(os.MkdirAll(profile, 0o755))
+		w := builds[0].ws
+		env := w.env
+		w.env = append(slices.Clone(env), "DASHENTERPRISE_CPU_PROFILE="+filepath.Join(profile, "plan"))
+		log.Printf("seat set rounds N=%d: one profiled plan into %s", n, profile)
+		w.run(plan...)
+		w.env = env
 	}
 	return renderSeatSetRounds(n, len(desired), rounds, builds, floors)
 }
