@@ -25,5 +25,7 @@ production() {
   go run ./tools/bench -users-backend "production mode, PostgreSQL 15, TLS" -runs 5 "$@"
 }
 
-( dev "$@" )
-( production "$@" )
+# BACKENDS chooses (default both): "dev", "production".
+for backend in ${BACKENDS:-dev production}; do
+  ( "${backend}" "$@" )
+done
