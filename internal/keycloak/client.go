@@ -75,7 +75,7 @@ func New(cfg Config) *Client {
 	gc.RestyClient().SetTimeout(0)
 	c := &Client{cfg: cfg, gc: gc, clientIDs: map[string]string{}, roles: map[string]*gocloak.Role{}, holders: runcache.New[*Holders]()}
 	if c.cfg.PageSize <= 0 {
-		c.cfg.PageSize = defaultPageSize
+		c.cfg.PageSize = DefaultPageSize
 	}
 	if c.cfg.UserPageSize <= 0 {
 		c.cfg.UserPageSize = DefaultUserPageSize

@@ -12,8 +12,12 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// defaultPageSize is the page size of role-member and group listings; Keycloak's own default is 100.
-const defaultPageSize = 100
+// DefaultPageSize is the page size of role-member and group listings. Not
+// Keycloak's own default of 100: it answers each page of a role's members by
+// reading up to the page's offset again, so 10,006 holders took it 11 s in
+// pages of 100 and 1.9 s in pages of 1,000 (measured on Keycloak 26.7 in dev
+// mode, three times each; DESIGN.md "Scale").
+const DefaultPageSize = 1000
 
 // DefaultUserPageSize is the page size of the realm's user listing, which can
 // hold tens of thousands of users: fewer, larger pages halve its time.

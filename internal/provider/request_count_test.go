@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
 
 type countingRun struct {
@@ -26,7 +27,7 @@ func countRefresh(t *testing.T, ws *acctest.Workspace, proxy *acctest.FaultProxy
 
 // A refresh of 50 seats shares one snapshot: no request per seat, and a fixed
 // number of lookups (token, client, role, groups, the composite-role scan) plus
-// one page per 100 direct holders.
+// one page per keycloak.DefaultPageSize direct holders.
 func TestAccRefreshRequestCount_50Seats(t *testing.T) {
 	acctest.PreCheck(t)
 	names := acctest.BulkUsers(t, acctest.RandomName("rc"), 50, "licensed_user")
@@ -38,7 +39,7 @@ func TestAccRefreshRequestCount_50Seats(t *testing.T) {
 
 	run := countRefresh(t, ws, proxy)
 	direct := len(acctest.DirectSeatHolders(t))
-	pages := direct/100 + 1
+	pages := direct/keycloak.DefaultPageSize + 1
 	t.Logf("refresh of 50 seats (%d direct holders in the realm): %d Keycloak requests, %d role-member pages, %d per-user: %v", direct, run.total, run.roleUserPages, run.perUser, proxy.Paths())
 	if run.perUser != 0 {
 		t.Errorf("%d per-user requests during a refresh; want 0", run.perUser)
