@@ -103,6 +103,27 @@ func seedActivity(users []string, logins, sessions int) time.Duration {
 	return time.Since(start)
 }
 
+// usersConfig reads every user of the realm through the users data source.
+const usersConfig = "data \"dashenterprise_users\" \"all\" {}\n\noutput \"users\" {\n  value = length(data.dashenterprise_users.all.users)\n}\n"
+
+// seedUsers creates users bench users (prefix-<n>) with the bench password and
+// makes logins real logins of them, sessions of which stay live, with the
+// realm's password hashing cheap meanwhile. It returns the time the logins
+// took and a function deleting the users.
+func seedUsers(what, prefix string, users, logins, sessions int) (seeding time.Duration, cleanup func()) {
+	prefix = fmt.Sprintf("%s-%d", prefix, time.Now().Unix()%100000)
+	log.Printf("%s: creating %d users", what, users)
+	restore := cheapHashing()
+	names, err := acctest.BulkImportWithPassword(prefix, users, nil, benchPassword)
+	check(err)
+	if logins > 0 {
+		log.Printf("%s: %d logins, %d sessions left live", what, logins, sessions)
+		seeding = seedActivity(names, logins, sessions)
+	}
+	restore()
+	return seeding, func() { log.Printf("%s: deleting users", what); acctest.DeleteUsersByPrefix(prefix) }
+}
+
 // storedLoginEvents counts the realm's stored LOGIN events (what the data source sweeps).
 func storedLoginEvents() int {
 	events, err := acctest.AllLoginEvents()

@@ -5,7 +5,6 @@ import (
 	"log"
 	"os"
 	"os/exec"
-	"sort"
 	"strings"
 	"time"
 
@@ -37,18 +36,10 @@ type seriesResult struct {
 // Keycloak directly (TLS when Keycloak serves it); one more plan goes through a
 // counting proxy for the request count.
 func benchUsersSeries(binDir, backend string, users, logins, sessions, runs int) seriesResult {
-	prefix := fmt.Sprintf("benchbk-%d", time.Now().Unix()%100000)
-	log.Printf("%s: creating %d users", backend, users)
-	restore := cheapHashing()
-	names, err := acctest.BulkImportWithPassword(prefix, users, nil, benchPassword)
-	check(err)
-	defer func() { log.Printf("%s: deleting users", backend); acctest.DeleteUsersByPrefix(prefix) }()
 	res := seriesResult{Backend: backend}
-	if logins > 0 {
-		log.Printf("%s: %d logins, %d sessions left live", backend, logins, sessions)
-		res.Seeding = seedActivity(names, logins, sessions)
-	}
-	restore()
+	var cleanup func()
+	res.Seeding, cleanup = seedUsers(backend, "benchbk", users, logins, sessions)
+	defer cleanup()
 	res.Events = storedLoginEvents()
 	all, err := acctest.ListUsernames("")
 	check(err)
@@ -68,10 +59,9 @@ func benchUsersSeries(binDir, backend string, users, logins, sessions, runs int)
 		check(err)
 		env = append(env, "DASHENTERPRISE_CA_CERT_PEM="+string(pem))
 	}
-	const config = "data \"dashenterprise_users\" \"all\" {}\n\noutput \"users\" {\n  value = length(data.dashenterprise_users.all.users)\n}\n"
 	ws := newWorkspace(binDir, env...)
 	defer func() { _ = os.RemoveAll(ws.dir) }()
-	ws.write(config)
+	ws.write(usersConfig)
 	log.Printf("%s: warm-up plan", backend)
 	res.WarmUp = ws.run("plan", "-input=false", "-lock=false", "-no-color")
 	peakKiB.Store(0)
@@ -86,7 +76,7 @@ func benchUsersSeries(binDir, backend string, users, logins, sessions, runs int)
 	defer stop()
 	counted := newWorkspace(binDir, append(env, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL)...)
 	defer func() { _ = os.RemoveAll(counted.dir) }()
-	counted.write(config)
+	counted.write(usersConfig)
 	counted.run("plan", "-input=false", "-lock=false", "-no-color")
 	res.KeycloakPerRun = int(kc.Requests.Load())
 	return res
@@ -94,10 +84,9 @@ func benchUsersSeries(binDir, backend string, users, logins, sessions, runs int)
 
 // row renders one backend's line of the section.
 func (r seriesResult) row() string {
-	ds := append([]time.Duration(nil), r.Plans...)
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return fmt.Sprintf("| %s | %d | %d | %s | %d | %s | %s – %s | %s | %.0f MiB | %d |\n", r.Backend, r.Users, r.Events,
-		secs(r.Seeding), len(ds), secs(median(ds)), secs(ds[0]), secs(ds[len(ds)-1]), secs(r.WarmUp), r.PeakRSSMiB, r.KeycloakPerRun)
+	p := spreadOf(durations(r.Plans))
+	return fmt.Sprintf("| %s | %d | %d | %s | %d | %.2f s | %.2f s – %.2f s | %s | %.0f MiB | %d |\n", r.Backend, r.Users, r.Events,
+		secs(r.Seeding), len(r.Plans), p.med, p.lo, p.hi, secs(r.WarmUp), r.PeakRSSMiB, r.KeycloakPerRun)
 }
 
 // spliceBackendRow puts row into the report's backends section, replacing the
@@ -105,23 +94,16 @@ func (r seriesResult) row() string {
 // the report has none).
 func spliceBackendRow(report, backend, row string) string {
 	var rows []string
-	i, j := strings.Index(report, backendsBegin), strings.Index(report, backendsEnd)
-	if i >= 0 && j > i {
-		for _, line := range strings.Split(report[i:j], "\n") {
-			if strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| Keycloak |") && !strings.HasPrefix(line, "| "+backend+" |") {
-				rows = append(rows, line+"\n")
-			}
+	for _, line := range strings.Split(backendsMarks.of(report), "\n") {
+		if strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| Keycloak |") && !strings.HasPrefix(line, "| "+backend+" |") {
+			rows = append(rows, line+"\n")
 		}
 	}
 	rows = append(rows, row)
-	section := backendsBegin + "\n## Users data source on each Keycloak backend\n\n" +
-		"`scripts/bench-users.sh` (not CI): the same realm contents and configuration on Keycloak in dev mode (H2) and in\n" +
-		"production mode on PostgreSQL 15 behind TLS (the provider trusting the run's CA through `ca_cert_pem`). Each\n" +
-		"series runs on a Keycloak restarted after seeding (data kept), after one warm-up plan; the plans talk to Keycloak\n" +
-		"directly, and one more plan through a counting proxy gives the request count.\n\n" +
-		backendsHead + strings.Join(rows, "") + backendsEnd + "\n"
-	if i < 0 || j < i {
-		return strings.TrimRight(report, "\n") + "\n\n" + section
-	}
-	return report[:i] + section + strings.TrimLeft(report[j+len(backendsEnd):], "\n")
+	return backendsMarks.splice(report, backendsBegin+"\n## Users data source on each Keycloak backend\n\n"+
+		"`scripts/bench-users.sh` (not CI): the same realm contents and configuration on Keycloak in dev mode (H2) and in\n"+
+		"production mode on PostgreSQL 15 behind TLS (the provider trusting the run's CA through `ca_cert_pem`). Each\n"+
+		"series runs on a Keycloak restarted after seeding (data kept), after one warm-up plan; the plans talk to Keycloak\n"+
+		"directly, and one more plan through a counting proxy gives the request count.\n\n"+
+		backendsHead+strings.Join(rows, "")+backendsEnd+"\n")
 }

@@ -141,13 +141,14 @@ func main() {
 	// save writes the report of what has been measured so far, so that a
 	// failure in a later section keeps the earlier ones; the sections measured
 	// on their own (paired, backends, seat set in rounds) are carried over.
+	ownRuns := []marked{pairedMarks, backendsMarks, setPairedMarks}
 	kept := map[marked]string{}
-	for _, m := range []marked{pairedMarks, backendsMarks, setPairedMarks} {
-		kept[m] = m.of(*out)
+	for _, m := range ownRuns {
+		kept[m] = m.inFile(*out)
 	}
 	full := func() string {
 		report := render(seats, sets, ds)
-		for _, m := range []marked{pairedMarks, backendsMarks, setPairedMarks} {
+		for _, m := range ownRuns {
 			report = m.splice(report, kept[m])
 		}
 		return report
@@ -377,18 +378,10 @@ func countDirect() int {
 }
 
 func benchUsersDataSource(binDir string, users, runs, logins, sessions int) dsResult {
-	prefix := fmt.Sprintf("benchds-%d", time.Now().Unix()%100000)
-	log.Printf("users data source: creating %d users", users)
-	restore := cheapHashing()
-	names, err := acctest.BulkImportWithPassword(prefix, users, nil, benchPassword)
-	check(err)
-	defer func() { log.Printf("users data source: deleting users"); acctest.DeleteUsersByPrefix(prefix) }()
 	res := dsResult{Logins: logins}
-	if logins > 0 {
-		log.Printf("users data source: %d logins, %d sessions left live", logins, sessions)
-		res.Seeding = seedActivity(names, logins, sessions)
-	}
-	restore()
+	var cleanup func()
+	res.Seeding, cleanup = seedUsers("users data source", "benchds", users, logins, sessions)
+	defer cleanup()
 	res.Events, res.Sessions = storedLoginEvents(), sessions
 	kc, stopKC, err := acctest.StartFaultProxy(acctest.KeycloakURL)
 	check(err)
@@ -399,7 +392,7 @@ func benchUsersDataSource(binDir string, users, runs, logins, sessions int) dsRe
 	for i := 0; i < runs; i++ {
 		ws.write("")
 		empty = append(empty, ws.run("plan", "-input=false", "-lock=false", "-no-color"))
-		ws.write("data \"dashenterprise_users\" \"all\" {}\n\noutput \"users\" {\n  value = length(data.dashenterprise_users.all.users)\n}\n")
+		ws.write(usersConfig)
 		kc.ResetCounts()
 		peakKiB.Store(0)
 		log.Printf("users data source: terraform plan %d/%d", i+1, runs)
@@ -411,7 +404,7 @@ func benchUsersDataSource(binDir string, users, runs, logins, sessions int) dsRe
 	}
 	wide := newWorkspace(binDir, "DASHENTERPRISE_KEYCLOAK_URL="+kc.URL, "DASHENTERPRISE_URL=http://127.0.0.1:1", "DASHENTERPRISE_PLATFORM_CLIENT_SECRET=", "GOMEMLIMIT=192MiB")
 	defer func() { _ = os.RemoveAll(wide.dir) }()
-	wide.write("data \"dashenterprise_users\" \"all\" {}\n\noutput \"users\" {\n  value = length(data.dashenterprise_users.all.users)\n}\n")
+	wide.write(usersConfig)
 	var wider []time.Duration
 	for i := 0; i < runs; i++ {
 		peakKiB.Store(0)

@@ -321,13 +321,17 @@ func (m marked) splice(report, section string) string {
 	return report[:i] + section + strings.TrimLeft(report[j+len(m.end):], "\n")
 }
 
-// of returns the section of a report file, or "".
-func (m marked) of(path string) string {
+// inFile returns the section of a report file, or "".
+func (m marked) inFile(path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}
-	s := string(b)
+	return m.of(string(b))
+}
+
+// of returns the section of a report, or "".
+func (m marked) of(s string) string {
 	i, j := strings.Index(s, m.begin), strings.Index(s, m.end)
 	if i < 0 || j < i {
 		return ""

@@ -82,21 +82,16 @@ func benchSeatSetRounds(binDir, baseline, profile string, n, rounds int) string 
 		log.Printf("seat set rounds N=%d: warm-up plan (%s)", n, b.label)
 		b.ws.run(plan...)
 	}
-	floor := setFloorWorkspace(binDir, desired)
-	defer func() { _ = os.RemoveAll(floor.dir) }()
-	floor.run(plan...)
-	var floors []timed
+	floor := &build{label: "floor", ws: setFloorWorkspace(binDir, desired)}
+	defer func() { _ = os.RemoveAll(floor.ws.dir) }()
+	floor.ws.run(plan...)
 	for i := 0; i < rounds; i++ {
-		order := append([]*build{{label: "floor"}}, builds...)
+		order := append([]*build{floor}, builds...)
 		for k := 0; k < i%len(order); k++ {
 			order = append(order[1:], order[0])
 		}
 		for _, b := range order {
 			log.Printf("seat set rounds N=%d: round %d/%d, %s", n, i+1, rounds, b.label)
-			if b.ws == nil {
-				floors = append(floors, floor.runTimed(plan...))
-				continue
-			}
 			b.plans = append(b.plans, b.ws.runTimed(plan...))
 		}
 	}
@@ -110,7 +105,7 @@ func benchSeatSetRounds(binDir, baseline, profile string, n, rounds int) string 
 		w.run(plan...)
 		w.env = env
 	}
-	return renderSeatSetRounds(n, len(desired), rounds, builds, floors)
+	return renderSeatSetRounds(n, len(desired), rounds, builds, floor.plans)
 }
 
 func renderSeatSetRounds(n, holders, rounds int, builds []*build, floors []timed) string {
