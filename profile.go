@@ -8,8 +8,8 @@ import (
 )
 
 // profileCPU writes the provider's CPU profile when DASHENTERPRISE_CPU_PROFILE
-// names a file prefix (a developer's aid for the benchmarks: make bench and
-// tools/bench -profile). Terraform may end the process without letting main
+// names a file prefix (a developer's aid for the benchmarks; tools/bench
+// -profile sets it for one plan). Terraform may end the process without letting main
 // return, so the profile is written in chunks of two seconds, <prefix>.1,
 // <prefix>.2, …, which `go tool pprof` reads together.
 func profileCPU() {

@@ -43,12 +43,12 @@ type licenseSeatsResource struct {
 func newLicenseSeatsResource() resource.Resource { return &licenseSeatsResource{} }
 
 type licenseSeatsModel struct {
-	ID        types.String    `tfsdk:"id"`
-	Usernames stringset.Value `tfsdk:"usernames"`
-	Indirect  types.Map       `tfsdk:"indirect"`
-	Observed  types.String    `tfsdk:"observed_digest"`
-	OwnedApps types.Map       `tfsdk:"owned_apps"`
-	Revokes   types.Map       `tfsdk:"revocations"`
+	ID             types.String    `tfsdk:"id"`
+	Usernames      stringset.Value `tfsdk:"usernames"`
+	Indirect       types.Map       `tfsdk:"indirect"`
+	ObservedDigest types.String    `tfsdk:"observed_digest"`
+	OwnedApps      types.Map       `tfsdk:"owned_apps"`
+	Revokes        types.Map       `tfsdk:"revocations"`
 }
 
 func (r *licenseSeatsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -138,7 +138,7 @@ func (r *licenseSeatsResource) state(ctx context.Context, diags *diag.Diagnostic
 	diags.Append(d...)
 	ind, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, indirect)
 	diags.Append(d...)
-	return &licenseSeatsModel{ID: types.StringValue(licenseSeatsID), Usernames: usernames, Indirect: ind, Observed: types.StringValue(operations.Digest(direct)),
+	return &licenseSeatsModel{ID: types.StringValue(licenseSeatsID), Usernames: usernames, Indirect: ind, ObservedDigest: types.StringValue(operations.Digest(direct)),
 		OwnedApps: r.ownedApps(ctx, direct, diags), Revokes: emptyAppsMap()}
 }
 
@@ -239,7 +239,7 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 		diags.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	change := operations.PlanChangeFromDigest(prior, setStrings(ctx, plan.Usernames.SetValue), plan.Observed.ValueString(), !plan.Observed.IsNull() && !plan.Observed.IsUnknown(), live)
+	change := operations.PlanChangeFromDigest(prior, setStrings(ctx, plan.Usernames.SetValue), plan.ObservedDigest.ValueString(), !plan.ObservedDigest.IsNull() && !plan.ObservedDigest.IsUnknown(), live)
 	if change.Refused() {
 		addFindings(diags, change.Refusal(operations.SeatSetWords(), prior == nil)...)
 		return
@@ -249,8 +249,8 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 		return
 	}
 	if st := r.state(ctx, diags); st != nil {
-		if !plan.Observed.IsUnknown() {
-			st.Observed = plan.Observed // what the plan saw; the next refresh resets it
+		if !plan.ObservedDigest.IsUnknown() {
+			st.ObservedDigest = plan.ObservedDigest // what the plan saw; the next refresh resets it
 		}
 		if !plan.Revokes.IsUnknown() {
 			st.Revokes = plan.Revokes // what the plan showed; the next refresh resets it

@@ -288,12 +288,8 @@ func TestAccLicenseSeats_upgradesSchemaVersion0State(t *testing.T) {
 	forget(t, ws, addr)
 
 	// The captured state, with the realm's direct holders of now in place of those of the capture.
-	b, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "testdata", "state", "license_seats_v0.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var raw map[string]any
-	if err := json.Unmarshal(b, &raw); err != nil {
+	if err := json.Unmarshal(seatsStateV0(t), &raw); err != nil {
 		t.Fatal(err)
 	}
 	inst := raw["resources"].([]any)[0].(map[string]any)["instances"].([]any)[0].(map[string]any)
@@ -302,7 +298,7 @@ func TestAccLicenseSeats_upgradesSchemaVersion0State(t *testing.T) {
 	}
 	attrs := inst["attributes"].(map[string]any)
 	attrs["usernames"], attrs["observed_usernames"] = everyone, everyone
-	b, err = json.Marshal(raw)
+	b, err := json.Marshal(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

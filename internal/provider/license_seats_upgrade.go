@@ -29,12 +29,7 @@ type licenseSeatsModelV0 struct {
 func (r *licenseSeatsResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
 	v0 := seatsSchema()
 	v0.Version = 0
-	v0.Attributes = map[string]schema.Attribute{}
-	for name, a := range seatsSchema().Attributes {
-		if name != "observed_digest" {
-			v0.Attributes[name] = a
-		}
-	}
+	delete(v0.Attributes, "observed_digest")
 	v0.Attributes["observed_usernames"] = schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: stringset.NewType()}
 	return map[int64]resource.StateUpgrader{0: {PriorSchema: &v0, StateUpgrader: upgradeSeatsV0}}
 }
@@ -50,5 +45,5 @@ func upgradeSeatsV0(ctx context.Context, req resource.UpgradeStateRequest, resp 
 		digest = types.StringValue(operations.Digest(setStrings(ctx, old.Observed.SetValue)))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, licenseSeatsModel{ID: old.ID, Usernames: old.Usernames, Indirect: old.Indirect,
-		Observed: digest, OwnedApps: old.OwnedApps, Revokes: old.Revokes})...)
+		ObservedDigest: digest, OwnedApps: old.OwnedApps, Revokes: old.Revokes})...)
 }

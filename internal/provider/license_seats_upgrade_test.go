@@ -19,6 +19,18 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/provider"
 )
 
+// seatsStateV0 is testdata/state/license_seats_v0.tfstate: a state of
+// dashenterprise_license_seats at schema version 0, as `terraform import` left
+// it with the provider that wrote that version.
+func seatsStateV0(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "testdata", "state", "license_seats_v0.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // The state upgrade of dashenterprise_license_seats from schema version 0,
 // made the way Terraform makes it (UpgradeResourceState with the stored JSON),
 // on the state captured from the provider that wrote version 0: every
@@ -27,10 +39,7 @@ import (
 // definition, not by the provider's code).
 func TestLicenseSeatsUpgradeFromSchemaVersion0(t *testing.T) {
 	ctx := context.Background()
-	b, err := os.ReadFile(filepath.Join(acctest.RepoRoot(), "testdata", "state", "license_seats_v0.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := seatsStateV0(t)
 	var doc struct {
 		Resources []struct {
 			Instances []struct {
