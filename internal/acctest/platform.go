@@ -127,7 +127,7 @@ func CreateApp(t *testing.T, owner, name string, services ...string) {
 	if services == nil {
 		services = []string{}
 	}
-	graphQL(t, owner, "pw-"+owner, `mutation($name: String!, $services: [ServiceType!], $workspace: Boolean) { createApp(name: $name, services: $services, workspace: $workspace) { name } }`,
+	graphQL(t, owner, "pw-"+owner, `mutation($name: String!, $services: [ServiceType!], $workspace: Boolean) { createApp(name: $name, services: $services, workspace: $workspace) { error app { name } } }`,
 		map[string]any{"name": name, "services": services, "workspace": true})
 }
 

@@ -163,6 +163,12 @@ func TestLostAnswerIsReadBackNotRepeated(t *testing.T) {
 	c := platform.New(hs.URL, hc, fixedTokens{admin})
 	s.AddKnown([]string{"erin"}, nil)
 
+	// The client's first call checks the emulator's schema (served by
+	// introspection) against the contract: nothing is missing.
+	if comp, err := c.Compatibility(ctx); err != nil || !comp.Checked || len(comp.Problems) != 0 {
+		t.Fatalf("compatibility with the emulator: %+v %v", comp, err)
+	}
+
 	// The co-owner is added but the answer is lost: the client reads the app back and does not send the mutation again.
 	s.DropNextAnswers(1)
 	before := s.Requests.Load()

@@ -59,47 +59,51 @@ func (r *resolver) adminSeats(ctx context.Context) (Seats, error) {
 
 // --- output types (field names follow the schema) ---
 
-type currentOut struct {
-	Username   string
-	IsAdmin    bool
-	IsLicensed bool
+type userRef struct {
+	Username string
+	IsAdmin  bool
 }
 
-type coOwnerOut struct {
+type collaboratorsOut struct{ Users, Teams []string }
+
+type contactOut struct{ Name, Email string }
+
+type metadataOut struct {
+	Title, Description string
+	PermissionLevel    string
+	ShowInPortal       bool
+	Contact            contactOut
+}
+
+type envVarOut struct{ Name string }
+
+type linkedServiceOut struct{ Name, ServiceType string }
+
+type coOwnerUserOut struct {
 	Username string
 	Active   bool
 }
 
-type groupOut struct{ Path string }
-
-type serviceOut struct{ Name, Type string }
-
-type settingsOut struct {
-	ViewerAccess  string
-	Viewers       []string
-	ViewerGroups  []string
-	PortalVisible bool
-	EnvVarNames   []string
-	ContactName   string
-	ContactEmail  string
+type coOwnersOut struct {
+	Users  []coOwnerUserOut
+	Groups []string
 }
 
 type appOut struct {
-	Name          string
-	Owner         string
-	Orphaned      bool
-	CoOwners      []coOwnerOut
-	CoOwnerGroups []groupOut
-	Services      []serviceOut
-	HasWorkspace  bool
-	Settings      settingsOut
+	Name                 string
+	Owner                userRef
+	Collaborators        collaboratorsOut
+	Metadata             metadataOut
+	HasWorkspace         bool
+	EnvironmentVariables []envVarOut
+	LinkedServices       []linkedServiceOut
+	Orphaned             bool
+	CoOwners             coOwnersOut
 }
 
-type appPageOut struct {
-	Apps       []*appOut
-	Page       int32
-	TotalPages int32
-	TotalCount int32
+type appsPageOut struct {
+	Apps     []*appOut
+	NextPage *int32
 }
 
 type userOut struct {
@@ -108,11 +112,9 @@ type userOut struct {
 	IsAdmin    bool
 }
 
-type userPageOut struct {
-	Users      []*userOut
-	Page       int32
-	TotalPages int32
-	TotalCount int32
+type usersPageOut struct {
+	Users    []*userOut
+	NextPage *int32
 }
 
 type licenseOut struct {
@@ -121,10 +123,14 @@ type licenseOut struct {
 	ExpiresAt      string
 }
 
-type transferOut struct {
-	SourceUsername string
-	TargetUsername string
-	MovedApps      []string
+type appResultOut struct {
+	App   *appOut
+	Error *string
+}
+
+type moveResultOut struct {
+	OK    bool
+	Error *string
 }
 
 func strs(s []string) []string {
@@ -135,101 +141,94 @@ func strs(s []string) []string {
 }
 
 func toOut(a *App, seats Seats) *appOut {
-	out := &appOut{Name: a.Name, Owner: a.Owner, Orphaned: !seats.Licensed(a.Owner), HasWorkspace: a.HasWorkspace,
-		CoOwners: []coOwnerOut{}, CoOwnerGroups: []groupOut{}, Services: []serviceOut{},
-		Settings: settingsOut{ViewerAccess: a.Settings.ViewerAccess, Viewers: strs(a.Settings.Viewers), ViewerGroups: strs(a.Settings.ViewerGroups),
-			PortalVisible: a.Settings.PortalVisible, EnvVarNames: strs(a.Settings.EnvVarNames), ContactName: a.Settings.ContactName, ContactEmail: a.Settings.ContactEmail}}
+	st := a.Settings
+	out := &appOut{Name: a.Name, Owner: userRef{Username: a.Owner, IsAdmin: seats.Admin(a.Owner)}, Orphaned: !seats.Licensed(a.Owner), HasWorkspace: a.HasWorkspace,
+		Collaborators:        collaboratorsOut{Users: strs(st.Viewers), Teams: strs(st.ViewerGroups)},
+		Metadata:             metadataOut{Title: a.Name, PermissionLevel: st.ViewerAccess, ShowInPortal: st.PortalVisible, Contact: contactOut{Name: st.ContactName, Email: st.ContactEmail}},
+		EnvironmentVariables: []envVarOut{}, LinkedServices: []linkedServiceOut{},
+		CoOwners: coOwnersOut{Users: []coOwnerUserOut{}, Groups: strs(a.CoOwnerGroups)}}
 	for _, u := range a.CoOwners {
-		out.CoOwners = append(out.CoOwners, coOwnerOut{Username: u, Active: seats.Licensed(u)})
-	}
-	for _, g := range a.CoOwnerGroups {
-		out.CoOwnerGroups = append(out.CoOwnerGroups, groupOut{Path: g})
+		out.CoOwners.Users = append(out.CoOwners.Users, coOwnerUserOut{Username: u, Active: seats.Licensed(u)})
 	}
 	for _, sv := range a.Services {
-		out.Services = append(out.Services, serviceOut(sv))
+		out.LinkedServices = append(out.LinkedServices, linkedServiceOut{Name: sv.Name, ServiceType: sv.Type})
+	}
+	for _, e := range st.EnvVarNames {
+		out.EnvironmentVariables = append(out.EnvironmentVariables, envVarOut{Name: e})
 	}
 	return out
 }
 
-// pageBounds returns the slice bounds of a page and the page count.
-func pageBounds(n int, page, size *int32) (lo, hi int, pages int32, err error) {
-	ps := int32(100)
-	if size != nil {
-		ps = *size
+// pageBounds returns the slice bounds of page (1-based; nil is the first) of
+// n items and the next page's number, nil after the last.
+func (r *resolver) pageBounds(n int, page *int32) (lo, hi int, next *int32, err error) {
+	p := int32(1)
+	if page != nil {
+		p = *page
 	}
-	if ps < 1 || ps > 500 {
-		return 0, 0, 0, errorf(platform.CodeBadRequest, nil, "pageSize must be between 1 and 500, got %d", ps)
+	if p < 1 {
+		return 0, 0, nil, errorf(platform.CodeBadRequest, nil, "page numbers start at 1, got %d", p)
 	}
-	if *page < 0 {
-		return 0, 0, 0, errorf(platform.CodeBadRequest, nil, "page must not be negative")
+	size := r.s.pageSize()
+	lo = min(int(p-1)*size, n)
+	hi = min(lo+size, n)
+	if hi < n {
+		nx := p + 1
+		next = &nx
 	}
-	pages = int32((n + int(ps) - 1) / int(ps))
-	lo = min(int(*page)*int(ps), n)
-	hi = min(lo+int(ps), n)
-	return lo, hi, pages, nil
+	return lo, hi, next, nil
 }
 
 // --- queries ---
 
-func (r *resolver) Current(ctx context.Context) (*currentOut, error) {
+func (r *resolver) Current(ctx context.Context) (*userRef, error) {
 	p := principal(ctx)
-	seats, err := r.s.seats(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &currentOut{Username: p.Username, IsAdmin: p.HasRole("admin"), IsLicensed: seats.Licensed(p.Username)}, nil
+	return &userRef{Username: p.Username, IsAdmin: p.HasRole("admin")}, nil
 }
 
 type appsArgs struct {
-	Page     int32
-	PageSize *int32
-	Owner    *string
+	Page    *int32
+	Name    *string
+	AllApps *bool
 }
 
-func (r *resolver) Apps(ctx context.Context, args appsArgs) (*appPageOut, error) {
-	seats, err := r.adminSeats(ctx)
+// Apps lists the caller's apps, or every app for an administrator asking for
+// allApps, ordered by name; name selects one app.
+func (r *resolver) Apps(ctx context.Context, args appsArgs) (*appsPageOut, error) {
+	all := args.AllApps != nil && *args.AllApps
+	var seats Seats
+	var err error
+	if all {
+		seats, err = r.adminSeats(ctx)
+	} else {
+		seats, err = r.s.seats(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
+	caller := principal(ctx).Username
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
-	var all []*App
+	var listed []*App
 	for _, name := range r.s.store.appNames() {
 		a := r.s.store.apps[name]
-		if args.Owner != nil && a.Owner != *args.Owner {
+		if (!all && a.Owner != caller) || (args.Name != nil && a.Name != *args.Name) {
 			continue
 		}
-		all = append(all, a)
+		listed = append(listed, a)
 	}
-	lo, hi, pages, err := pageBounds(len(all), &args.Page, args.PageSize)
+	lo, hi, next, err := r.pageBounds(len(listed), args.Page)
 	if err != nil {
 		return nil, err
 	}
-	out := &appPageOut{Apps: []*appOut{}, Page: args.Page, TotalPages: pages, TotalCount: int32(len(all))}
-	for _, a := range all[lo:hi] {
+	out := &appsPageOut{Apps: []*appOut{}, NextPage: next}
+	for _, a := range listed[lo:hi] {
 		out.Apps = append(out.Apps, toOut(a, seats))
 	}
 	return out, nil
 }
 
-func (r *resolver) App(ctx context.Context, args struct{ Name string }) (*appOut, error) {
-	seats, err := r.adminSeats(ctx)
-	if err != nil {
-		return nil, err
-	}
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	a := r.s.store.apps[args.Name]
-	if a == nil {
-		return nil, nil
-	}
-	return toOut(a, seats), nil
-}
-
-func (r *resolver) Users(ctx context.Context, args struct {
-	Page     int32
-	PageSize *int32
-}) (*userPageOut, error) {
+func (r *resolver) Users(ctx context.Context, args struct{ Page *int32 }) (*usersPageOut, error) {
 	seats, err := r.adminSeats(ctx)
 	if err != nil {
 		return nil, err
@@ -237,11 +236,11 @@ func (r *resolver) Users(ctx context.Context, args struct {
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
 	names := sortedKeys(r.s.store.knownUsers)
-	lo, hi, pages, err := pageBounds(len(names), &args.Page, args.PageSize)
+	lo, hi, next, err := r.pageBounds(len(names), args.Page)
 	if err != nil {
 		return nil, err
 	}
-	out := &userPageOut{Users: []*userOut{}, Page: args.Page, TotalPages: pages, TotalCount: int32(len(names))}
+	out := &usersPageOut{Users: []*userOut{}, NextPage: next}
 	for _, u := range names[lo:hi] {
 		out.Users = append(out.Users, &userOut{Username: u, IsLicensed: seats.Licensed(u), IsAdmin: seats.Admin(u)})
 	}
@@ -270,14 +269,29 @@ func (r *resolver) License(ctx context.Context) (*licenseOut, error) {
 // --- mutations ---
 
 type coOwnerArgs struct {
-	App    string
-	Users  *[]string
-	Groups *[]string
+	Appname *string
+	Users   *[]*string
+	Groups  *[]*string
 }
 
-func list(p *[]string) []string {
+// list reads a nullable list of nullable strings, leaving out nulls.
+func list(p *[]*string) []string {
 	if p == nil {
 		return nil
+	}
+	out := []string{}
+	for _, s := range *p {
+		if s != nil {
+			out = append(out, *s)
+		}
+	}
+	return out
+}
+
+// str reads a nullable string.
+func str(p *string) string {
+	if p == nil {
+		return ""
 	}
 	return *p
 }
@@ -285,7 +299,7 @@ func list(p *[]string) []string {
 // groupPath normalises a co-owner group to the platform's Parent/child form.
 func groupPath(g string) string { return strings.TrimPrefix(strings.TrimSpace(g), "/") }
 
-func (r *resolver) AddCoOwners(ctx context.Context, args coOwnerArgs) (*appOut, error) {
+func (r *resolver) AddCoOwners(ctx context.Context, args coOwnerArgs) (*appResultOut, error) {
 	seats, err := r.adminSeats(ctx)
 	if err != nil {
 		return nil, err
@@ -293,9 +307,9 @@ func (r *resolver) AddCoOwners(ctx context.Context, args coOwnerArgs) (*appOut, 
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
 	st := r.s.store
-	a := st.apps[args.App]
+	a := st.apps[str(args.Appname)]
 	if a == nil {
-		return nil, errorf(platform.CodeAppNotFound, map[string]any{"app": args.App}, "there is no app named %q", args.App)
+		return nil, errorf(platform.CodeAppNotFound, map[string]any{"app": str(args.Appname)}, "there is no app named %q", str(args.Appname))
 	}
 	// Validate everything before changing anything.
 	for _, u := range list(args.Users) {
@@ -328,19 +342,19 @@ func (r *resolver) AddCoOwners(ctx context.Context, args coOwnerArgs) (*appOut, 
 	if err := r.s.persist(); err != nil {
 		return nil, err
 	}
-	return toOut(a, seats), nil
+	return &appResultOut{App: toOut(a, seats)}, nil
 }
 
-func (r *resolver) RemoveCoOwners(ctx context.Context, args coOwnerArgs) (*appOut, error) {
+func (r *resolver) RemoveCoOwners(ctx context.Context, args coOwnerArgs) (*appResultOut, error) {
 	seats, err := r.adminSeats(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
-	a := r.s.store.apps[args.App]
+	a := r.s.store.apps[str(args.Appname)]
 	if a == nil {
-		return nil, errorf(platform.CodeAppNotFound, map[string]any{"app": args.App}, "there is no app named %q", args.App)
+		return nil, errorf(platform.CodeAppNotFound, map[string]any{"app": str(args.Appname)}, "there is no app named %q", str(args.Appname))
 	}
 	a.CoOwners = without(a.CoOwners, list(args.Users))
 	var groups []string
@@ -351,14 +365,15 @@ func (r *resolver) RemoveCoOwners(ctx context.Context, args coOwnerArgs) (*appOu
 	if err := r.s.persist(); err != nil {
 		return nil, err
 	}
-	return toOut(a, seats), nil
+	return &appResultOut{App: toOut(a, seats)}, nil
 }
 
-func (r *resolver) TransferApps(ctx context.Context, args struct{ SourceUsername, TargetUsername string }) (*transferOut, error) {
+// MoveAppsAndServices moves every app of the source to the target, whole.
+func (r *resolver) MoveAppsAndServices(ctx context.Context, args struct{ SourceUsername, TargetUsername *string }) (*moveResultOut, error) {
 	if err := r.requireAdmin(ctx); err != nil {
 		return nil, err
 	}
-	src, dst := args.SourceUsername, args.TargetUsername
+	src, dst := str(args.SourceUsername), str(args.TargetUsername)
 	if src == dst {
 		return nil, errorf(platform.CodeBadRequest, map[string]any{"username": src}, "cannot transfer the apps of %q to themselves", src)
 	}
@@ -382,7 +397,6 @@ func (r *resolver) TransferApps(ctx context.Context, args struct{ SourceUsername
 	}
 	r.s.mu.Lock()
 	defer r.s.mu.Unlock()
-	moved := []string{}
 	for _, name := range r.s.store.appNames() {
 		a := r.s.store.apps[name]
 		if a.Owner != src {
@@ -391,20 +405,19 @@ func (r *resolver) TransferApps(ctx context.Context, args struct{ SourceUsername
 		// The app moves whole: services, workspace and App Info settings stay with it.
 		a.Owner = dst
 		a.CoOwners = without(a.CoOwners, []string{dst})
-		moved = append(moved, name)
 	}
 	r.s.store.knownUsers[dst] = true
 	if err := r.s.persist(); err != nil {
 		return nil, err
 	}
-	return &transferOut{SourceUsername: src, TargetUsername: dst, MovedApps: moved}, nil
+	return &moveResultOut{OK: true}, nil
 }
 
 func (r *resolver) CreateApp(ctx context.Context, args struct {
 	Name      string
 	Services  *[]string
 	Workspace *bool
-}) (*appOut, error) {
+}) (*appResultOut, error) {
 	p := principal(ctx)
 	seats, err := r.s.seats(ctx)
 	if err != nil {
@@ -421,15 +434,19 @@ func (r *resolver) CreateApp(ctx context.Context, args struct {
 	if r.s.store.apps[args.Name] != nil {
 		return nil, errorf(platform.CodeAppExists, map[string]any{"app": args.Name}, "an app named %q already exists", args.Name)
 	}
-	a := &App{Name: args.Name, Owner: p.Username, HasWorkspace: args.Workspace != nil && *args.Workspace, Settings: Settings{ViewerAccess: "RESTRICTED"}}
-	for _, t := range list(args.Services) {
+	a := &App{Name: args.Name, Owner: p.Username, HasWorkspace: args.Workspace != nil && *args.Workspace, Settings: Settings{ViewerAccess: "restricted"}}
+	var services []string
+	if args.Services != nil {
+		services = *args.Services
+	}
+	for _, t := range services {
 		a.Services = append(a.Services, Service{Name: args.Name + "-" + strings.ToLower(t), Type: t})
 	}
 	r.s.store.apps[a.Name] = a
 	if err := r.s.persist(); err != nil {
 		return nil, err
 	}
-	return toOut(a, seats), nil
+	return &appResultOut{App: toOut(a, seats)}, nil
 }
 
 func without(s, remove []string) []string {

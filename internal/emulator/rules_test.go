@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
-	"strings"
 	"testing"
 
 	graphql "github.com/graph-gophers/graphql-go"
@@ -110,7 +109,7 @@ func TestTransferNeedsBothSeats(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, _ := newTestServer(t)
-			r := exec(t, s, admin, platform.Operations["transferApps"], map[string]any{"source": tc.src, "target": tc.dst})
+			r := exec(t, s, admin, platform.Operations["moveAppsAndServices"], map[string]any{"source": tc.src, "target": tc.dst})
 			if got := code(r); got != tc.wantCode {
 				t.Fatalf("code = %q, want %q (%v)", got, tc.wantCode, r.Errors)
 			}
@@ -124,14 +123,14 @@ func TestTransferNeedsBothSeats(t *testing.T) {
 func TestTransferMovesEveryAppWithServicesAndSettings(t *testing.T) {
 	s, _ := newTestServer(t)
 	before := *s.State().Apps[1] // forecast (sorted: churn, forecast, vision)
-	r := exec(t, s, admin, platform.Operations["transferApps"], map[string]any{"source": "alice", "target": "carol"})
+	r := exec(t, s, admin, platform.Operations["moveAppsAndServices"], map[string]any{"source": "alice", "target": "carol"})
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	var res struct{ MovedApps []string }
-	_ = json.Unmarshal(r.Data["transferApps"], &res)
-	if strings.Join(res.MovedApps, ",") != "churn,forecast" {
-		t.Fatalf("moved %v, want churn and forecast", res.MovedApps)
+	var res struct{ OK bool }
+	_ = json.Unmarshal(r.Data["moveAppsAndServices"], &res)
+	if !res.OK || s.State().Apps[0].Owner != "carol" {
+		t.Fatalf("want ok and churn moved to carol: %+v, churn owned by %s", res, s.State().Apps[0].Owner)
 	}
 	after := *s.State().Apps[1]
 	if after.Owner != "carol" {
@@ -189,10 +188,12 @@ func TestParentGroupGrantsNoChild(t *testing.T) {
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	var app struct{ CoOwnerGroups []struct{ Path string } }
-	_ = json.Unmarshal(r.Data["addCoOwners"], &app)
-	if len(app.CoOwnerGroups) != 1 || app.CoOwnerGroups[0].Path != "Data Science" {
-		t.Fatalf("co-owner groups = %+v, want only Data Science", app.CoOwnerGroups)
+	var res struct {
+		App struct{ CoOwners struct{ Groups []string } }
+	}
+	_ = json.Unmarshal(r.Data["addCoOwners"], &res)
+	if g := res.App.CoOwners.Groups; len(g) != 1 || g[0] != "Data Science" {
+		t.Fatalf("co-owner groups = %+v, want only Data Science", g)
 	}
 }
 
@@ -200,9 +201,7 @@ func TestSeatLossOrphansAndDeactivates(t *testing.T) {
 	s, dir := newTestServer(t)
 	delete(dir.seats, "alice")
 	delete(dir.seats, "carol")
-	r := exec(t, s, admin, platform.Operations["app"], map[string]any{"name": "forecast"})
-	var app platform.App
-	_ = json.Unmarshal(r.Data["app"], &app)
+	app := appNamed(t, s, "forecast")
 	if !app.Orphaned || app.Owner != "alice" {
 		t.Fatalf("want forecast orphaned with alice on record, got %+v", app)
 	}
@@ -210,21 +209,32 @@ func TestSeatLossOrphansAndDeactivates(t *testing.T) {
 		t.Fatalf("carol's co-ownership should be on record and inactive: %+v", app.CoOwners)
 	}
 	// A transfer from a seat-less owner is refused until the seat returns.
-	if c := code(exec(t, s, admin, platform.Operations["transferApps"], map[string]any{"source": "alice", "target": "bob"})); c != platform.CodeNotLicensed {
+	if c := code(exec(t, s, admin, platform.Operations["moveAppsAndServices"], map[string]any{"source": "alice", "target": "bob"})); c != platform.CodeNotLicensed {
 		t.Fatalf("transfer from a seat-less owner: code %q", c)
 	}
 	dir.seats["alice"], dir.seats["carol"] = true, true
-	_ = json.Unmarshal(exec(t, s, admin, platform.Operations["app"], map[string]any{"name": "forecast"}).Data["app"], &app)
+	app = appNamed(t, s, "forecast")
 	if app.Orphaned || !app.CoOwners[0].Active {
 		t.Fatalf("seat returned: want active again, got %+v", app)
 	}
 }
 
+// appNamed reads one app through the apps query's name argument.
+func appNamed(t *testing.T, s *Server, name string) platform.App {
+	t.Helper()
+	r := exec(t, s, admin, platform.Operations["app"], map[string]any{"name": name})
+	var page struct{ Apps []platform.App }
+	if err := json.Unmarshal(r.Data["apps"], &page); err != nil || len(page.Apps) != 1 {
+		t.Fatalf("apps(name: %q): %v %s", name, r.Errors, r.Data["apps"])
+	}
+	return page.Apps[0]
+}
+
 func TestAdminRequiredAndUnknownApp(t *testing.T) {
 	s, _ := newTestServer(t)
 	user := Principal{Username: "bob", Roles: []string{"licensed_user"}}
-	for _, op := range []string{"apps", "users", "license", "addCoOwners", "transferApps"} {
-		vars := map[string]any{"page": 0, "app": "vision", "users": []string{"carol"}, "source": "alice", "target": "bob"}
+	for _, op := range []string{"apps", "users", "license", "addCoOwners", "moveAppsAndServices"} {
+		vars := map[string]any{"page": 1, "app": "vision", "users": []string{"carol"}, "source": "alice", "target": "bob"}
 		if c := code(exec(t, s, user, platform.Operations[op], vars)); c != platform.CodeForbidden {
 			t.Errorf("%s by a non-admin: code %q, want FORBIDDEN", op, c)
 		}
@@ -240,44 +250,58 @@ func TestAdminRequiredAndUnknownApp(t *testing.T) {
 
 func TestCreateAppNeedsSeat(t *testing.T) {
 	s, _ := newTestServer(t)
-	if c := code(exec(t, s, Principal{Username: "dave"}, platform.Operations["createApp"], map[string]any{"name": "x"})); c != platform.CodeNotLicensed {
+	if c := code(exec(t, s, Principal{Username: "dave"}, platform.CreateAppOperation, map[string]any{"name": "x"})); c != platform.CodeNotLicensed {
 		t.Fatalf("createApp without seat: %q", c)
 	}
-	r := exec(t, s, Principal{Username: "carol"}, platform.Operations["createApp"], map[string]any{"name": "x", "services": []string{"REDIS"}, "workspace": true})
+	r := exec(t, s, Principal{Username: "carol"}, platform.CreateAppOperation, map[string]any{"name": "x", "services": []string{"REDIS"}, "workspace": true})
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	if c := code(exec(t, s, Principal{Username: "carol"}, platform.Operations["createApp"], map[string]any{"name": "x"})); c != platform.CodeAppExists {
+	if c := code(exec(t, s, Principal{Username: "carol"}, platform.CreateAppOperation, map[string]any{"name": "x"})); c != platform.CodeAppExists {
 		t.Fatalf("duplicate app: %q", c)
 	}
 }
 
+// Listings are paged by the server's page size, numbered from 1 (none given
+// is the first), with nextPage null after the last.
 func TestPaging(t *testing.T) {
 	s, _ := newTestServer(t)
+	s.cfg.PageSize = 1
 	var names []string
-	for page := 0; page < 3; page++ {
-		r := exec(t, s, admin, platform.Operations["apps"], map[string]any{"page": page, "pageSize": 1})
+	var page any
+	for n := 0; n < 3; n++ {
+		r := exec(t, s, admin, platform.Operations["apps"], map[string]any{"page": page})
 		var p struct {
-			TotalPages int
-			Apps       []struct{ Name string }
+			NextPage *int
+			Apps     []struct{ Name string }
 		}
 		_ = json.Unmarshal(r.Data["apps"], &p)
-		if p.TotalPages != 3 {
-			t.Fatalf("totalPages = %d", p.TotalPages)
-		}
 		for _, a := range p.Apps {
 			names = append(names, a.Name)
 		}
+		if n == 2 {
+			if p.NextPage != nil {
+				t.Fatalf("nextPage after the last page = %d, want null", *p.NextPage)
+			}
+			break
+		}
+		if p.NextPage == nil || *p.NextPage != n+2 {
+			t.Fatalf("nextPage after page %d = %v, want %d", n+1, p.NextPage, n+2)
+		}
+		page = *p.NextPage
 	}
 	if !sort.StringsAreSorted(names) || len(names) != 3 {
 		t.Fatalf("paged names %v", names)
+	}
+	if c := code(exec(t, s, admin, platform.Operations["apps"], map[string]any{"page": 0})); c != platform.CodeBadRequest {
+		t.Fatalf("page 0: code %q, want BAD_REQUEST", c)
 	}
 }
 
 func TestClientOperationsMatchSchema(t *testing.T) {
 	schema := graphql.MustParseSchema(platform.Schema, nil)
 	for name, op := range platform.Operations {
-		vars := map[string]any{"page": 0, "name": "x", "app": "x", "source": "a", "target": "b"}
+		vars := map[string]any{"page": 1, "name": "x", "app": "x", "source": "a", "target": "b"}
 		if errs := schema.ValidateWithVariables(op, vars); len(errs) > 0 {
 			t.Errorf("operation %s does not match the schema: %v", name, errs)
 		}

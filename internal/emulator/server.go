@@ -35,6 +35,9 @@ type Config struct {
 	StateFile string
 	// HTTPClient fetches the JWKS (default http.DefaultClient).
 	HTTPClient *http.Client
+	// PageSize is how many apps or users a page of a listing holds (default
+	// DefaultPageSize); the published API lets the server choose it.
+	PageSize int
 	// TrustedClients are the clients whose access tokens the API accepts
 	// (the token's azp); default RolesClientID only.
 	TrustedClients []string
@@ -62,6 +65,16 @@ type faults struct {
 	mu sync.Mutex
 	// dropAfterApply makes the next n mutations apply but close the connection without answering.
 	dropAfterApply int
+}
+
+// DefaultPageSize is the page size of listings unless Config.PageSize says otherwise.
+const DefaultPageSize = 100
+
+func (s *Server) pageSize() int {
+	if s.cfg.PageSize > 0 {
+		return s.cfg.PageSize
+	}
+	return DefaultPageSize
 }
 
 // New returns a Server; it makes no network call.

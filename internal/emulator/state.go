@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -29,7 +30,7 @@ type Service struct {
 
 // Settings are the App Info settings that a transfer keeps.
 type Settings struct {
-	ViewerAccess  string   `json:"viewerAccess"`
+	ViewerAccess  string   `json:"viewerAccess"` // restricted, authenticated or unauthenticated
 	Viewers       []string `json:"viewers,omitempty"`
 	ViewerGroups  []string `json:"viewerGroups,omitempty"`
 	PortalVisible bool     `json:"portalVisible,omitempty"`
@@ -89,8 +90,16 @@ func newStore(s *State) *store {
 	}
 	for _, a := range s.Apps {
 		cp := *a
-		if cp.Settings.ViewerAccess == "" {
-			cp.Settings.ViewerAccess = "RESTRICTED"
+		// Viewer access levels are Dash Enterprise 5's, lower case; state
+		// written before the contract followed the published API said
+		// RESTRICTED, AUTHENTICATED or PUBLIC.
+		switch level := strings.ToLower(cp.Settings.ViewerAccess); level {
+		case "":
+			cp.Settings.ViewerAccess = "restricted"
+		case "public":
+			cp.Settings.ViewerAccess = "unauthenticated"
+		default:
+			cp.Settings.ViewerAccess = level
 		}
 		st.apps[a.Name] = &cp
 		st.knownUsers[a.Owner] = true

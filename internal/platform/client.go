@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/go-retryablehttp"
 
@@ -30,8 +31,6 @@ type Client struct {
 	queries, mutations *retryablehttp.Client
 	tokens             TokenSource
 
-	// pageSize is the page size of app and user listings (SetPageSize).
-	pageSize int
 	// memo holds the run-scoped apps (dropped on every mutation), users, groups and license.
 	memo *runcache.Cache[any]
 }
@@ -56,14 +55,7 @@ func New(endpoint string, base *retryablehttp.Client, tokens TokenSource) *Clien
 		}
 		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
 	}
-	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: runcache.New[any](), pageSize: defaultPageSize}
-}
-
-// SetPageSize changes the page size of listings (DefaultPageSize); call it before the first request.
-func (c *Client) SetPageSize(n int) {
-	if n > 0 {
-		c.pageSize = n
-	}
+	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: runcache.New[any]()}
 }
 
 // Endpoint returns the GraphQL URL.
@@ -126,18 +118,34 @@ type gqlResponse struct {
 	} `json:"errors"`
 }
 
-// do sends one operation; out receives the data object.
-func (c *Client) do(ctx context.Context, mutation bool, query string, vars map[string]any, out any) error {
-	err := c.send(ctx, mutation, query, vars, out)
+// do sends one of Operations by name; out receives the data object.
+func (c *Client) do(ctx context.Context, op string, vars map[string]any, out any) error {
+	query, ok := Operations[op]
+	if !ok {
+		return fmt.Errorf("internal error: no platform operation %q", op)
+	}
+	comp, err := c.Compatibility(ctx)
+	if err != nil {
+		return err
+	}
+	if p := comp.Problems[op]; len(p) > 0 {
+		return &IncompatibleError{Endpoint: c.endpoint, Operation: op, Problems: p}
+	}
+	return c.send(ctx, strings.HasPrefix(query, "mutation"), query, vars, out)
+}
+
+// send sends one query; a token the server rejects is renewed once.
+func (c *Client) send(ctx context.Context, mutation bool, query string, vars map[string]any, out any) error {
+	err := c.sendOnce(ctx, mutation, query, vars, out)
 	if CodeOf(err) == CodeUnauthenticated {
 		// A token the server no longer accepts (restart, expiry): one fresh try.
 		c.tokens.Invalidate()
-		err = c.send(ctx, mutation, query, vars, out)
+		err = c.sendOnce(ctx, mutation, query, vars, out)
 	}
 	return err
 }
 
-func (c *Client) send(ctx context.Context, mutation bool, query string, vars map[string]any, out any) error {
+func (c *Client) sendOnce(ctx context.Context, mutation bool, query string, vars map[string]any, out any) error {
 	status, raw, err := c.post(ctx, mutation, query, vars)
 	if err != nil {
 		return err

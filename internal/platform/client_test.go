@@ -17,7 +17,7 @@ import (
 )
 
 // fakeAPI is a minimal platform API on httptest: apps with owners, the
-// transferApps, addCoOwners and apps operations, and hooks that decide how
+// moveAppsAndServices, addCoOwners and apps operations, and hooks that decide how
 // each request is answered. It shares no code with the client.
 type fakeAPI struct {
 	mu        sync.Mutex
@@ -26,7 +26,6 @@ type fakeAPI struct {
 	mutations atomic.Int32
 	queries   atomic.Int32
 	tokens    []string // Authorization headers seen
-	pageSizes []any    // pageSize variables seen
 	// answer may replace the answer to a request (after the operation ran, for
 	// mutations); it returns false to let the normal answer through.
 	answer func(w http.ResponseWriter, op string, n int32) bool
@@ -40,22 +39,22 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Variables map[string]any `json:"variables"`
 	}
 	_ = json.NewDecoder(r.Body).Decode(&req)
+	if refuseIntrospection(w, req.Query) {
+		return
+	}
 	f.mu.Lock()
 	f.tokens = append(f.tokens, r.Header.Get("Authorization"))
-	if ps, ok := req.Variables["pageSize"]; ok {
-		f.pageSizes = append(f.pageSizes, ps)
-	}
 	f.mu.Unlock()
 	op, n := "", int32(0)
 	switch {
-	case strings.Contains(req.Query, "transferApps("):
-		op, n = "transferApps", f.mutations.Add(1)
+	case strings.Contains(req.Query, "moveAppsAndServices("):
+		op, n = "moveAppsAndServices", f.mutations.Add(1)
 	case strings.Contains(req.Query, "addCoOwners("):
 		op, n = "addCoOwners", f.mutations.Add(1)
+	case strings.Contains(req.Query, "apps(name:"):
+		op, n = "app", f.queries.Add(1)
 	case strings.Contains(req.Query, "apps("):
 		op, n = "apps", f.queries.Add(1)
-	case strings.Contains(req.Query, "app("):
-		op, n = "app", f.queries.Add(1)
 	default:
 		op, n = "other", f.queries.Add(1)
 	}
@@ -65,16 +64,14 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var data any
 	f.mu.Lock()
 	switch op {
-	case "transferApps":
+	case "moveAppsAndServices":
 		src, dst := req.Variables["source"].(string), req.Variables["target"].(string)
-		moved := []string{}
 		for app, o := range f.owners {
 			if o == src {
 				f.owners[app] = dst
-				moved = append(moved, app)
 			}
 		}
-		data = map[string]any{"transferApps": map[string]any{"sourceUsername": src, "targetUsername": dst, "movedApps": moved}}
+		data = map[string]any{"moveAppsAndServices": map[string]any{"ok": true, "error": nil}}
 	case "addCoOwners":
 		app := req.Variables["app"].(string)
 		for _, u := range req.Variables["users"].([]any) {
@@ -82,18 +79,15 @@ func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				f.coOwners[app] = append(f.coOwners[app], u.(string))
 			}
 		}
-		data = map[string]any{"addCoOwners": f.appJSON(app)}
+		data = map[string]any{"addCoOwners": map[string]any{"app": f.appJSON(app), "error": nil}}
 	case "apps":
-		owner, _ := req.Variables["owner"].(string)
 		apps := []any{}
-		for app, o := range f.owners {
-			if owner == "" || o == owner {
-				apps = append(apps, f.appJSON(app))
-			}
+		for app := range f.owners {
+			apps = append(apps, f.appJSON(app))
 		}
-		data = map[string]any{"apps": map[string]any{"page": 0, "totalPages": 1, "totalCount": len(apps), "apps": apps}}
+		data = map[string]any{"apps": map[string]any{"nextPage": nil, "apps": apps}}
 	case "app":
-		data = map[string]any{"app": f.appJSON(req.Variables["name"].(string))}
+		data = map[string]any{"apps": map[string]any{"apps": []any{f.appJSON(req.Variables["name"].(string))}}}
 	}
 	f.mu.Unlock()
 	if f.answer != nil && f.answer(w, op, n) {
@@ -108,7 +102,18 @@ func (f *fakeAPI) appJSON(app string) map[string]any {
 	for _, u := range f.coOwners[app] {
 		users = append(users, map[string]any{"username": u, "active": true})
 	}
-	return map[string]any{"name": app, "owner": f.owners[app], "coOwners": users, "coOwnerGroups": []any{}, "settings": map[string]any{"viewerAccess": "RESTRICTED"}}
+	return map[string]any{"name": app, "owner": map[string]any{"username": f.owners[app]},
+		"coOwners": map[string]any{"users": users, "groups": []any{}}, "metadata": map[string]any{"permissionLevel": "restricted"}}
+}
+
+// refuseIntrospection answers the schema check the way a server with
+// introspection disabled does, so that these tests see only the operations.
+func refuseIntrospection(w http.ResponseWriter, query string) bool {
+	if !strings.Contains(query, "__schema") {
+		return false
+	}
+	_, _ = w.Write([]byte(`{"errors":[{"message":"introspection is disabled"}]}`))
+	return true
 }
 
 type countingTokens struct{ fetched, invalidated atomic.Int32 }
@@ -147,7 +152,7 @@ func status(w http.ResponseWriter, code int, body string) bool {
 func TestTransferGatewayTimeoutAfterTheTransferHappened(t *testing.T) {
 	f := &fakeAPI{owners: map[string]string{"a1": "dave", "a2": "dave", "x": "erin"}}
 	f.answer = func(w http.ResponseWriter, op string, n int32) bool {
-		return op == "transferApps" && status(w, http.StatusGatewayTimeout, "<html>504 Gateway Time-out</html>")
+		return op == "moveAppsAndServices" && status(w, http.StatusGatewayTimeout, "<html>504 Gateway Time-out</html>")
 	}
 	c, _ := newFake(t, f)
 	res, err := c.TransferApps(t.Context(), "dave", "erin", []string{"a2", "a1"})
@@ -196,7 +201,7 @@ func TestLostAnswerAndFailingReadBackSendsOneMutation(t *testing.T) {
 		return false
 	}
 	f.answer = func(w http.ResponseWriter, op string, n int32) bool {
-		return op == "transferApps" && status(w, http.StatusGatewayTimeout, "timeout")
+		return op == "moveAppsAndServices" && status(w, http.StatusGatewayTimeout, "timeout")
 	}
 	c, _ := newFake(t, f)
 	_, err := c.TransferApps(t.Context(), "dave", "erin", []string{"a1"})
@@ -217,7 +222,7 @@ func TestLostAnswerAndFailingReadBackSendsOneMutation(t *testing.T) {
 func TestLostAnswerNotAppliedIsSentAgain(t *testing.T) {
 	f := &fakeAPI{owners: map[string]string{"a1": "dave"}}
 	f.before = func(w http.ResponseWriter, op string, n int32) bool {
-		return op == "transferApps" && n == 1 && status(w, http.StatusGatewayTimeout, "timeout") // not applied
+		return op == "moveAppsAndServices" && n == 1 && status(w, http.StatusGatewayTimeout, "timeout") // not applied
 	}
 	c, _ := newFake(t, f)
 	res, err := c.TransferApps(t.Context(), "dave", "erin", []string{"a1"})
@@ -236,8 +241,9 @@ func TestUnauthorizedWithoutGraphQLBodyRefreshesTheTokenOnce(t *testing.T) {
 	if _, err := c.FetchApp(t.Context(), "a1"); err != nil {
 		t.Fatal(err)
 	}
-	if tokens.invalidated.Load() != 1 || tokens.fetched.Load() != 2 {
-		t.Fatalf("want one invalidation and two token fetches, got %d and %d", tokens.invalidated.Load(), tokens.fetched.Load())
+	// One token for the schema check, one refused, one fresh.
+	if tokens.invalidated.Load() != 1 || tokens.fetched.Load() != 3 {
+		t.Fatalf("want one invalidation and three token fetches, got %d and %d", tokens.invalidated.Load(), tokens.fetched.Load())
 	}
 	// Always 401: one refresh, then the error.
 	f.before = func(w http.ResponseWriter, op string, n int32) bool { return status(w, http.StatusUnauthorized, "") }
@@ -249,50 +255,84 @@ func TestUnauthorizedWithoutGraphQLBodyRefreshesTheTokenOnce(t *testing.T) {
 	}
 }
 
-// A listing whose pages end before totalCount is an error, not a shorter list.
-func TestListingCutShortIsAnError(t *testing.T) {
+// A page without nextPage, and a nextPage that leads back, are errors, not a
+// shorter or endless list (the published listing has no total to check).
+func TestListingWithoutAnEndIsAnError(t *testing.T) {
 	f := &fakeAPI{owners: map[string]string{"a1": "dave"}}
 	f.before = func(w http.ResponseWriter, op string, n int32) bool {
-		if op != "apps" {
-			return false
-		}
-		return status(w, http.StatusOK, `{"data":{"apps":{"page":0,"totalPages":1,"totalCount":3,"apps":[{"name":"a1","owner":"dave"}]}}}`)
+		return op == "apps" && status(w, http.StatusOK, `{"data":{"apps":{"apps":[]}}}`)
 	}
 	c, _ := newFake(t, f)
-	if _, err := c.OwnedApps(t.Context(), "dave"); err == nil || !strings.Contains(err.Error(), "ended after 1 of 3") {
-		t.Fatalf("want a cut-short error, got %v", err)
+	if _, err := c.OwnedApps(t.Context(), "dave"); err == nil || !strings.Contains(err.Error(), "has no nextPage") {
+		t.Fatalf("want a missing-nextPage error, got %v", err)
 	}
-	// Pages that end early (an empty page before totalPages) are cut short too.
 	f.before = func(w http.ResponseWriter, op string, n int32) bool {
-		if op != "apps" {
-			return false
-		}
-		return status(w, http.StatusOK, `{"data":{"apps":{"page":0,"totalPages":3,"totalCount":2,"apps":[]}}}`)
+		return op == "apps" && status(w, http.StatusOK, `{"data":{"apps":{"nextPage":1,"apps":[]}}}`)
 	}
-	if _, err := c.OwnedApps(t.Context(), "dave"); err == nil || !strings.Contains(err.Error(), "ended after 0 of 2") {
-		t.Fatalf("want a cut-short error, got %v", err)
-	}
-	// A page without totalCount is an error.
-	f.before = func(w http.ResponseWriter, op string, n int32) bool {
-		return op == "apps" && status(w, http.StatusOK, `{"data":{"apps":{"page":0,"totalPages":1,"apps":[]}}}`)
-	}
-	if _, err := c.OwnedApps(t.Context(), "dave"); err == nil || !strings.Contains(err.Error(), "no totalCount") {
-		t.Fatalf("want a missing-totalCount error, got %v", err)
+	if _, err := c.OwnedApps(t.Context(), "dave"); err == nil || !strings.Contains(err.Error(), "does not lead to an end") {
+		t.Fatalf("want a listing-without-end error, got %v", err)
 	}
 }
 
-// Listings are paged with the client's page size, to the end: 3 pages of 2 for
-// 5 apps, each page after the first followed by a second read of the page
-// before it (the shift check), so 5 requests.
-func TestListingsArePagedWithTheClientsPageSize(t *testing.T) {
-	p := &pagedApps{names: []string{"a0", "a1", "a2", "a3", "a4"}}
-	apps, err := pagedClient(t, p, 2).OwnedApps(t.Context(), "dave")
+// Errors inside a result (the published way) end the operation with the
+// server's words, and are not read back as lost answers.
+func TestErrorsInsideResultsAreFailures(t *testing.T) {
+	f := &fakeAPI{owners: map[string]string{"a1": "dave"}}
+	f.answer = func(w http.ResponseWriter, op string, n int32) bool {
+		switch op {
+		case "addCoOwners":
+			return status(w, http.StatusOK, `{"data":{"addCoOwners":{"app":null,"error":"bob has not logged in"}}}`)
+		case "moveAppsAndServices":
+			return status(w, http.StatusOK, `{"data":{"moveAppsAndServices":{"ok":false,"error":"erin holds no seat"}}}`)
+		}
+		return false
+	}
+	c, _ := newFake(t, f)
+	if _, err := c.AddCoOwners(t.Context(), "a1", []string{"bob"}, nil); err == nil || !strings.Contains(err.Error(), "bob has not logged in") || isOutcomeUnknown(err) {
+		t.Fatalf("want the server's error, got %v", err)
+	}
+	if _, err := c.TransferApps(t.Context(), "dave", "erin", []string{"a1"}); err == nil || !strings.Contains(err.Error(), "erin holds no seat") || isOutcomeUnknown(err) {
+		t.Fatalf("want the server's error, got %v", err)
+	}
+	if got := f.mutations.Load(); got != 2 {
+		t.Fatalf("%d mutations sent, want 2 (none sent again)", got)
+	}
+}
+
+// The transfer answers only { ok }: the client reads back, and an "ok" after
+// which the source still owns an app, or an expected app is not the
+// target's, is an error naming it.
+func TestTransferReportedDoneIsReadBack(t *testing.T) {
+	f := &fakeAPI{owners: map[string]string{"a1": "dave", "late": "dave"}}
+	f.answer = func(w http.ResponseWriter, op string, n int32) bool {
+		if op == "moveAppsAndServices" {
+			f.mu.Lock()
+			f.owners["late"] = "dave" // a deploy right after the move
+			f.mu.Unlock()
+		}
+		return false
+	}
+	c, _ := newFake(t, f)
+	if _, err := c.TransferApps(t.Context(), "dave", "erin", []string{"a1"}); err == nil || !strings.Contains(err.Error(), "dave still owns late") {
+		t.Fatalf("want an error naming the app the source still owns, got %v", err)
+	}
+	f.answer = nil
+	f.owners = map[string]string{"a1": "dave"}
+	if _, err := c.TransferApps(t.Context(), "dave", "erin", []string{"a1", "gone"}); err == nil || !strings.Contains(err.Error(), "gone is owned by \"\"") {
+		t.Fatalf("want an error naming the expected app erin does not own, got %v", err)
+	}
+}
+
+// Listings follow nextPage to the end: 3 pages for 5 apps in pages of 2, each
+// page after the first followed by a second read of the page before it (the
+// shift check), so 5 requests; the first page is asked for without a number.
+func TestListingsFollowNextPage(t *testing.T) {
+	p := &pagedApps{names: []string{"a0", "a1", "a2", "a3", "a4"}, size: 2}
+	apps, err := pagedClient(t, p).OwnedApps(t.Context(), "dave")
 	if err != nil || !slices.Equal(appNames(apps), p.names) || p.pages != 5 {
 		t.Fatalf("want 5 apps in 3 pages of 2 (5 requests): %v, %d requests, %v", appNames(apps), p.pages, err)
 	}
-	for _, ps := range p.sizes {
-		if ps != 2 {
-			t.Fatalf("pageSize sent: %v, want 2", p.sizes)
-		}
+	if want := []any{nil, float64(2), nil, float64(3), float64(2)}; !slices.Equal(p.asked, want) {
+		t.Fatalf("pages asked for %v, want %v", p.asked, want)
 	}
 }

@@ -6,23 +6,23 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/grouppath"
 )
 
-// App is one Dash app as the platform reports it.
+// App is one Dash app as the platform reports it, in the provider's terms;
+// UnmarshalJSON reads it from the contract's shape (wireApp).
 type App struct {
-	Name          string         `json:"name"`
-	Owner         string         `json:"owner"`
-	Orphaned      bool           `json:"orphaned"`
-	CoOwners      []CoOwnerUser  `json:"coOwners"`
-	CoOwnerGroups []CoOwnerGroup `json:"coOwnerGroups"`
-	Services      []Service      `json:"services"`
-	HasWorkspace  bool           `json:"hasWorkspace"`
-	Settings      AppSettings    `json:"settings"`
+	Name          string
+	Owner         string
+	Orphaned      bool
+	CoOwners      []CoOwnerUser
+	CoOwnerGroups []CoOwnerGroup
+	Services      []Service
+	HasWorkspace  bool
+	Settings      AppSettings
 }
 
 // CoOwnerUser is a user co-owner; Active is false while they hold no seat.
@@ -33,24 +33,72 @@ type CoOwnerUser struct {
 
 // CoOwnerGroup is a group co-owner by full path Parent/child.
 type CoOwnerGroup struct {
-	Path string `json:"path"`
+	Path string
 }
 
 // Service is a database linked to an app.
 type Service struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
+	Name string
+	Type string
 }
 
 // AppSettings are the App Info settings a transfer keeps.
 type AppSettings struct {
-	ViewerAccess  string   `json:"viewerAccess"`
-	Viewers       []string `json:"viewers"`
-	ViewerGroups  []string `json:"viewerGroups"`
-	PortalVisible bool     `json:"portalVisible"`
-	EnvVarNames   []string `json:"envVarNames"`
-	ContactName   string   `json:"contactName"`
-	ContactEmail  string   `json:"contactEmail"`
+	ViewerAccess  string // restricted, authenticated or unauthenticated
+	Viewers       []string
+	ViewerGroups  []string // Parent/child, as the platform writes them
+	PortalVisible bool
+	EnvVarNames   []string
+	ContactName   string
+	ContactEmail  string
+}
+
+// wireApp is an app as the contract sends it (schema.graphql, type App).
+type wireApp struct {
+	Name          string                    `json:"name"`
+	Owner         struct{ Username string } `json:"owner"`
+	Collaborators struct {
+		Users []string `json:"users"`
+		Teams []string `json:"teams"`
+	} `json:"collaborators"`
+	Metadata struct {
+		PermissionLevel string                       `json:"permissionLevel"`
+		ShowInPortal    bool                         `json:"showInPortal"`
+		Contact         struct{ Name, Email string } `json:"contact"`
+	} `json:"metadata"`
+	HasWorkspace         bool                    `json:"hasWorkspace"`
+	EnvironmentVariables []struct{ Name string } `json:"environmentVariables"`
+	LinkedServices       []struct {
+		Name        string `json:"name"`
+		ServiceType string `json:"serviceType"`
+	} `json:"linkedServices"`
+	Orphaned bool `json:"orphaned"`
+	CoOwners struct {
+		Users  []CoOwnerUser `json:"users"`
+		Groups []string      `json:"groups"`
+	} `json:"coOwners"`
+}
+
+// UnmarshalJSON reads an app in the contract's shape.
+func (a *App) UnmarshalJSON(b []byte) error {
+	var w wireApp
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*a = App{Name: w.Name, Owner: w.Owner.Username, Orphaned: w.Orphaned, HasWorkspace: w.HasWorkspace,
+		CoOwners: w.CoOwners.Users, CoOwnerGroups: make([]CoOwnerGroup, 0, len(w.CoOwners.Groups)),
+		Settings: AppSettings{ViewerAccess: w.Metadata.PermissionLevel, Viewers: w.Collaborators.Users, ViewerGroups: w.Collaborators.Teams,
+			PortalVisible: w.Metadata.ShowInPortal, ContactName: w.Metadata.Contact.Name, ContactEmail: w.Metadata.Contact.Email}}
+	for _, g := range w.CoOwners.Groups {
+		a.CoOwnerGroups = append(a.CoOwnerGroups, CoOwnerGroup{Path: g})
+	}
+	for _, s := range w.LinkedServices {
+		a.Services = append(a.Services, Service{Name: s.Name, Type: s.ServiceType})
+	}
+	for _, e := range w.EnvironmentVariables {
+		a.Settings.EnvVarNames = append(a.Settings.EnvVarNames, e.Name)
+	}
+	return nil
 }
 
 // CoOwnerUsernames lists the user co-owners, active or not.
@@ -88,9 +136,8 @@ func (a App) HasCoOwnerGroup(path string) bool {
 
 // CurrentUser is the caller of the API.
 type CurrentUser struct {
-	Username   string `json:"username"`
-	IsAdmin    bool   `json:"isAdmin"`
-	IsLicensed bool   `json:"isLicensed"`
+	Username string `json:"username"`
+	IsAdmin  bool   `json:"isAdmin"`
 }
 
 // User is a user known to the platform.
@@ -107,42 +154,45 @@ type License struct {
 	ExpiresAt      string `json:"expiresAt"`
 }
 
-// TransferResult is the outcome of a transfer.
+// TransferResult is the outcome of a transfer: the apps now owned by the
+// target that the plan expected to move.
 type TransferResult struct {
-	SourceUsername string   `json:"sourceUsername"`
-	TargetUsername string   `json:"targetUsername"`
-	MovedApps      []string `json:"movedApps"`
+	SourceUsername string
+	TargetUsername string
+	MovedApps      []string
 }
 
-const appFields = `name owner orphaned
-  coOwners { username active }
-  coOwnerGroups { path }
-  services { name type }
+const appFields = `name owner { username }
+  collaborators { users teams }
+  metadata { title description permissionLevel showInPortal contact { name email } }
   hasWorkspace
-  settings { viewerAccess viewers viewerGroups portalVisible envVarNames contactName contactEmail }`
+  environmentVariables { name }
+  linkedServices { name serviceType }
+  orphaned
+  coOwners { users { username active } groups }`
 
 // Operations are every query and mutation the client sends; a test validates
-// each against Schema.
+// each against Schema, and the compatibility check each against the server's.
 var Operations = map[string]string{
-	"current":        `query { current { username isAdmin isLicensed } }`,
-	"apps":           `query($page: Int!, $pageSize: Int, $owner: String) { apps(page: $page, pageSize: $pageSize, owner: $owner) { page totalPages totalCount apps { ` + appFields + ` } } }`,
-	"app":            `query($name: String!) { app(name: $name) { ` + appFields + ` } }`,
-	"users":          `query($page: Int!, $pageSize: Int) { users(page: $page, pageSize: $pageSize) { page totalPages totalCount users { username isLicensed isAdmin } } }`,
-	"groups":         `query { groups }`,
-	"license":        `query { license { seatsPurchased seatsAssigned expiresAt } }`,
-	"addCoOwners":    `mutation($app: String!, $users: [String!], $groups: [String!]) { addCoOwners(app: $app, users: $users, groups: $groups) { ` + appFields + ` } }`,
-	"removeCoOwners": `mutation($app: String!, $users: [String!], $groups: [String!]) { removeCoOwners(app: $app, users: $users, groups: $groups) { ` + appFields + ` } }`,
-	"transferApps":   `mutation($source: String!, $target: String!) { transferApps(sourceUsername: $source, targetUsername: $target) { sourceUsername targetUsername movedApps } }`,
-	"createApp":      `mutation($name: String!, $services: [ServiceType!], $workspace: Boolean) { createApp(name: $name, services: $services, workspace: $workspace) { ` + appFields + ` } }`,
+	"current":             `query { current { username isAdmin } }`,
+	"apps":                `query($page: Int) { apps(page: $page, allApps: true) { nextPage apps { ` + appFields + ` } } }`,
+	"app":                 `query($name: String) { apps(name: $name, allApps: true) { apps { ` + appFields + ` } } }`,
+	"users":               `query($page: Int) { users(page: $page) { nextPage users { username isLicensed isAdmin } } }`,
+	"groups":              `query { groups }`,
+	"license":             `query { license { seatsPurchased seatsAssigned expiresAt } }`,
+	"addCoOwners":         `mutation($app: String, $users: [String], $groups: [String]) { addCoOwners(appname: $app, users: $users, groups: $groups) { error app { ` + appFields + ` } } }`,
+	"removeCoOwners":      `mutation($app: String, $users: [String], $groups: [String]) { removeCoOwners(appname: $app, users: $users, groups: $groups) { error app { ` + appFields + ` } } }`,
+	"moveAppsAndServices": `mutation($source: String, $target: String) { moveAppsAndServices(sourceUsername: $source, targetUsername: $target) { ok error } }`,
 }
 
-// defaultPageSize is the page size of app and user listings.
-const defaultPageSize = 500
+// CreateAppOperation is the emulator's stand-in for deploying an app (tests
+// and the demo); the provider never sends it, so the check leaves it out.
+const CreateAppOperation = `mutation($name: String!, $services: [ServiceType!], $workspace: Boolean) { createApp(name: $name, services: $services, workspace: $workspace) { error app { ` + appFields + ` } } }`
 
 // Current returns the caller; with a user's token this is their login.
 func (c *Client) Current(ctx context.Context) (*CurrentUser, error) {
 	var out struct{ Current CurrentUser }
-	if err := c.do(ctx, false, Operations["current"], nil, &out); err != nil {
+	if err := c.do(ctx, "current", nil, &out); err != nil {
 		return nil, err
 	}
 	return &out.Current, nil
@@ -151,20 +201,22 @@ func (c *Client) Current(ctx context.Context) (*CurrentUser, error) {
 // Apps returns every app, listed once per Client and shared by all callers
 // until a mutation through this Client invalidates it.
 func (c *Client) Apps(ctx context.Context) ([]App, error) {
-	return cached(c, "apps", func() ([]App, error) { return c.listApps(ctx, "") })
+	return cached(c, "apps", func() ([]App, error) { return c.listApps(ctx) })
 }
 
 // OwnedApps lists the apps of one owner straight from the server (no cache).
+// The published listing has no owner filter: the whole listing is read and
+// filtered here.
 func (c *Client) OwnedApps(ctx context.Context, owner string) ([]App, error) {
-	return c.listApps(ctx, owner)
+	all, err := c.listApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(a App) bool { return a.Owner != owner }), nil
 }
 
-func (c *Client) listApps(ctx context.Context, owner string) ([]App, error) {
-	vars := map[string]any{}
-	if owner != "" {
-		vars["owner"] = owner
-	}
-	return pages[App](ctx, c, "apps", vars, "listing apps")
+func (c *Client) listApps(ctx context.Context) ([]App, error) {
+	return pages[App](ctx, c, "apps", "listing apps")
 }
 
 // App returns one app; it wraps an *Error with CodeAppNotFound when there is none.
@@ -187,41 +239,43 @@ func appNotFound(name string) *Error {
 
 // FetchApp reads one app from the server, bypassing the run-scoped listing.
 func (c *Client) FetchApp(ctx context.Context, name string) (*App, error) {
-	var out struct{ App *App }
-	if err := c.do(ctx, false, Operations["app"], map[string]any{"name": name}, &out); err != nil {
+	var out struct{ Apps struct{ Apps []App } }
+	if err := c.do(ctx, "app", map[string]any{"name": name}, &out); err != nil {
 		return nil, err
 	}
-	if out.App == nil {
-		return nil, appNotFound(name)
+	for i := range out.Apps.Apps {
+		if out.Apps.Apps[i].Name == name {
+			return &out.Apps.Apps[i], nil
+		}
 	}
-	return out.App, nil
+	return nil, appNotFound(name)
 }
 
 // Users lists every user known to the platform, once per Client.
 func (c *Client) Users(ctx context.Context) ([]User, error) {
-	return cached(c, "users", func() ([]User, error) { return c.listUsers(ctx) })
-}
-
-func (c *Client) listUsers(ctx context.Context) ([]User, error) {
-	return pages[User](ctx, c, "users", nil, "listing platform users")
+	return cached(c, "users", func() ([]User, error) { return pages[User](ctx, c, "users", "listing platform users") })
 }
 
 // listingAttempts is how many times a listing that changed while it was
 // being read is read again before the command fails.
 const listingAttempts = 3
 
-// pages runs a paged query (apps, users) until its last page. Each page is
-// {op: {op: [items], totalPages, totalCount}}, so the items are read by the
-// operation's name. Pages are addressed by number, so an item added or removed
-// on an earlier page while the listing is read shifts the later pages: one
-// item read twice, or one never read. After reading page k the client reads
-// page k-1 again; if it differs from the first read, the listing changed under
-// it and is read again from the start (up to listingAttempts times), never
-// returned with a hole. This needs no total count and works with any paging
-// by page number. A listing that ends before totalCount items is an error too.
-func pages[T any](ctx context.Context, c *Client, op string, vars map[string]any, what string) ([]T, error) {
+// maxPages bounds a listing whose server never stops answering a nextPage.
+const maxPages = 100_000
+
+// pages runs a paged query (apps, users) to its last page. Each page is
+// {op: {op: [items], nextPage}}: the items are read by the operation's name,
+// and nextPage is the page to ask for next, null after the last. Pages are
+// addressed by number, so an item added or removed on an earlier page while
+// the listing is read shifts the later pages: one item read twice, or one
+// never read. After reading a page the client reads the page before it again;
+// if that differs from its first read, the listing changed under it and is
+// read again from the start (up to listingAttempts times), never returned with
+// a hole. This needs no total count and no page size, which the published API
+// does not give.
+func pages[T any](ctx context.Context, c *Client, op, what string) ([]T, error) {
 	for attempt := 1; ; attempt++ {
-		all, err := readPages[T](ctx, c, op, vars)
+		all, err := readPages[T](ctx, c, op)
 		if !errors.Is(err, errListingChanged) || attempt == listingAttempts {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", what, err)
@@ -235,63 +289,69 @@ func pages[T any](ctx context.Context, c *Client, op string, vars map[string]any
 var errListingChanged = errors.New("the listing changed while it was being read (an item on an earlier page was added or removed)")
 
 // readPages reads a listing once, checking each page boundary by reading the
-// previous page again after the next one.
-func readPages[T any](ctx context.Context, c *Client, op string, vars map[string]any) ([]T, error) {
+// previous page again after the next one. The first page is asked for without
+// a number, so the server's numbering (from 0 or 1) does not matter.
+func readPages[T any](ctx context.Context, c *Client, op string) ([]T, error) {
 	var all []T
-	var prev []json.RawMessage
-	for page := 0; ; page++ {
-		p, err := readPage(ctx, c, op, vars, page)
+	var prev listingPage
+	var prevAt, at *int
+	asked := map[int]bool{}
+	for n := 0; ; n++ {
+		p, err := readPage(ctx, c, op, at)
 		if err != nil {
 			return nil, err
 		}
-		if page > 0 {
-			again, err := readPage(ctx, c, op, vars, page-1)
+		if n > 0 {
+			again, err := readPage(ctx, c, op, prevAt)
 			if err != nil {
 				return nil, err
 			}
-			if !sameItems(prev, again.items) {
+			if !sameItems(prev.items, again.items) {
 				return nil, fmt.Errorf("%w; tried %d times, run terraform plan again", errListingChanged, listingAttempts)
 			}
 		}
 		for _, raw := range p.items {
 			var item T
 			if err := json.Unmarshal(raw, &item); err != nil {
-				return nil, fmt.Errorf("decoding page %d: %w", page, err)
+				return nil, fmt.Errorf("decoding page %d: %w", n+1, err)
 			}
 			all = append(all, item)
 		}
-		prev = p.items
-		if page+1 >= p.totalPages || len(p.items) == 0 {
-			if len(all) != p.totalCount {
-				return nil, fmt.Errorf("the listing ended after %d of %d items (page %d of %d); it changed while being read or was cut short, run terraform plan again",
-					len(all), p.totalCount, page+1, p.totalPages)
-			}
+		if p.nextPage == nil {
 			return all, nil
 		}
+		if asked[*p.nextPage] || n+1 >= maxPages {
+			return nil, fmt.Errorf("the server's nextPage %d does not lead to an end (it was asked for already, or after %d pages); the listing cannot be read whole", *p.nextPage, n+1)
+		}
+		asked[*p.nextPage] = true
+		prev, prevAt, at = p, at, p.nextPage
 	}
 }
 
 // listingPage is one page of a paged query, its items kept as sent.
 type listingPage struct {
-	items                  []json.RawMessage
-	totalPages, totalCount int
+	items    []json.RawMessage
+	nextPage *int
 }
 
-func readPage(ctx context.Context, c *Client, op string, vars map[string]any, page int) (listingPage, error) {
+// readPage reads the page at (the first page when at is nil).
+func readPage(ctx context.Context, c *Client, op string, at *int) (listingPage, error) {
 	var p listingPage
-	v := map[string]any{"page": page, "pageSize": c.pageSize}
-	maps.Copy(v, vars)
+	vars := map[string]any{}
+	if at != nil {
+		vars["page"] = *at
+	}
 	var out map[string]map[string]json.RawMessage
-	if err := c.do(ctx, false, Operations[op], v, &out); err != nil {
+	if err := c.do(ctx, op, vars, &out); err != nil {
 		return p, err
 	}
-	for field, dst := range map[string]any{op: &p.items, "totalPages": &p.totalPages, "totalCount": &p.totalCount} {
+	for field, dst := range map[string]any{op: &p.items, "nextPage": &p.nextPage} {
 		raw, ok := out[op][field]
 		if !ok {
-			return p, fmt.Errorf("page %d has no %s", page, field)
+			return p, fmt.Errorf("a page of %s has no %s", op, field)
 		}
 		if err := json.Unmarshal(raw, dst); err != nil {
-			return p, fmt.Errorf("decoding page %d: %w", page, err)
+			return p, fmt.Errorf("decoding a page of %s: %w", op, err)
 		}
 	}
 	return p, nil
@@ -308,7 +368,7 @@ func (c *Client) Groups(ctx context.Context) ([]string, error) {
 
 func (c *Client) listGroups(ctx context.Context) ([]string, error) {
 	var out struct{ Groups []string }
-	if err := c.do(ctx, false, Operations["groups"], nil, &out); err != nil {
+	if err := c.do(ctx, "groups", nil, &out); err != nil {
 		return nil, fmt.Errorf("listing platform groups: %w", err)
 	}
 	for i, g := range out.Groups {
@@ -324,7 +384,7 @@ func (c *Client) License(ctx context.Context) (*License, error) {
 
 func (c *Client) readLicense(ctx context.Context) (*License, error) {
 	var out struct{ License License }
-	if err := c.do(ctx, false, Operations["license"], nil, &out); err != nil {
+	if err := c.do(ctx, "license", nil, &out); err != nil {
 		return nil, fmt.Errorf("reading the license: %w", err)
 	}
 	return &out.License, nil
@@ -348,6 +408,22 @@ func (c *Client) RemoveCoOwners(ctx context.Context, app string, users, groups [
 	return c.coOwnerMutation(ctx, "removeCoOwners", app, users, groups, false)
 }
 
+// appResult is the published result of a mutation on one app: the app after
+// the change, or the server's error.
+type appResult struct {
+	App   *App    `json:"app"`
+	Error *string `json:"error"`
+}
+
+// resultError turns a result's error (the published way of failing) into an
+// *Error; the server's words are kept.
+func resultError(op string, msg *string) error {
+	if msg == nil || *msg == "" {
+		return nil
+	}
+	return &Error{Message: fmt.Sprintf("%s: %s", op, *msg)}
+}
+
 // coOwnerMutation adds (present) or removes (!present) co-owners. After a lost
 // answer it reads the app back, and is done when every listed co-owner's
 // presence is as wanted.
@@ -359,12 +435,18 @@ func (c *Client) coOwnerMutation(ctx context.Context, op, app string, users, gro
 	vars := map[string]any{"app": app, "users": nonNil(users), "groups": wire}
 	var result *App
 	send := func(ctx context.Context) error {
-		var out map[string]App
-		if err := c.do(ctx, true, Operations[op], vars, &out); err != nil {
+		var out map[string]appResult
+		if err := c.do(ctx, op, vars, &out); err != nil {
 			return err
 		}
-		a := out[op]
-		result = &a
+		r := out[op]
+		if err := resultError(op, r.Error); err != nil {
+			return err
+		}
+		if r.App == nil {
+			return &outcomeUnknownError{err: fmt.Errorf("%s answered neither an app nor an error", op)}
+		}
+		result = r.App
 		return nil
 	}
 	confirm := func(ctx context.Context) (bool, error) {
@@ -421,52 +503,91 @@ func (c *Client) mutate(ctx context.Context, op string, send func(context.Contex
 	return fmt.Errorf("%s: the answer was lost %d times and reading back showed it had not been applied: %w", op, mutateAttempts, last)
 }
 
-// TransferApps moves every app of source to target. After a lost answer it
-// reads the source's apps back before anything else: when the source owns
-// none of them, the transfer happened and the result lists expected (the
-// planned apps); a transfer is never sent twice without that check.
+// TransferApps moves every app of source to target with the published
+// moveAppsAndServices, which answers only { ok error }. The apps moved are the
+// plan's (expected), checked by reading back: the source owns none of them and
+// the target owns every one. After a lost answer the same read-back decides,
+// before anything else, whether the transfer happened; it is never sent twice
+// without it.
 func (c *Client) TransferApps(ctx context.Context, source, target string, expected []string) (*TransferResult, error) {
 	defer c.invalidate()
+	const op = "moveAppsAndServices"
 	vars := map[string]any{"source": source, "target": target}
-	var result *TransferResult
 	send := func(ctx context.Context) error {
-		var out struct {
-			TransferApps TransferResult `json:"transferApps"`
+		var out map[string]struct {
+			OK    bool    `json:"ok"`
+			Error *string `json:"error"`
 		}
-		if err := c.do(ctx, true, Operations["transferApps"], vars, &out); err != nil {
+		if err := c.do(ctx, op, vars, &out); err != nil {
 			return err
 		}
-		sort.Strings(out.TransferApps.MovedApps)
-		result = &out.TransferApps
+		r := out[op]
+		if err := resultError(op, r.Error); err != nil {
+			return err
+		}
+		if !r.OK {
+			return &Error{Message: op + " answered ok: false without an error"}
+		}
 		return nil
 	}
-	confirm := func(ctx context.Context) (bool, error) {
-		left, err := c.OwnedApps(ctx, source)
-		if err != nil {
+	var readBack []App // the listing a read-back after a lost answer found done
+	moved := func(ctx context.Context) (bool, error) {
+		all, err := c.listApps(ctx)
+		if err != nil || slices.ContainsFunc(all, func(a App) bool { return a.Owner == source }) {
 			return false, err
 		}
-		if len(left) > 0 {
-			return false, nil
-		}
-		result = &TransferResult{SourceUsername: source, TargetUsername: target, MovedApps: append([]string{}, expected...)}
-		sort.Strings(result.MovedApps)
+		readBack = all
 		return true, nil
 	}
 	how := fmt.Sprintf("check in the App Manager which apps %s and %s own (or run terraform plan: pending_apps lists what is left)", source, target)
-	if err := c.mutate(ctx, "transferApps", send, confirm, how); err != nil {
+	if err := c.mutate(ctx, op, send, moved, how); err != nil {
 		return nil, err
 	}
-	return result, nil
+	if readBack == nil {
+		all, err := c.listApps(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the server reported the transfer of %s's apps to %s done, but reading them back failed: %w; run terraform plan to see what moved", source, target, err)
+		}
+		readBack = all
+	}
+	return checkTransferred(readBack, source, target, expected)
+}
+
+// checkTransferred checks the apps read back after a transfer the server
+// reported done: the source owns none and the target owns every expected app.
+func checkTransferred(all []App, source, target string, expected []string) (*TransferResult, error) {
+	owner := map[string]string{}
+	for _, a := range all {
+		owner[a.Name] = a.Owner
+		if a.Owner == source {
+			return nil, fmt.Errorf("the server reported the transfer of %s's apps to %s done, but %s still owns %s", source, target, source, a.Name)
+		}
+	}
+	res := &TransferResult{SourceUsername: source, TargetUsername: target, MovedApps: []string{}}
+	for _, name := range expected {
+		if owner[name] != target {
+			return nil, fmt.Errorf("the server reported the transfer of %s's apps to %s done, but %s is owned by %q, not %s", source, target, name, owner[name], target)
+		}
+		res.MovedApps = append(res.MovedApps, name)
+	}
+	sort.Strings(res.MovedApps)
+	return res, nil
 }
 
 // CreateApp creates an app owned by the caller (used by tests and the demo with a user's token).
 func (c *Client) CreateApp(ctx context.Context, name string, services []string, workspace bool) (*App, error) {
 	defer c.invalidate()
-	var out struct{ CreateApp App }
-	if err := c.do(ctx, true, Operations["createApp"], map[string]any{"name": name, "services": nonNil(services), "workspace": workspace}, &out); err != nil {
+	var out struct{ CreateApp appResult }
+	if err := c.send(ctx, true, CreateAppOperation, map[string]any{"name": name, "services": nonNil(services), "workspace": workspace}, &out); err != nil {
 		return nil, err
 	}
-	return &out.CreateApp, nil
+	if err := resultError("createApp", out.CreateApp.Error); err != nil {
+		return nil, err
+	}
+	if out.CreateApp.App == nil {
+		return nil, errors.New("createApp answered neither an app nor an error")
+	}
+	return out.CreateApp.App, nil
 }
 
 func nonNil(s []string) []string {

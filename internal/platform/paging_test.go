@@ -20,38 +20,46 @@ import (
 type pagedApps struct {
 	mu    sync.Mutex
 	names []string
+	size  int   // apps per page (the server chooses)
 	pages int   // pages served
-	sizes []int // pageSize of each request
+	asked []any // the page variable of each request (nil: none sent)
 	// afterPage runs after each page is served, with the number of pages served so far.
 	afterPage func(served int, names []string) []string
 }
 
 func (p *pagedApps) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Variables struct {
-			Page     int `json:"page"`
-			PageSize int `json:"pageSize"`
-		} `json:"variables"`
+		Query     string         `json:"query"`
+		Variables map[string]any `json:"variables"`
 	}
 	_ = json.NewDecoder(r.Body).Decode(&req)
+	if refuseIntrospection(w, req.Query) {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	size, page := req.Variables.PageSize, req.Variables.Page
-	p.sizes = append(p.sizes, size)
-	apps := []map[string]any{}
-	for i := page * size; i < len(p.names) && i < (page+1)*size; i++ {
-		apps = append(apps, map[string]any{"name": p.names[i], "owner": "dave", "coOwners": []any{}, "coOwnerGroups": []any{}})
+	asked, sent := req.Variables["page"]
+	p.asked = append(p.asked, asked)
+	page := 1 // pages are numbered from 1; none sent is the first
+	if sent {
+		page = int(asked.(float64))
 	}
-	total := len(p.names)
-	_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"apps": map[string]any{
-		"page": page, "totalPages": (total + size - 1) / size, "totalCount": total, "apps": apps}}})
+	apps := []map[string]any{}
+	for i := (page - 1) * p.size; i < len(p.names) && i < page*p.size; i++ {
+		apps = append(apps, map[string]any{"name": p.names[i], "owner": map[string]any{"username": "dave"}})
+	}
+	var next any
+	if page*p.size < len(p.names) {
+		next = page + 1
+	}
+	_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"apps": map[string]any{"nextPage": next, "apps": apps}}})
 	p.pages++
 	if p.afterPage != nil {
 		p.names = p.afterPage(p.pages, p.names)
 	}
 }
 
-func pagedClient(t *testing.T, p *pagedApps, size int) *Client {
+func pagedClient(t *testing.T, p *pagedApps) *Client {
 	t.Helper()
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
@@ -59,9 +67,7 @@ func pagedClient(t *testing.T, p *pagedApps, size int) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := New(srv.URL+"/Manager/graphql", hc, &countingTokens{})
-	c.SetPageSize(size)
-	return c
+	return New(srv.URL+"/Manager/graphql", hc, &countingTokens{})
 }
 
 func appNames(apps []App) []string {
@@ -72,19 +78,19 @@ func appNames(apps []App) []string {
 	return out
 }
 
-// [a0 a1 a2 a3] becomes [a1 a2 a3] after page 0 was read: offset paging would
+// [a0 a1 a2 a3] becomes [a1 a2 a3] after the first page was read: offset paging would
 // return [a0 a1 a3], whose length matches the last totalCount, and a2 would
 // vanish. The shift is detected and the listing read again: every app that
 // exists throughout is listed.
 func TestAppDeletedOnAnEarlierPageIsNotLost(t *testing.T) {
-	p := &pagedApps{names: []string{"a0", "a1", "a2", "a3"}}
+	p := &pagedApps{names: []string{"a0", "a1", "a2", "a3"}, size: 2}
 	p.afterPage = func(served int, names []string) []string {
 		if served == 1 {
 			return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == "a0" })
 		}
 		return names
 	}
-	apps, err := pagedClient(t, p, 2).OwnedApps(t.Context(), "dave")
+	apps, err := pagedClient(t, p).OwnedApps(t.Context(), "dave")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,14 +102,14 @@ func TestAppDeletedOnAnEarlierPageIsNotLost(t *testing.T) {
 // An app added on an earlier page while paging would be listed twice (or push
 // one out); it is detected the same way.
 func TestAppAddedOnAnEarlierPageIsDetected(t *testing.T) {
-	p := &pagedApps{names: []string{"b", "c", "d", "e"}}
+	p := &pagedApps{names: []string{"b", "c", "d", "e"}, size: 2}
 	p.afterPage = func(served int, names []string) []string {
 		if served == 1 {
 			return append([]string{"a"}, names...)
 		}
 		return names
 	}
-	apps, err := pagedClient(t, p, 2).OwnedApps(t.Context(), "dave")
+	apps, err := pagedClient(t, p).OwnedApps(t.Context(), "dave")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,12 +121,12 @@ func TestAppAddedOnAnEarlierPageIsDetected(t *testing.T) {
 // A listing that keeps changing under every read fails, saying why, rather
 // than returning a list with a hole.
 func TestListingThatKeepsChangingFails(t *testing.T) {
-	p := &pagedApps{names: []string{"a00", "a01", "a02", "a03", "a04", "a05"}}
+	p := &pagedApps{names: []string{"a00", "a01", "a02", "a03", "a04", "a05"}, size: 2}
 	p.afterPage = func(served int, names []string) []string {
 		// after every page an app on the first page disappears and a new one is added at the end
 		return append(slices.Clone(names[1:]), fmt.Sprintf("z%03d", served))
 	}
-	_, err := pagedClient(t, p, 2).OwnedApps(t.Context(), "dave")
+	_, err := pagedClient(t, p).OwnedApps(t.Context(), "dave")
 	if err == nil || !strings.Contains(err.Error(), "changed while it was being read") {
 		t.Fatalf("want an error saying the listing changed while being read, got %v", err)
 	}

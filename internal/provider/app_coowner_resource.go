@@ -159,7 +159,7 @@ func (r *appCoOwnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 func (r *appCoOwnerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan appCoOwnerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	id := plan.id()
@@ -220,7 +220,7 @@ func (r *appCoOwnerResource) Read(ctx context.Context, req resource.ReadRequest,
 	if r.clients.refreshDeferred() {
 		return // the provider configuration is known only after apply: keep the state as it is
 	}
-	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	app, err := r.clients.Platform.App(ctx, id.App)
@@ -262,7 +262,7 @@ func (r *appCoOwnerResource) Update(ctx context.Context, req resource.UpdateRequ
 func (r *appCoOwnerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state appCoOwnerModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	id := state.id()

@@ -159,7 +159,7 @@ func (r *appCoOwnersResource) Read(ctx context.Context, req resource.ReadRequest
 	if r.clients.refreshDeferred() {
 		return // the provider configuration is known only after apply: keep the state as it is
 	}
-	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	app, err := r.clients.Platform.App(ctx, state.App.ValueString())
@@ -194,7 +194,7 @@ func (r *appCoOwnersResource) Update(ctx context.Context, req resource.UpdateReq
 func (r *appCoOwnersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state appCoOwnersModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	groups, _ := parseGroups(setStrings(ctx, state.Groups)) // a path that was never valid was never added
@@ -228,7 +228,7 @@ func coOwnerChanges(ctx context.Context, prior *appCoOwnersModel, plan appCoOwne
 func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersModel, plan appCoOwnersModel, state interface {
 	Set(context.Context, any) diag.Diagnostics
 }, diags *diag.Diagnostics) {
-	if diags.HasError() || !r.clients.platformReady(diags) {
+	if diags.HasError() || !r.clients.platformReady(ctx, diags) {
 		return
 	}
 	name := plan.App.ValueString()

@@ -231,7 +231,7 @@ func (r *appTransferResource) planPending(ctx context.Context, state appTransfer
 func (r *appTransferResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan appTransferModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	from, to := plan.FromUsername.ValueString(), plan.ToUsername.ValueString()
@@ -276,7 +276,7 @@ func (r *appTransferResource) Read(ctx context.Context, req resource.ReadRequest
 	if r.clients.refreshDeferred() {
 		return // the provider configuration is known only after apply: keep the state as it is
 	}
-	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	from := state.FromUsername.ValueString()

@@ -93,7 +93,7 @@ func (d *appsDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 func (d *appsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg appsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || !d.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !d.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	apps, err := d.clients.Platform.Apps(ctx)

@@ -34,6 +34,8 @@ type clients struct {
 		err            error
 		reported       atomic.Bool
 	}
+	// uncheckedNoted is set once the run has warned that the platform API could not be checked.
+	uncheckedNoted atomic.Bool
 	// activity is the run's user activity (see readActivity).
 	activity struct {
 		once     sync.Once
@@ -91,8 +93,11 @@ func (c *clients) configurePlatform() error {
 	return nil
 }
 
-// platformReady reports whether the platform API can be used, adding an error that says what to set if not.
-func (c *clients) platformReady(diags *diag.Diagnostics) bool {
+// platformReady reports whether the platform API can be used, adding an error
+// that says what to set if not. The first call of a run checks the server's
+// schema against the contract (platform.Client.Compatibility); a server that
+// could not be checked is said once per run, as a warning.
+func (c *clients) platformReady(ctx context.Context, diags *diag.Diagnostics) bool {
 	if !c.ready(diags) {
 		return false
 	}
@@ -102,7 +107,22 @@ func (c *clients) platformReady(diags *diag.Diagnostics) bool {
 				config.EnvVar("url"), config.EnvVar("platform_client_id"), config.EnvVar("platform_client_secret"), config.EnvVar("platform_username"), config.EnvVar("platform_password")))
 		return false
 	}
+	c.noteUnchecked(ctx, diags)
 	return true
+}
+
+// noteUnchecked warns, once per run, that the platform API's contract could
+// not be checked (the server refused introspection). A server that cannot be
+// reached says nothing here: the request that needs it reports that.
+func (c *clients) noteUnchecked(ctx context.Context, diags *diag.Diagnostics) {
+	comp, err := c.Platform.Compatibility(ctx)
+	if err != nil || comp.Checked || !c.uncheckedNoted.CompareAndSwap(false, true) {
+		return
+	}
+	diags.AddWarning("The platform API's contract could not be checked",
+		fmt.Sprintf("%s: %s. The provider proceeds as if the server spoke the contract it was written for; a mismatch shows up as an error from the request concerned. "+
+			"Allow introspection on the server (at least for administrators) to let the dashenterprise_platform data source say, feature by feature, what works.",
+			c.Platform.Endpoint(), comp.Reason))
 }
 
 // appsByUser returns, for state attributes that describe them (owned_apps,
@@ -111,6 +131,7 @@ func (c *clients) platformReady(diags *diag.Diagnostics) bool {
 // for the run too and reported once as a warning; ok is false then, and the
 // attributes are null.
 func (c *clients) appsByUser(ctx context.Context, diags *diag.Diagnostics) (owned, coowned map[string][]string, ok bool) {
+	c.noteUnchecked(ctx, diags)
 	a := &c.stateApps
 	a.once.Do(func() {
 		apps, err := c.Platform.Apps(ctx)

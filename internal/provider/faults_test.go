@@ -102,7 +102,7 @@ func TestAccFaults_lostPlatformAnswerIsReadBack(t *testing.T) {
 	proxy := acctest.NewFaultProxy(t, acctest.EmulatorURL)
 	lost := map[string]bool{}
 	proxy.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
-		for _, op := range []string{"addCoOwners", "transferApps"} {
+		for _, op := range []string{"addCoOwners", "moveAppsAndServices"} {
 			if strings.Contains(r.Body, "mutation") && strings.Contains(r.Body, op) && !lost[op] {
 				lost[op] = true
 				return acctest.Fault{ResetAfterForward: true}
@@ -127,7 +127,7 @@ resource "dashenterprise_app_transfer" "t" {
 `, app, co, owner, heir))
 	ws.Cleanup()
 	ws.MustApply()
-	if !lost["addCoOwners"] || !lost["transferApps"] {
+	if !lost["addCoOwners"] || !lost["moveAppsAndServices"] {
 		t.Fatalf("faults not injected: %v", lost)
 	}
 	a := acctest.FetchApp(t, app)

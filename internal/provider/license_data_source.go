@@ -69,7 +69,7 @@ func (d *licenseDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	cfg.ExpiresAt, cfg.DaysRemaining = types.StringNull(), types.Int64Null()
 	if cfg.PurchasedSeats.IsNull() || d.clients.Platform != nil {
-		if !d.clients.platformReady(&resp.Diagnostics) {
+		if !d.clients.platformReady(ctx, &resp.Diagnostics) {
 			return // the error says to configure the platform API; purchased_seats is the alternative
 		}
 		lic, err := d.clients.Platform.License(ctx)

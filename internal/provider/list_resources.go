@@ -143,7 +143,7 @@ func (l *appCoOwnerList) List(ctx context.Context, req list.ListRequest, stream 
 	var diags diag.Diagnostics
 	var cfg appCoOwnerListConfig
 	diags.Append(req.Config.Get(ctx, &cfg)...)
-	if diags.HasError() || !l.clients.platformReady(&diags) {
+	if diags.HasError() || !l.clients.platformReady(ctx, &diags) {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

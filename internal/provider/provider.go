@@ -169,5 +169,6 @@ func (p *dashProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		newUsersDataSource,
 		newAppsDataSource,
 		newLicenseDataSource,
+		newPlatformDataSource,
 	}
 }

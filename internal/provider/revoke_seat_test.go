@@ -116,7 +116,7 @@ func TestAccOrphanProtection_revocationAndTransferCannotInterleave(t *testing.T)
 		return acctest.Fault{}
 	})
 	em.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
-		if strings.Contains(r.Body, "transferApps") {
+		if strings.Contains(r.Body, "moveAppsAndServices(") {
 			return acctest.Fault{Wait: func() {
 				select {
 				case <-deleteArrived:

@@ -59,7 +59,7 @@ func (r *licenseSeatResource) warnOrphanedNow(ctx context.Context, username stri
 // direct seat of user is removed (see operations.CheckRevoke), reporting
 // whether the seat may go.
 func (c *clients) allowRevoke(ctx context.Context, user keycloak.User, diags *diag.Diagnostics) bool {
-	if c.run.Strict && !c.platformReady(diags) {
+	if c.run.Strict && !c.platformReady(ctx, diags) {
 		return false
 	}
 	return addFinding(diags, operations.CheckRevoke(ctx, &c.run, c.directory(), c.apps(), user.Username))

@@ -229,7 +229,7 @@ func (r *userOffboardingResource) Create(ctx context.Context, req resource.Creat
 	var plan userOffboardingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": plan.Username.ValueString()})
-	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
@@ -239,7 +239,7 @@ func (r *userOffboardingResource) Update(ctx context.Context, req resource.Updat
 	var plan userOffboardingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": plan.Username.ValueString()})
-	if resp.Diagnostics.HasError() || !r.clients.platformReady(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.clients.platformReady(ctx, &resp.Diagnostics) {
 		return
 	}
 	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)

@@ -226,7 +226,7 @@ func TestAccUserOffboarding_resumesAfterInterruption(t *testing.T) {
 			em.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
 				mu.Lock()
 				defer mu.Unlock()
-				if strings.Contains(r.Body, "transferApps(") {
+				if strings.Contains(r.Body, "moveAppsAndServices(") {
 					transfers++
 				}
 				return acctest.Fault{}
@@ -248,7 +248,7 @@ func TestAccUserOffboarding_resumesAfterInterruption(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			if transfers != 1 {
-				t.Errorf("transferApps sent %d times over both applies, want 1", transfers)
+				t.Errorf("moveAppsAndServices sent %d times over both applies, want 1", transfers)
 			}
 			// Steps done before the interruption are not repeated; the failed one and those after it run once.
 			done := map[string][]string{"transfer": nil, "revoke_seat": {"revoke_seat"}, "logout": {"revoke_seat", "logout"}}[c.after]
