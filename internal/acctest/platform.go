@@ -51,12 +51,17 @@ func FixtureEmulator(t *testing.T, fixture string) string {
 	return url
 }
 
-// ServeEmulator serves an emulator with the given initial state on a loopback port.
-func ServeEmulator(initial *emulator.State) (*emulator.Server, string, func(), error) {
-	em, err := emulator.New(emulator.Config{KeycloakURL: KeycloakBase, Realm: Realm,
+// ServeEmulator serves an emulator with the given initial state on a loopback
+// port; variant, if set, makes its introspection differ from the contract.
+func ServeEmulator(initial *emulator.State, variant ...*emulator.SchemaVariant) (*emulator.Server, string, func(), error) {
+	cfg := emulator.Config{KeycloakURL: KeycloakBase, Realm: Realm,
 		Directory: &emulator.RESTDirectory{BaseURL: KeycloakBase, Realm: Realm, Username: AdminUsername, Password: AdminPassword,
 			SeatRole: "licensed_user", AdminRole: "admin", HTTP: &http.Client{Timeout: 30 * time.Second}},
-		Initial: initial, TrustedClients: []string{"dash", PlatformClientID}})
+		Initial: initial, TrustedClients: []string{"dash", PlatformClientID}}
+	if len(variant) > 0 {
+		cfg.Variant = variant[0]
+	}
+	em, err := emulator.New(cfg)
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -69,6 +74,19 @@ func ServeEmulator(initial *emulator.State) (*emulator.Server, string, func(), e
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return em, "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+// EmulatorVariant serves, for the rest of the test, an empty emulator whose
+// introspection describes a server that differs from the contract, and
+// returns its root URL.
+func EmulatorVariant(t *testing.T, v emulator.SchemaVariant) string {
+	t.Helper()
+	_, url, stop, err := ServeEmulator(&emulator.State{SeatsPurchased: 100000}, &v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return url
 }
 
 // graphQL sends one GraphQL operation to the emulator with a user's access

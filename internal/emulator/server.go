@@ -35,6 +35,9 @@ type Config struct {
 	StateFile string
 	// HTTPClient fetches the JWKS (default http.DefaultClient).
 	HTTPClient *http.Client
+	// Variant, if set, makes introspection describe a server that differs
+	// from the contract (tests of the provider's compatibility check).
+	Variant *SchemaVariant
 	// PageSize is how many apps or users a page of a listing holds (default
 	// DefaultPageSize); the published API lets the server choose it.
 	PageSize int
@@ -170,7 +173,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
-	s.handler.ServeHTTP(w, r.WithContext(ctx))
+	r = r.WithContext(ctx)
+	if s.serveIntrospection(w, r, s.handler.ServeHTTP) { // may read the body, and restores it on r
+		return
+	}
+	s.handler.ServeHTTP(w, r)
 }
 
 func (s *Server) shouldDrop(r *http.Request) bool {

@@ -133,6 +133,9 @@ func (r *appCoOwnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if r.clients == nil || r.clients.run.ConfigUnknown || r.clients.Platform == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
+	if !r.clients.platformOffers(ctx, "co-owners", &resp.Diagnostics) {
+		return
+	}
 	var plan appCoOwnerModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.App.IsUnknown() || plan.Username.IsUnknown() || plan.Group.IsUnknown() {

@@ -299,6 +299,9 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if r.clients == nil || r.clients.run.ConfigUnknown || r.clients.Platform == nil || req.Plan.Raw.IsNull() {
 		return
 	}
+	if !r.clients.platformOffers(ctx, "co-owners", &resp.Diagnostics) {
+		return
+	}
 	var plan appCoOwnersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.App.IsUnknown() || plan.Usernames.IsUnknown() || plan.Groups.IsUnknown() {

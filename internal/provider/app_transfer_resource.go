@@ -167,7 +167,7 @@ func (r *appTransferResource) ModifyPlan(ctx context.Context, req resource.Modif
 		addFindings(&resp.Diagnostics, operations.TransferNotKnownAtPlan(valueOr(plan.ToUsername, ""), why))
 		return
 	}
-	if r.clients.Platform == nil {
+	if r.clients.Platform == nil || !r.clients.platformOffers(ctx, "transfer", &resp.Diagnostics) {
 		return
 	}
 	r.planNew(ctx, plan, resp)

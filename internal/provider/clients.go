@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -108,6 +109,30 @@ func (c *clients) platformReady(ctx context.Context, diags *diag.Diagnostics) bo
 		return false
 	}
 	c.noteUnchecked(ctx, diags)
+	return true
+}
+
+// platformOffers reports whether the server offers the feature (a
+// platform.Features name), adding a plan-time error naming what it lacks if
+// not. A server that could not be checked or reached is let through: the
+// requests that need it report that.
+func (c *clients) platformOffers(ctx context.Context, feature string, diags *diag.Diagnostics) bool {
+	c.noteUnchecked(ctx, diags)
+	comp, err := c.Platform.Compatibility(ctx)
+	if err != nil || !comp.Checked {
+		return true
+	}
+	for _, f := range platform.Features {
+		if f.Name != feature {
+			continue
+		}
+		if missing := comp.FeatureProblems(f); len(missing) > 0 {
+			diags.AddError(fmt.Sprintf("The platform API at %s does not offer %s", c.Platform.Endpoint(), feature),
+				fmt.Sprintf("%s.\n\nNot available against this server: %s. The dashenterprise_platform data source lists, feature by feature, what works against it.",
+					strings.Join(missing, "; "), f.UsedBy))
+			return false
+		}
+	}
 	return true
 }
 
