@@ -1,9 +1,13 @@
 package provider_test
 
 import (
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/emulator"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 )
 
@@ -68,4 +72,57 @@ func importedSeatsSet(t *testing.T) (*acctest.FaultProxy, *acctest.Workspace, []
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	return proxy, ws, everyone
+}
+
+// Listing 250 apps through the published paging (the server's pages of 100,
+// nextPage until null) costs one introspection for the run, 3 pages and 2
+// re-reads of the page before each later one: 6 platform requests, however
+// many resources read the listing.
+func TestAccPlatformRequestCount_250Apps(t *testing.T) {
+	acctest.PreCheck(t)
+	initial := &emulator.State{SeatsPurchased: 100000}
+	for i := range 250 {
+		initial.Apps = append(initial.Apps, &emulator.App{Name: fmt.Sprintf("app-%03d", i), Owner: "nobody"})
+	}
+	_, url, stop, err := acctest.ServeEmulator(initial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	proxy := acctest.NewFaultProxy(t, url)
+	var mu sync.Mutex
+	count := map[string]int{}
+	proxy.SetFaults(func(_ int64, r *acctest.Request) acctest.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case strings.Contains(r.Body, "__schema"):
+			count["introspection"]++
+		case strings.Contains(r.Body, "apps("):
+			count["apps"]++
+		default:
+			count["other"]++
+		}
+		return acctest.Fault{}
+	})
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_URL="+proxy.URL)
+	ws.Write(`
+provider "dashenterprise" {}
+
+data "dashenterprise_apps" "all" {}
+data "dashenterprise_apps" "orphaned" {
+  orphaned_only = true
+}
+
+output "all" { value = length(data.dashenterprise_apps.all.apps) }
+output "orphaned" { value = length(data.dashenterprise_apps.orphaned.apps) }
+`)
+	res := ws.MustApply()
+	if string(res.Outputs["all"]) != "250" || string(res.Outputs["orphaned"]) != "250" {
+		t.Fatalf("listed %s apps (%s orphaned), want 250", res.Outputs["all"], res.Outputs["orphaned"])
+	}
+	t.Logf("platform requests: %v", count)
+	if count["introspection"] != 1 || count["apps"] != 5 || count["other"] != 0 {
+		t.Fatalf("platform requests %v, want 1 introspection and 5 listing requests (3 pages, 2 re-reads)", count)
+	}
 }
