@@ -199,6 +199,34 @@ func EmulatorAddCoOwners(t *testing.T, app string, users, groups []string) {
 	}
 }
 
+// CanView asks the emulator's own oracle whether username may open app
+// (computed from its state and Keycloak's group memberships).
+func CanView(t *testing.T, app, username string) bool {
+	t.Helper()
+	ok, err := Emulator.CanView(context.Background(), app, username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+// EmulatorEditAccess changes an app's viewer settings in the emulator's
+// state, as a change made in the App Manager would.
+func EmulatorEditAccess(t *testing.T, app string, edit func(*emulator.Settings)) {
+	t.Helper()
+	if err := Emulator.EditApp(app, func(a *emulator.App) { edit(&a.Settings) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// DisableUnauthenticated makes the emulator refuse the unauthenticated level
+// for the rest of the test, as an administrator's setting would.
+func DisableUnauthenticated(t *testing.T) {
+	t.Helper()
+	Emulator.SetUnauthenticatedDisabled(true)
+	t.Cleanup(func() { Emulator.SetUnauthenticatedDisabled(false) })
+}
+
 // SetSeatsPurchased changes the emulator's license for the rest of the test.
 func SetSeatsPurchased(t *testing.T, n int) {
 	t.Helper()

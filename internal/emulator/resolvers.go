@@ -458,3 +458,108 @@ func without(s, remove []string) []string {
 	}
 	return out
 }
+
+// --- viewer access ---
+
+type collaboratorArgs struct {
+	Appname *string
+	Users   *[]*string
+	Teams   *[]*string
+}
+
+// AddCollaborators adds viewers: users and groups must be known (logged in
+// once); every one is checked before anything changes.
+func (r *resolver) AddCollaborators(ctx context.Context, args collaboratorArgs) (*appResultOut, error) {
+	return r.editViewers(ctx, str(args.Appname), func(st *store, a *App) error {
+		for _, u := range list(args.Users) {
+			if !st.knownUsers[u] {
+				return errorf(platform.CodeUserNotKnown, map[string]any{"username": u}, "user %q is not known to Dash Enterprise yet; they must log in once", u)
+			}
+		}
+		for _, g := range list(args.Teams) {
+			if !st.knownGroups[groupPath(g)] {
+				return errorf(platform.CodeGroupNotKnown, map[string]any{"group": groupPath(g)}, "group %q is not known to Dash Enterprise yet; one of its members must log in once (child groups are addressed by full path Parent/child)", groupPath(g))
+			}
+		}
+		for _, u := range list(args.Users) {
+			if !slices.Contains(a.Settings.Viewers, u) {
+				a.Settings.Viewers = append(a.Settings.Viewers, u)
+			}
+		}
+		for _, g := range list(args.Teams) {
+			if p := groupPath(g); !slices.Contains(a.Settings.ViewerGroups, p) {
+				a.Settings.ViewerGroups = append(a.Settings.ViewerGroups, p)
+			}
+		}
+		sort.Strings(a.Settings.Viewers)
+		sort.Strings(a.Settings.ViewerGroups)
+		return nil
+	})
+}
+
+// RemoveCollaborators removes viewers; one that is not there is no error.
+func (r *resolver) RemoveCollaborators(ctx context.Context, args collaboratorArgs) (*appResultOut, error) {
+	return r.editViewers(ctx, str(args.Appname), func(_ *store, a *App) error {
+		a.Settings.Viewers = without(a.Settings.Viewers, list(args.Users))
+		var groups []string
+		for _, g := range list(args.Teams) {
+			groups = append(groups, groupPath(g))
+		}
+		a.Settings.ViewerGroups = without(a.Settings.ViewerGroups, groups)
+		return nil
+	})
+}
+
+type metadataInput struct {
+	PermissionLevel *string
+	ShowInPortal    *bool
+}
+
+// UpdateApp sets the viewer access level and the portal visibility.
+func (r *resolver) UpdateApp(ctx context.Context, args struct {
+	Appname  *string
+	Metadata *metadataInput
+}) (*appResultOut, error) {
+	return r.editViewers(ctx, str(args.Appname), func(st *store, a *App) error {
+		if args.Metadata == nil {
+			return nil
+		}
+		if l := args.Metadata.PermissionLevel; l != nil {
+			if *l == "unauthenticated" && st.unauthenticatedDisabled {
+				return errorf(platform.CodeUnauthenticatedDisabled, map[string]any{"app": a.Name},
+					"an administrator disabled Unauthenticated viewer access on this server; %s cannot be made reachable without login", a.Name)
+			}
+			a.Settings.ViewerAccess = *l
+		}
+		if v := args.Metadata.ShowInPortal; v != nil {
+			a.Settings.PortalVisible = *v
+		}
+		return nil
+	})
+}
+
+// editViewers runs edit on an app as an administrator, keeping the change
+// only when edit accepts it.
+func (r *resolver) editViewers(ctx context.Context, name string, edit func(*store, *App) error) (*appResultOut, error) {
+	seats, err := r.adminSeats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	a := r.s.store.apps[name]
+	if a == nil {
+		return nil, errorf(platform.CodeAppNotFound, map[string]any{"app": name}, "there is no app named %q", name)
+	}
+	changed := *a
+	changed.Settings.Viewers = slices.Clone(a.Settings.Viewers)
+	changed.Settings.ViewerGroups = slices.Clone(a.Settings.ViewerGroups)
+	if err := edit(r.s.store, &changed); err != nil {
+		return nil, err
+	}
+	*a = changed
+	if err := r.s.persist(); err != nil {
+		return nil, err
+	}
+	return &appResultOut{App: toOut(a, seats)}, nil
+}

@@ -307,3 +307,45 @@ func TestClientOperationsMatchSchema(t *testing.T) {
 		}
 	}
 }
+
+func TestViewerRules(t *testing.T) {
+	s, _ := newTestServer(t)
+	add := func(users, teams []string) gqlResult {
+		return exec(t, s, admin, platform.Operations["addCollaborators"], map[string]any{"app": "vision", "users": users, "teams": teams})
+	}
+	if c := code(add([]string{"zoe"}, nil)); c != platform.CodeUserNotKnown {
+		t.Fatalf("unknown viewer: code %q", c)
+	}
+	if c := code(add([]string{"carol"}, []string{"Forecasting"})); c != platform.CodeGroupNotKnown {
+		t.Fatalf("child group by bare name: code %q", c)
+	}
+	if v := s.State().Apps[2].Settings; len(v.Viewers)+len(v.ViewerGroups) != 0 {
+		t.Fatalf("a refused call changed viewers: %+v", v)
+	}
+	if r := add([]string{"dave"}, []string{"/Data Science"}); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	ctx := context.Background()
+	// bob is a member of Data Science but owns vision; alice is in Data Science/Forecasting only.
+	for user, want := range map[string]bool{"dave": true, "bob": true, "alice": false, "carol": false, "admin": true} {
+		if got, err := s.CanView(ctx, "vision", user); err != nil || got != want {
+			t.Errorf("CanView(vision, %s) = %v, %v; want %v", user, got, err, want)
+		}
+	}
+	update := func(level string) gqlResult {
+		return exec(t, s, admin, platform.Operations["updateApp"], map[string]any{"app": "vision", "metadata": map[string]any{"permissionLevel": level, "showInPortal": true}})
+	}
+	if r := update("authenticated"); len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	if ok, _ := s.CanView(ctx, "vision", "alice"); !ok {
+		t.Fatal("an authenticated app is open to every user of the realm")
+	}
+	s.SetUnauthenticatedDisabled(true)
+	if c := code(update("unauthenticated")); c != platform.CodeUnauthenticatedDisabled {
+		t.Fatalf("unauthenticated while disabled: code %q", c)
+	}
+	if got := s.State().Apps[2].Settings.ViewerAccess; got != "authenticated" {
+		t.Fatalf("a refused update changed the level to %s", got)
+	}
+}

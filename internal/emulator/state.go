@@ -46,6 +46,8 @@ type State struct {
 	KnownUsers       []string `json:"knownUsers"`
 	KnownGroups      []string `json:"knownGroups"` // Parent/child
 	Apps             []*App   `json:"apps"`
+	// UnauthenticatedDisabled: an administrator disabled Unauthenticated viewer access.
+	UnauthenticatedDisabled bool `json:"unauthenticatedDisabled,omitempty"`
 }
 
 // LoadState reads a fixture or state file.
@@ -68,6 +70,8 @@ type store struct {
 	knownUsers     map[string]bool
 	knownGroups    map[string]bool
 	apps           map[string]*App
+	// unauthenticatedDisabled refuses viewer access level unauthenticated.
+	unauthenticatedDisabled bool
 }
 
 func newStore(s *State) *store {
@@ -79,6 +83,7 @@ func newStore(s *State) *store {
 	if s.SeatsPurchased > 0 {
 		st.seatsPurchased = s.SeatsPurchased
 	}
+	st.unauthenticatedDisabled = s.UnauthenticatedDisabled
 	if s.LicenseExpiresAt != "" {
 		st.expiresAt = s.LicenseExpiresAt
 	}
@@ -108,7 +113,7 @@ func newStore(s *State) *store {
 }
 
 func (st *store) snapshot() *State {
-	s := &State{SeatsPurchased: st.seatsPurchased, LicenseExpiresAt: st.expiresAt}
+	s := &State{SeatsPurchased: st.seatsPurchased, LicenseExpiresAt: st.expiresAt, UnauthenticatedDisabled: st.unauthenticatedDisabled}
 	s.KnownUsers = sortedKeys(st.knownUsers)
 	s.KnownGroups = sortedKeys(st.knownGroups)
 	for _, name := range st.appNames() {

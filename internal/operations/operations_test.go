@@ -260,6 +260,25 @@ func findingCases() []struct {
 			func() Findings {
 				return PlanChange(nil, nil, nil, false, []string{"x"}).Refusal(CoOwnerSetWords("churn"), true)[:1]
 			}},
+		{"access: unauthenticated", CodeAccessUnauthenticated, Warning, []string{"churn becomes reachable without login", "without logging in"},
+			func() Findings {
+				return PlanAccess(snapshot(), snapshot().Apps[1], Access{Level: AccessRestricted}, Access{Level: AccessUnauthenticated}, Realm{})
+			}},
+		{"access: viewers lose access", CodeAccessLost, Warning, []string{"dave loses access to churn", "dave (member of /Data Science)"},
+			func() Findings {
+				return PlanAccess(snapshot(), snapshot().Apps[1], Access{Level: AccessRestricted, Groups: []string{"/Data Science"}},
+					Access{Level: AccessRestricted, Users: []string{"bob", "carol"}}, Realm{})
+			}},
+		{"access: child groups do not inherit", CodeAccessChildGroups, Warning, []string{"Child groups of /Data Science do not inherit viewer access to churn", "/Data Science/Vision"},
+			func() Findings {
+				return PlanAccess(snapshot(), snapshot().Apps[1], Access{Level: AccessRestricted}, Access{Level: AccessRestricted, Groups: []string{"/Data Science"}}, Realm{})
+			}},
+		{"access: viewer not logged in", CodeAccessNotLoggedIn, Warning, []string{"zoe has not logged in", "Ask zoe to log in"},
+			func() Findings { return Findings{ViewerNotLoggedIn("zoe")} }},
+		{"access: group not known", CodeAccessGroupNotKnown, Warning, []string{"Group /Sales is not known to Dash Enterprise yet"},
+			func() Findings { return Findings{ViewerGroupNotKnown("/Sales")} }},
+		{"access: destroy leaves the settings", CodeAccessDestroyed, Warning, []string{"The viewer access of churn is left as it is", "nothing is reset"},
+			func() Findings { return Findings{AccessDestroyed("churn")} }},
 		{"set: nothing was changed", CodeNothingDone, Error, []string{"No seat was changed", "refused before changing anything"},
 			func() Findings {
 				return PlanChange(nil, nil, nil, true, []string{"x"}).Refusal(SeatSetWords(), false)[1:]

@@ -31,6 +31,8 @@ var Features = []Feature{
 		UsedBy: "the dashenterprise_apps data source, the apps in the orphan warnings and owned_apps of seats, and every check below"},
 	{Name: "co-owners", Needs: []string{"apps", "app", "users", "groups", "addCoOwners", "removeCoOwners"},
 		UsedBy: "dashenterprise_app_coowner and dashenterprise_app_coowners"},
+	{Name: "viewer access", Needs: []string{"apps", "app", "users", "groups", "addCollaborators", "removeCollaborators", "updateApp"},
+		UsedBy: "dashenterprise_app_access"},
 	{Name: "transfer", Needs: []string{"apps", "moveAppsAndServices"},
 		UsedBy: "dashenterprise_app_transfer and the transfer step of dashenterprise_user_offboarding"},
 	{Name: "license", Needs: []string{"license"},

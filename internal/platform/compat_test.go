@@ -29,20 +29,27 @@ func TestCheckAgainstDashEnterprise4(t *testing.T) {
 	if err != nil || !comp.Checked {
 		t.Fatalf("%+v %v", comp, err)
 	}
-	appsMissing := []string{
-		"the server has no field coOwners on type App",
-		"the server has no field orphaned on type App",
-		"the server's enum PermissionLevel (apps.apps.metadata.permissionLevel) has no value authenticated",
-		"the server's enum PermissionLevel (apps.apps.metadata.permissionLevel) has no value unauthenticated",
+	// Every operation that reads apps selects the extensions' fields, and the
+	// levels other than restricted.
+	appsMissing := func(path string) []string {
+		return []string{
+			"the server has no field coOwners on type App",
+			"the server has no field orphaned on type App",
+			"the server's enum PermissionLevel (" + path + ".metadata.permissionLevel) has no value authenticated",
+			"the server's enum PermissionLevel (" + path + ".metadata.permissionLevel) has no value unauthenticated",
+		}
 	}
 	want := map[string][]string{
-		"apps":           appsMissing,
-		"app":            appsMissing,
-		"users":          {"the server has no field users on type RootQuery"},
-		"groups":         {"the server has no field groups on type RootQuery"},
-		"license":        {"the server has no field license on type RootQuery"},
-		"addCoOwners":    {"the server has no field addCoOwners on type Mutations"},
-		"removeCoOwners": {"the server has no field removeCoOwners on type Mutations"},
+		"apps":                appsMissing("apps.apps"),
+		"app":                 appsMissing("apps.apps"),
+		"addCollaborators":    appsMissing("addCollaborators.app"),
+		"removeCollaborators": appsMissing("removeCollaborators.app"),
+		"updateApp":           appsMissing("updateApp.app"),
+		"users":               {"the server has no field users on type RootQuery"},
+		"groups":              {"the server has no field groups on type RootQuery"},
+		"license":             {"the server has no field license on type RootQuery"},
+		"addCoOwners":         {"the server has no field addCoOwners on type Mutations"},
+		"removeCoOwners":      {"the server has no field removeCoOwners on type Mutations"},
 	}
 	for op := range Operations {
 		if got := comp.Problems[op]; !slices.Equal(got, want[op]) {

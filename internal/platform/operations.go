@@ -182,6 +182,9 @@ var Operations = map[string]string{
 	"license":             `query { license { seatsPurchased seatsAssigned expiresAt } }`,
 	"addCoOwners":         `mutation($app: String, $users: [String], $groups: [String]) { addCoOwners(appname: $app, users: $users, groups: $groups) { error app { ` + appFields + ` } } }`,
 	"removeCoOwners":      `mutation($app: String, $users: [String], $groups: [String]) { removeCoOwners(appname: $app, users: $users, groups: $groups) { error app { ` + appFields + ` } } }`,
+	"addCollaborators":    `mutation($app: String, $users: [String], $teams: [String]) { addCollaborators(appname: $app, users: $users, teams: $teams) { error app { ` + appFields + ` } } }`,
+	"removeCollaborators": `mutation($app: String, $users: [String], $teams: [String]) { removeCollaborators(appname: $app, users: $users, teams: $teams) { error app { ` + appFields + ` } } }`,
+	"updateApp":           `mutation($app: String, $metadata: AppMetaDataInput) { updateApp(appname: $app, metadata: $metadata) { error app { ` + appFields + ` } } }`,
 	"moveAppsAndServices": `mutation($source: String, $target: String) { moveAppsAndServices(sourceUsername: $source, targetUsername: $target) { ok error } }`,
 }
 
@@ -424,15 +427,60 @@ func resultError(op string, msg *string) error {
 	return &Error{Message: fmt.Sprintf("%s: %s", op, *msg)}
 }
 
-// coOwnerMutation adds (present) or removes (!present) co-owners. After a lost
-// answer it reads the app back, and is done when every listed co-owner's
-// presence is as wanted.
+// members says which list of an app a member mutation edits: its
+// co-owners or its viewers (collaborators), the name of the groups argument,
+// and how to tell whether a user or a group (canonical) is on it.
+type members struct {
+	groupsArg         string
+	hasUser, hasGroup func(App, string) bool
+	what              string
+}
+
+var (
+	coOwnerList = members{groupsArg: "groups", what: "co-owners",
+		hasUser: App.HasCoOwnerUser, hasGroup: App.HasCoOwnerGroup}
+	viewerList = members{groupsArg: "teams", what: "viewers",
+		hasUser: func(a App, u string) bool { return slices.Contains(a.Settings.Viewers, u) },
+		hasGroup: func(a App, g string) bool {
+			return slices.Contains(a.Settings.ViewerGroups, grouppath.ToPlatform(g))
+		}}
+)
+
+// coOwnerMutation adds (present) or removes (!present) co-owners.
 func (c *Client) coOwnerMutation(ctx context.Context, op, app string, users, groups []string, present bool) (*App, error) {
+	return c.memberMutation(ctx, coOwnerList, op, app, users, groups, present)
+}
+
+// memberMutation adds (present) or removes (!present) users and groups
+// (canonical, /Parent/child) of one of app's lists. After a lost answer it
+// reads the app back, and is done when every listed member's presence is as
+// wanted.
+func (c *Client) memberMutation(ctx context.Context, m members, op, app string, users, groups []string, present bool) (*App, error) {
 	wire := make([]string, len(groups))
 	for i, g := range groups {
 		wire[i] = grouppath.ToPlatform(g)
 	}
-	vars := map[string]any{"app": app, "users": nonNil(users), "groups": wire}
+	vars := map[string]any{"app": app, "users": nonNil(users), m.groupsArg: wire}
+	confirm := func(a *App) bool {
+		for _, u := range users {
+			if m.hasUser(*a, u) != present {
+				return false
+			}
+		}
+		for _, g := range groups {
+			if m.hasGroup(*a, g) != present {
+				return false
+			}
+		}
+		return true
+	}
+	how := fmt.Sprintf("check the %s of %s in the App Manager (or run terraform plan)", m.what, app)
+	return c.appMutation(ctx, op, app, vars, confirm, how)
+}
+
+// appMutation sends a mutation on one app answering { app error }; after a
+// lost answer, done reads the app back and says whether it happened.
+func (c *Client) appMutation(ctx context.Context, op, app string, vars map[string]any, done func(*App) bool, how string) (*App, error) {
 	var result *App
 	send := func(ctx context.Context) error {
 		var out map[string]appResult
@@ -451,27 +499,41 @@ func (c *Client) coOwnerMutation(ctx context.Context, op, app string, users, gro
 	}
 	confirm := func(ctx context.Context) (bool, error) {
 		a, err := c.FetchApp(ctx, app)
-		if err != nil {
+		if err != nil || !done(a) {
 			return false, err
-		}
-		for _, u := range users {
-			if a.HasCoOwnerUser(u) != present {
-				return false, nil
-			}
-		}
-		for _, g := range groups {
-			if a.HasCoOwnerGroup(g) != present {
-				return false, nil
-			}
 		}
 		result = a
 		return true, nil
 	}
-	how := fmt.Sprintf("check the co-owners of %s in the App Manager (or run terraform plan)", app)
 	if err := c.mutate(ctx, op, send, confirm, how); err != nil {
 		return nil, err
 	}
 	return result, nil
+}
+
+// AddViewers adds viewers (collaborators) of a restricted app: users, and
+// groups (canonical, /Parent/child), with the read-back rule of AddCoOwners.
+func (c *Client) AddViewers(ctx context.Context, app string, users, groups []string) (*App, error) {
+	defer c.invalidate()
+	return c.memberMutation(ctx, viewerList, "addCollaborators", app, users, groups, true)
+}
+
+// RemoveViewers removes viewers, with the same read-back rule.
+func (c *Client) RemoveViewers(ctx context.Context, app string, users, groups []string) (*App, error) {
+	defer c.invalidate()
+	return c.memberMutation(ctx, viewerList, "removeCollaborators", app, users, groups, false)
+}
+
+// SetViewerAccess sets an app's viewer access level (restricted,
+// authenticated or unauthenticated) and portal visibility with updateApp;
+// after a lost answer it reads the app back.
+func (c *Client) SetViewerAccess(ctx context.Context, app, level string, portalVisible bool) (*App, error) {
+	defer c.invalidate()
+	vars := map[string]any{"app": app, "metadata": map[string]any{"permissionLevel": level, "showInPortal": portalVisible}}
+	done := func(a *App) bool {
+		return a.Settings.ViewerAccess == level && a.Settings.PortalVisible == portalVisible
+	}
+	return c.appMutation(ctx, "updateApp", app, vars, done, fmt.Sprintf("check the viewer access of %s in the App Manager (or run terraform plan)", app))
 }
 
 // mutateAttempts bounds how often a mutation is sent when read-backs show it

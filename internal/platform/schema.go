@@ -22,4 +22,6 @@ const (
 	CodeNotLicensed     = "NOT_LICENSED"
 	CodeOwnerAsCoOwner  = "OWNER_AS_COOWNER"
 	CodeBadRequest      = "BAD_REQUEST"
+	// CodeUnauthenticatedDisabled: an administrator disabled Unauthenticated viewer access.
+	CodeUnauthenticatedDisabled = "UNAUTHENTICATED_DISABLED"
 )

@@ -151,6 +151,7 @@ func (p *dashProvider) Resources(_ context.Context) []func() resource.Resource {
 		newUserOffboardingResource,
 		newLicenseSeatsResource,
 		newAppCoOwnersResource,
+		newAppAccessResource,
 	}
 }
 

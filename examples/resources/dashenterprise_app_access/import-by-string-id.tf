@@ -1,0 +1,4 @@
+import {
+  to = dashenterprise_app_access.sales_forecast
+  id = "sales-forecast"
+}

@@ -1,0 +1,263 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+)
+
+// accessChange is what the apply may do: exactly what the plan showed
+// (operations.Change over accessMembers), split back into its parts.
+type accessChange struct {
+	operations.Change
+	addUsers, addGroups, removeUsers, removeGroups []string
+	// settings is set when the level or the portal visibility changes.
+	settings bool
+}
+
+// planAccessChange computes the change from the prior state (on Create: what
+// the plan saw, so that creating the resource adopts the app's settings and
+// changes what the plan showed), the plan, and the live app.
+func planAccessChange(ctx context.Context, prior *appAccessModel, plan appAccessModel, live *platform.App) (accessChange, error) {
+	want, ok := accessFrom(ctx, plan)
+	if !ok {
+		return accessChange{}, fmt.Errorf("the planned viewers are not known or not valid")
+	}
+	seen := setStrings(ctx, plan.Observed)
+	priorMembers := seen
+	if prior != nil {
+		if p, ok := accessFrom(ctx, *prior); ok {
+			priorMembers = accessMembers(p)
+		}
+	}
+	c := accessChange{Change: operations.PlanChange(priorMembers, accessMembers(want), seen, known(plan.Observed), accessMembers(accessOf(live)))}
+	for _, m := range c.Add {
+		switch {
+		case strings.Contains(m, " = "):
+			c.settings = true
+		case strings.HasPrefix(m, "/"):
+			c.addGroups = append(c.addGroups, m)
+		default:
+			c.addUsers = append(c.addUsers, m)
+		}
+	}
+	for _, m := range c.Remove {
+		switch {
+		case strings.Contains(m, " = "):
+			c.settings = true
+		case strings.HasPrefix(m, "/"):
+			c.removeGroups = append(c.removeGroups, m)
+		default:
+			c.removeUsers = append(c.removeUsers, m)
+		}
+	}
+	return c, nil
+}
+
+// converge refuses when the app's viewer settings changed since the plan,
+// then sets the level and portal visibility first (a server that refuses
+// unauthenticated does so before anything changed), removes viewers, and
+// adds viewers.
+func (r *appAccessResource) converge(ctx context.Context, prior *appAccessModel, plan appAccessModel, state interface {
+	Set(context.Context, any) diag.Diagnostics
+}, diags *diag.Diagnostics) {
+	if diags.HasError() || !r.clients.platformReady(ctx, diags) {
+		return
+	}
+	name := plan.App.ValueString()
+	live, err := r.clients.Platform.FetchApp(ctx, name)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Cannot read the viewer access of %s", name), err.Error())
+		return
+	}
+	c, err := planAccessChange(ctx, prior, plan, live)
+	if err != nil {
+		diags.AddAttributeError(path.Root("viewer_groups"), fmt.Sprintf("Cannot apply the viewer access of %s", name), err.Error())
+		return
+	}
+	if c.Refused() {
+		addFindings(diags, c.Refusal(operations.ViewerSetWords(name), prior == nil)...)
+		return
+	}
+	if !r.write(ctx, name, plan, c, diags) {
+		return
+	}
+	app, err := r.clients.Platform.FetchApp(ctx, name)
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Cannot read the viewer access of %s", name), err.Error())
+		return
+	}
+	st := r.stateFrom(ctx, app, setStrings(ctx, plan.ViewerGroups), diags)
+	if known(plan.Observed) {
+		st.Observed = plan.Observed // what the plan saw; the next refresh resets it
+	}
+	diags.Append(state.Set(ctx, &st)...)
+}
+
+// write makes the change, in the order converge describes.
+func (r *appAccessResource) write(ctx context.Context, name string, plan appAccessModel, c accessChange, diags *diag.Diagnostics) bool {
+	p := r.clients.Platform
+	if c.settings {
+		if _, err := p.SetViewerAccess(ctx, name, plan.ViewerAccess.ValueString(), plan.PortalVisible.ValueBool()); err != nil {
+			addAccessError(diags, name, "set the viewer access of", err)
+			return false
+		}
+	}
+	if len(c.removeUsers)+len(c.removeGroups) > 0 {
+		if _, err := p.RemoveViewers(ctx, name, c.removeUsers, c.removeGroups); err != nil {
+			addAccessError(diags, name, "remove viewers of", err)
+			return false
+		}
+	}
+	if len(c.addUsers)+len(c.addGroups) > 0 {
+		if _, err := p.AddViewers(ctx, name, c.addUsers, c.addGroups); err != nil {
+			addAccessError(diags, name, "add viewers to", err)
+			return false
+		}
+	}
+	return true
+}
+
+// addAccessError reports a refused or failed write, naming what the server named.
+func addAccessError(diags *diag.Diagnostics, app, doing string, err error) {
+	switch platform.CodeOf(err) {
+	case platform.CodeUnauthenticatedDisabled:
+		diags.AddAttributeError(path.Root("viewer_access"), fmt.Sprintf("Unauthenticated viewer access is disabled on this server: %s", app),
+			err.Error()+"\n\nAn administrator of Dash Enterprise disabled the Unauthenticated level. Use \"authenticated\" or \"restricted\", or ask them to enable it. Nothing was changed.")
+	case platform.CodeUserNotKnown, platform.CodeGroupNotKnown:
+		diags.AddError(fmt.Sprintf("Cannot %s %s", doing, app),
+			err.Error()+"\n\nDash Enterprise accepts a user or group as a viewer only after they (or one of the group's direct members) logged in once.")
+	default:
+		diags.AddError(fmt.Sprintf("Cannot %s %s", doing, app), err.Error())
+	}
+}
+
+func (r *appAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		var state appAccessModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		addFindings(&resp.Diagnostics, operations.AccessDestroyed(state.App.ValueString()))
+		return
+	}
+	if r.clients == nil || r.clients.run.ConfigUnknown || r.clients.Platform == nil || !r.clients.platformOffers(ctx, "viewer access", &resp.Diagnostics) {
+		return
+	}
+	var plan appAccessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.App.IsUnknown() {
+		return
+	}
+	name := plan.App.ValueString()
+	app, err := r.clients.Platform.App(ctx, name)
+	if platform.CodeOf(err) == platform.CodeAppNotFound {
+		resp.Diagnostics.AddAttributeError(path.Root("app"), fmt.Sprintf("App %q not found", name),
+			fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager (or with the dashenterprise_apps data source).", name))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Cannot check the planned viewer access of %s", name), err.Error())
+		return
+	}
+	live := accessOf(app)
+	if plan.Observed.IsUnknown() {
+		// Create: what the plan sees is the baseline of the apply. (On an
+		// update the refreshed state's view stays, and the apply compares the
+		// server with it. A change between the plan and the apply of a new
+		// resource makes this value differ at apply time, and Terraform
+		// refuses the apply before it starts.)
+		observed, d := types.SetValueFrom(ctx, types.StringType, accessMembers(live))
+		resp.Diagnostics.Append(d...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("observed"), observed)...)
+	}
+	want, ok := accessFrom(ctx, plan)
+	if !ok {
+		return // a viewer known only after apply: the apply checks it
+	}
+	r.clients.planAccess(ctx, app, live, want, &resp.Diagnostics)
+}
+
+// planAccess reads what the viewer rules need (the listed groups' members and
+// children, the administrators, the realm's users when an open app is
+// restricted) and runs operations.PlanAccess, then checks each new viewer.
+func (c *clients) planAccess(ctx context.Context, app *platform.App, live, want operations.Access, diags *diag.Diagnostics) {
+	snap, err := c.snapshot(ctx)
+	if err != nil {
+		diags.AddWarning(fmt.Sprintf("Cannot check the planned viewer access of %s", app.Name), err.Error())
+		return
+	}
+	ga := governanceApps([]platform.App{*app})[0]
+	groups := append(append(slices.Clone(live.Groups), want.Groups...), ga.CoOwnerGroups...)
+	slices.Sort(groups)
+	for _, g := range slices.Compact(groups) {
+		kg, err := c.Keycloak.GroupByPath(ctx, g)
+		if err == nil {
+			err = c.addGroup(ctx, &snap, kg)
+		}
+		if err != nil && slices.Contains(added(live.Groups, want.Groups), g) {
+			addFindings(diags, operations.GroupUnknown(g, c.Keycloak.Realm(), "viewer_groups"))
+		}
+	}
+	realm, err := c.accessRealm(ctx, live.Level != operations.AccessRestricted && want.Level == operations.AccessRestricted)
+	if err != nil {
+		diags.AddWarning(fmt.Sprintf("Cannot check who loses access to %s", app.Name), err.Error())
+		return
+	}
+	addFindings(diags, operations.PlanAccess(snap, ga, live, want, realm)...)
+	c.planNewViewers(ctx, added(live.Users, want.Users), added(live.Groups, want.Groups), diags)
+}
+
+// accessRealm reads the administrators, and every user of the realm when
+// withUsers (an authenticated or open app becoming restricted).
+func (c *clients) accessRealm(ctx context.Context, withUsers bool) (operations.Realm, error) {
+	admins, err := c.Keycloak.RoleHolders(ctx, adminRole)
+	if err != nil {
+		return operations.Realm{}, err
+	}
+	r := operations.Realm{Admins: admins.EffectiveUsernames()}
+	if withUsers {
+		users, err := c.Keycloak.Users(ctx, "")
+		if err != nil {
+			return r, err
+		}
+		for _, u := range users {
+			r.Users = append(r.Users, u.Username)
+		}
+		slices.Sort(r.Users)
+	}
+	return r, nil
+}
+
+// planNewViewers checks the viewers the plan adds: users exist and have logged
+// in once, groups are known to the platform.
+func (c *clients) planNewViewers(ctx context.Context, users, groups []string, diags *diag.Diagnostics) {
+	for _, u := range users {
+		if p := c.party(ctx, u, "viewer_users"); !p.Exists {
+			addFindings(diags, operations.UnknownUser(p, c.Keycloak.Realm(), "The apply will fail unless the user is created first, and they must then log in to Dash Enterprise once."))
+			continue
+		}
+		if known, err := c.knownUser(ctx, u); err == nil && !known {
+			addFindings(diags, operations.ViewerNotLoggedIn(u))
+		}
+	}
+	if len(groups) == 0 {
+		return
+	}
+	onPlatform, err := c.Platform.Groups(ctx)
+	if err != nil {
+		return
+	}
+	for _, g := range groups {
+		if !slices.Contains(onPlatform, g) {
+			addFindings(diags, operations.ViewerGroupNotKnown(g))
+		}
+	}
+}
