@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -64,6 +65,39 @@ func (f accessFixture) wantViewers(t *testing.T, want map[string]bool) {
 	}
 }
 
+// checkEffectiveViewers reads the app's effective viewers from the apps data
+// source and checks each against the emulator's oracle, and the fixture's
+// users left out of it too.
+func (f accessFixture) checkEffectiveViewers(t *testing.T) {
+	t.Helper()
+	ws := acctest.NewWorkspace(t)
+	ws.Write(fmt.Sprintf(`provider "dashenterprise" {}
+
+data "dashenterprise_apps" "a" {
+  owner                  = %q
+  with_effective_viewers = true
+}
+
+output "access" { value = data.dashenterprise_apps.a.apps[0].viewer_access }
+output "effective" { value = data.dashenterprise_apps.a.apps[0].effective_viewers }
+`, f.owner))
+	res := ws.MustApply()
+	var effective []string
+	if err := json.Unmarshal(res.Outputs["effective"], &effective); err != nil || string(res.Outputs["access"]) != `"restricted"` {
+		t.Fatalf("effective_viewers %s (%v), access %s", res.Outputs["effective"], err, res.Outputs["access"])
+	}
+	for _, u := range effective {
+		if !acctest.CanView(t, f.app, u) {
+			t.Errorf("effective_viewers lists %s, whom the emulator does not let view %s", u, f.app)
+		}
+	}
+	for _, u := range []string{f.owner, f.viewer, f.member, f.child, f.outsider} {
+		if slices.Contains(effective, u) != acctest.CanView(t, f.app, u) {
+			t.Errorf("%s: in effective_viewers %v, can view %v", u, slices.Contains(effective, u), acctest.CanView(t, f.app, u))
+		}
+	}
+}
+
 // Restricted: the listed user and the direct members of the listed group see
 // the app; the child group's member and the outsider do not, and the plan
 // says the child group does not inherit. A viewer added by hand shows up as a
@@ -86,6 +120,7 @@ func TestAccAppAccess_restricted(t *testing.T) {
 	if res := ws.Plan(); len(res.Changes) != 0 {
 		t.Fatalf("plan after apply (group spelled without slash): %v", res.Changes)
 	}
+	f.checkEffectiveViewers(t)
 
 	imp := acctest.NewWorkspace(t)
 	imp.Write(accessConfig(f.app, "restricted", []string{f.viewer}, []string{"/Engineering"}, true))

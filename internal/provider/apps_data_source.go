@@ -2,12 +2,18 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
 )
 
@@ -25,6 +31,7 @@ type appsModel struct {
 	Owner        types.String `tfsdk:"owner"`
 	CoOwner      types.String `tfsdk:"coowner"`
 	OrphanedOnly types.Bool   `tfsdk:"orphaned_only"`
+	WithViewers  types.Bool   `tfsdk:"with_effective_viewers"`
 	Apps         []appModel   `tfsdk:"apps"`
 }
 
@@ -36,6 +43,11 @@ type appModel struct {
 	CoOwnerGroups []string           `tfsdk:"coowner_groups"`
 	Services      []serviceModel     `tfsdk:"services"`
 	HasWorkspace  types.Bool         `tfsdk:"has_workspace"`
+	ViewerAccess  types.String       `tfsdk:"viewer_access"`
+	ViewerUsers   []string           `tfsdk:"viewer_users"`
+	ViewerGroups  []string           `tfsdk:"viewer_groups"`
+	PortalVisible types.Bool         `tfsdk:"portal_visible"`
+	Effective     types.List         `tfsdk:"effective_viewers"`
 }
 
 type coOwnerUserModel struct {
@@ -63,6 +75,8 @@ func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"coowner": schema.StringAttribute{Optional: true, MarkdownDescription: "Only apps where this username is a (user) co-owner.",
 				Validators: []validator.String{validators.Username()}},
 			"orphaned_only": schema.BoolAttribute{Optional: true, MarkdownDescription: "Only apps whose owner no longer holds a seat."},
+			"with_effective_viewers": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Fill `effective_viewers` of restricted apps: reads the members of their viewer and co-owner groups (one request per group, never one per user) and the administrators."},
 			"apps": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Matching apps, sorted by name.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"name":     schema.StringAttribute{Computed: true, MarkdownDescription: "App name."},
@@ -79,7 +93,13 @@ func (d *appsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 							"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Service name."},
 							"type": schema.StringAttribute{Computed: true, MarkdownDescription: "`REDIS` or `POSTGRES`."},
 						}}},
-					"has_workspace": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the app has a workspace."},
+					"has_workspace":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the app has a workspace."},
+					"viewer_access":  schema.StringAttribute{Computed: true, MarkdownDescription: "`restricted`, `authenticated` or `unauthenticated`."},
+					"viewer_users":   schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Users listed as viewers (they count when the app is restricted)."},
+					"viewer_groups":  schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Groups listed as viewers, as `/Parent/child` (their direct members; child groups inherit nothing)."},
+					"portal_visible": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the App Portal lists the app."},
+					"effective_viewers": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+						MarkdownDescription: "With `with_effective_viewers`: everyone who can view a restricted app (owner, co-owners and direct members of co-owner groups, administrators, listed users, direct members of listed groups), sorted. Null for authenticated and unauthenticated apps (everyone logged in, or anyone), and without `with_effective_viewers`."},
 				}},
 			},
 		},
@@ -102,6 +122,7 @@ func (d *appsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	cfg.Apps = []appModel{}
+	var matched []platform.App
 	for _, a := range apps {
 		if (!cfg.Owner.IsNull() && a.Owner != cfg.Owner.ValueString()) ||
 			(!cfg.CoOwner.IsNull() && !a.HasCoOwnerUser(cfg.CoOwner.ValueString())) ||
@@ -117,8 +138,68 @@ func (d *appsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		for _, s := range a.Services {
 			m.Services = append(m.Services, serviceModel{Name: types.StringValue(s.Name), Type: types.StringValue(s.Type)})
 		}
+		access := accessOf(&a)
+		m.ViewerAccess, m.PortalVisible = types.StringValue(access.Level), types.BoolValue(access.PortalVisible)
+		m.ViewerUsers, m.ViewerGroups = nonNilStrings(access.Users), nonNilStrings(access.Groups)
+		m.Effective = types.ListNull(types.StringType)
 		cfg.Apps = append(cfg.Apps, m)
+		matched = append(matched, a)
+	}
+	if cfg.WithViewers.ValueBool() && !d.clients.effectiveViewers(ctx, matched, cfg.Apps, &resp.Diagnostics) {
+		return
 	}
 	cfg.ID = types.StringValue("apps")
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// effectiveViewers fills effective_viewers of the restricted apps (models[i]
+// is apps[i]) with operations.Snapshot.Viewers: one membership read per group
+// listed as viewer or co-owner, and the administrators, never a request per user.
+func (c *clients) effectiveViewers(ctx context.Context, apps []platform.App, models []appModel, diags *diag.Diagnostics) bool {
+	snap := operations.Snapshot{GroupChildren: map[string][]string{}, GroupMembers: map[string][]string{}}
+	read := map[string]bool{}
+	for _, a := range apps {
+		access := accessOf(&a)
+		if access.Level != operations.AccessRestricted {
+			continue
+		}
+		for _, g := range append(access.Groups, a.CoOwnerGroupPaths()...) {
+			if read[g] {
+				continue
+			}
+			read[g] = true
+			kg, err := c.Keycloak.GroupByPath(ctx, g)
+			if keycloak.IsNotFound(err) {
+				continue // a group deleted in Keycloak has no members
+			}
+			if err == nil {
+				err = c.addGroup(ctx, &snap, kg)
+			}
+			if err != nil {
+				diags.AddError(fmt.Sprintf("Cannot read the members of %s", g), err.Error())
+				return false
+			}
+		}
+	}
+	realm, err := c.accessRealm(ctx, false)
+	if err != nil {
+		diags.AddError("Cannot read the administrators", err.Error())
+		return false
+	}
+	for i, a := range apps {
+		access := accessOf(&a)
+		if access.Level != operations.AccessRestricted {
+			continue
+		}
+		viewers := snap.Viewers(governanceApps([]platform.App{a})[0], access, realm)
+		names := make([]string, 0, len(viewers))
+		for u := range viewers {
+			names = append(names, u)
+		}
+		slices.Sort(names)
+		list, d := types.ListValueFrom(ctx, types.StringType, names)
+		diags.Append(d...)
+		models[i].Effective = list
+	}
+	return !diags.HasError()
 }
