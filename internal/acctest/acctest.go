@@ -328,6 +328,32 @@ func BulkImport(prefix string, n int, roles []string) ([]string, error) {
 // BulkImportWithPassword is BulkImport with a password for every user (so
 // they can log in), hashed by the realm's password policy.
 func BulkImportWithPassword(prefix string, n int, roles []string, password string) ([]string, error) {
+	return bulkImport(prefix, n, roles, password, nil)
+}
+
+// BulkGroup creates a top-level group whose direct members are n new users
+// (imported, not logged in); both are deleted when the test ends. It returns
+// the group's path and the usernames.
+func BulkGroup(t *testing.T, prefix string, n int) (string, []string) {
+	t.Helper()
+	name := RandomName(prefix)
+	ctx := context.Background()
+	if _, err := Admin(t).CreateGroup(ctx, token(t), Realm, gocloak.Group{Name: gocloak.StringP(name)}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/" + name
+	t.Cleanup(func() {
+		DeleteUsersByPrefix(name)
+		_ = Admin(t).DeleteGroup(ctx, token(t), Realm, groupID(t, path))
+	})
+	names, err := bulkImport(name, n, nil, "", []string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, names
+}
+
+func bulkImport(prefix string, n int, roles []string, password string, groups []string) ([]string, error) {
 	ctx := context.Background()
 	gc := gocloak.NewClient(KeycloakBase)
 	names := make([]string, n)
@@ -342,6 +368,9 @@ func BulkImportWithPassword(prefix string, n int, roles []string, password strin
 			u := map[string]any{"username": names[i], "enabled": true, "email": names[i] + "@example.com", "firstName": "Bulk", "lastName": fmt.Sprint(i)}
 			if len(roles) > 0 {
 				u["clientRoles"] = map[string][]string{"dash": roles}
+			}
+			if len(groups) > 0 {
+				u["groups"] = groups
 			}
 			if password != "" {
 				u["credentials"] = []map[string]any{{"type": "password", "value": password, "temporary": false}}

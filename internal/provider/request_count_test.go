@@ -126,3 +126,64 @@ output "orphaned" { value = length(data.dashenterprise_apps.orphaned.apps) }
 		t.Fatalf("platform requests %v, want 1 introspection and 5 listing requests (3 pages, 2 re-reads)", count)
 	}
 }
+
+// Narrowing the access of an app whose viewer group has 1,000 members: the
+// plan names who loses access from one membership listing of the group, with
+// no Keycloak request per member.
+func TestAccPlatformRequestCount_accessOfAGroupOf1000(t *testing.T) {
+	acctest.PreCheck(t)
+	group, members := acctest.BulkGroup(t, "acc-vg", 1000)
+	acctest.Emulator.AddKnown(nil, []string{strings.TrimPrefix(group, "/")})
+	owner, _ := acctest.LoggedInUser(t, "vgown", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	app := acctest.RandomName("vgapp")
+	acctest.CreateApp(t, owner, app)
+	proxy := acctest.NewFaultProxy(t, acctest.KeycloakURL)
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+proxy.URL)
+	ws.Write(accessConfig(app, "restricted", nil, []string{group}, false))
+	ws.MustApply()
+	ws.Write(accessConfig(app, "restricted", nil, nil, false))
+	proxy.ResetCounts()
+	res := ws.Plan()
+	lost := res.Find("warning", "1000 users lose access to "+app, members[0]+" (member of "+group+")")
+	t.Logf("Keycloak requests of the plan: %d, per user: %d", proxy.Requests.Load(), proxy.PerUser.Load())
+	if len(lost) != 1 {
+		t.Fatalf("want the 1,000 members named as losing access: %v", res.Diagnostics)
+	}
+	if n := proxy.PerUser.Load(); n != 0 {
+		t.Fatalf("%d per-user requests; the plan must read the group's members in one listing", n)
+	}
+}
+
+// Reading the access of 1,000 apps (the apps data source's viewer fields and
+// a refresh of them all) is one listing for the run: 10 pages of 100, 9
+// re-reads of the page before each next one, and the introspection.
+func TestAccPlatformRequestCount_accessOf1000Apps(t *testing.T) {
+	acctest.PreCheck(t)
+	initial := &emulator.State{SeatsPurchased: 100000}
+	for i := range 1000 {
+		initial.Apps = append(initial.Apps, &emulator.App{Name: fmt.Sprintf("app-%04d", i), Owner: "nobody",
+			Settings: emulator.Settings{ViewerAccess: "restricted", Viewers: []string{"somebody"}}})
+	}
+	_, url, stop, err := acctest.ServeEmulator(initial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	proxy := acctest.NewFaultProxy(t, url)
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_URL="+proxy.URL)
+	ws.Write(`
+provider "dashenterprise" {}
+
+data "dashenterprise_apps" "all" {}
+
+output "restricted" {
+  value = length([for a in data.dashenterprise_apps.all.apps : a if a.viewer_access == "restricted" && join(",", a.viewer_users) == "somebody"])
+}
+`)
+	res := ws.MustApply()
+	requests := proxy.Requests.Load()
+	t.Logf("platform requests for the access of 1,000 apps: %d (pages needed: 10)", requests)
+	if string(res.Outputs["restricted"]) != "1000" || requests != 20 {
+		t.Fatalf("read %s apps' access in %d requests, want 1000 in 20", res.Outputs["restricted"], requests)
+	}
+}
