@@ -5,7 +5,12 @@
 #
 # Denies a plan that revokes the seat of a user who owns apps (unless a transfer
 # in the same plan moves those apps away) and a transfer to a user who holds no
-# seat (unless the same plan grants one). The provider puts the data in the
+# seat (unless the same plan grants one), and an app made reachable without
+# login (viewer_access = "unauthenticated") unless it is allow-listed:
+#
+#   opa eval ... -d allow.json   with {"dashenterprise_allow": {"unauthenticated": ["public-status"]}}
+#
+# The provider puts the data in the
 # plan: owned_apps of a destroyed dashenterprise_license_seat, revocations of
 # dashenterprise_license_seats, to_holds_seat and transferred_apps of
 # dashenterprise_app_transfer.
@@ -64,6 +69,19 @@ deny contains msg if {
 	rc.change.after.to_holds_seat == false
 	not rc.change.after.to_username in granted
 	msg := sprintf("%s: %s holds no license seat and this plan grants none; the transfer would fail", [rc.address, rc.change.after.to_username])
+}
+
+# Apps that may be reachable without login.
+unauthenticated_allowed := {app | some app in object.get(data.dashenterprise_allow, "unauthenticated", [])}
+
+deny contains msg if {
+	some rc in changes
+	rc.type == "dashenterprise_app_access"
+	some action in rc.change.actions
+	action in {"create", "update"}
+	rc.change.after.viewer_access == "unauthenticated"
+	not rc.change.after.app in unauthenticated_allowed
+	msg := sprintf("%s: %s would be reachable without login; add it to dashenterprise_allow.unauthenticated if that is intended", [rc.address, rc.change.after.app])
 }
 
 # A destroyed seat whose apps were never read (no platform credentials): say so.

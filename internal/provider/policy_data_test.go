@@ -66,8 +66,9 @@ func opaBinary(t *testing.T) string {
 	return ""
 }
 
-// denials runs the example policy on a saved plan and returns its deny set.
-func denials(t *testing.T, ws *acctest.Workspace, planFile string) []string {
+// denials runs the example policy on a saved plan and returns its deny set;
+// data are more documents for the policy (-d).
+func denials(t *testing.T, ws *acctest.Workspace, planFile string, data ...string) []string {
 	t.Helper()
 	show := exec.Command(acctest.TerraformPath(), "show", "-json", planFile)
 	show.Dir, show.Env = ws.Dir, ws.Env
@@ -79,8 +80,11 @@ func denials(t *testing.T, ws *acctest.Workspace, planFile string) []string {
 	if err := os.WriteFile(input, plan, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(opaBinary(t), "eval", "--format=json", "-d", filepath.Join(acctest.RepoRoot(), "examples", "policy"),
-		"-i", input, "data.dashenterprise.deny").CombinedOutput()
+	args := []string{"eval", "--format=json", "-d", filepath.Join(acctest.RepoRoot(), "examples", "policy")}
+	for _, d := range data {
+		args = append(args, "-d", d)
+	}
+	out, err := exec.Command(opaBinary(t), append(args, "-i", input, "data.dashenterprise.deny")...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("opa eval: %v\n%s", err, out)
 	}
@@ -175,4 +179,31 @@ resource "dashenterprise_license_seats" "all" {
   depends_on = [dashenterprise_app_transfer.offboard]
 }
 `, strings.Join(quoted, ", "))
+}
+
+// The example policy denies making an app reachable without login unless the
+// app is on the allow-list, on real plans.
+func TestAccPolicy_unauthenticatedAppsNeedTheAllowList(t *testing.T) {
+	acctest.PreCheck(t)
+	owner, _ := acctest.LoggedInUser(t, "punauth", acctest.UserOptions{Roles: []string{"licensed_user"}})
+	app := acctest.RandomName("punapp")
+	acctest.CreateApp(t, owner, app)
+	ws := acctest.NewWorkspace(t)
+	ws.Write(accessConfig(app, "unauthenticated", nil, nil, true))
+	ws.Plan("-out=open.tfplan")
+	if d := denials(t, ws, "open.tfplan"); len(d) != 1 || !strings.Contains(d[0], app+" would be reachable without login") {
+		t.Fatalf("want one denial naming %s, got %v", app, d)
+	}
+	allow := filepath.Join(ws.Dir, "allow.json")
+	if err := os.WriteFile(allow, []byte(fmt.Sprintf(`{"dashenterprise_allow": {"unauthenticated": [%q]}}`, app)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if d := denials(t, ws, "open.tfplan", allow); len(d) != 0 {
+		t.Fatalf("an allow-listed app must pass, got %v", d)
+	}
+	ws.Write(accessConfig(app, "authenticated", nil, nil, true))
+	ws.Plan("-out=auth.tfplan")
+	if d := denials(t, ws, "auth.tfplan"); len(d) != 0 {
+		t.Fatalf("authenticated must pass, got %v", d)
+	}
 }
