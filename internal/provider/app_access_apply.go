@@ -88,6 +88,9 @@ func (r *appAccessResource) converge(ctx context.Context, prior *appAccessModel,
 		addFindings(diags, c.Refusal(operations.ViewerSetWords(name), prior == nil)...)
 		return
 	}
+	if !r.clients.viewersAccepted(ctx, name, c.addUsers, c.addGroups, diags) {
+		return
+	}
 	if !r.write(ctx, name, plan, c, diags) {
 		return
 	}
@@ -123,6 +126,44 @@ func (r *appAccessResource) write(ctx context.Context, name string, plan appAcce
 			addAccessError(diags, name, "add viewers to", err)
 			return false
 		}
+	}
+	return true
+}
+
+// viewersAccepted checks, before anything is written, that the platform knows
+// every viewer the apply adds (they logged in once; a group's member did), so
+// that a refused viewer never leaves the level or the removals half-applied.
+func (c *clients) viewersAccepted(ctx context.Context, app string, users, groups []string, diags *diag.Diagnostics) bool {
+	var unknown []string
+	if len(users) > 0 {
+		known, err := c.Platform.Users(ctx)
+		if err != nil {
+			diags.AddError(fmt.Sprintf("Cannot check the new viewers of %s", app), err.Error())
+			return false
+		}
+		for _, u := range users {
+			if !slices.ContainsFunc(known, func(k platform.User) bool { return k.Username == u }) {
+				unknown = append(unknown, u)
+			}
+		}
+	}
+	if len(groups) > 0 {
+		known, err := c.Platform.Groups(ctx)
+		if err != nil {
+			diags.AddError(fmt.Sprintf("Cannot check the new viewers of %s", app), err.Error())
+			return false
+		}
+		for _, g := range groups {
+			if !slices.Contains(known, g) {
+				unknown = append(unknown, g)
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		diags.AddError(fmt.Sprintf("Cannot add viewers to %s: not known to Dash Enterprise: %s", app, strings.Join(unknown, ", ")),
+			"Dash Enterprise accepts a user or group as a viewer only after they (or one of the group's direct members) logged in once, "+
+				"and Keycloak must have them. Nothing was changed.")
+		return false
 	}
 	return true
 }

@@ -261,11 +261,13 @@ func TestAccAppAccess_unknownViewers(t *testing.T) {
 	if len(res.Find("warning", never+" has not logged in to Dash Enterprise yet")) != 1 || len(res.Find("warning", fmt.Sprintf("User %q does not exist yet", ghost))) != 1 {
 		t.Fatalf("want warnings naming %s and %s: %v", never, ghost, res.Diagnostics)
 	}
+	// With a level change and a removal in the same apply: refused before any of them.
+	ws.Write(accessConfig(f.app, "authenticated", []string{never, ghost}, nil, true))
 	res = ws.Apply()
-	if len(res.Find("error", "Cannot add viewers to "+f.app, "logged in once")) != 1 {
-		t.Fatalf("want the apply to fail naming the unknown viewer: %v", res.Diagnostics)
+	if len(res.Find("error", "Cannot add viewers to "+f.app, never, ghost, "Nothing was changed")) != 1 {
+		t.Fatalf("want the apply to fail naming both unknown viewers: %v", res.Diagnostics)
 	}
-	if st := acctest.FetchApp(t, f.app).Settings; len(st.Viewers) != 0 {
-		t.Fatalf("viewers after a failed apply: %v", st.Viewers)
+	if st := acctest.FetchApp(t, f.app).Settings; len(st.Viewers) != 0 || st.ViewerAccess != "restricted" || st.PortalVisible {
+		t.Fatalf("a refused apply changed the app: %+v", st)
 	}
 }

@@ -53,7 +53,7 @@ func (d *platformDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "True when the check ran and every feature is available; null when the server could not be checked."},
 			"features": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Every feature that needs the platform API.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "`apps`, `co-owners`, `transfer`, `license` or `platform users`."},
+					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "`apps`, `co-owners`, `viewer access`, `transfer`, `license` or `platform users`."},
 					"available": schema.BoolAttribute{Computed: true,
 						MarkdownDescription: "Whether the server offers everything the feature sends; null when it could not be checked."},
 					"used_by": schema.StringAttribute{Computed: true, MarkdownDescription: "The resources, data sources and checks that rely on it."},
