@@ -49,6 +49,16 @@ resource "dashenterprise_app_coowner" "forecast_groups" {
   group    = each.value
 }
 
+# Only the Data Science team and dave may view the forecast (today anyone who
+# logs in can): the plan names everyone who loses access.
+resource "dashenterprise_app_access" "forecast" {
+  app            = "sales-forecast"
+  viewer_access  = "restricted"
+  viewer_users   = ["dave"]
+  viewer_groups  = ["/Data Science"]
+  portal_visible = true
+}
+
 # carol helps with the churn model; referencing her seat orders the apply.
 resource "dashenterprise_app_coowner" "churn_carol" {
   app             = "churn-model"

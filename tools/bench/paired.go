@@ -307,6 +307,10 @@ type marked struct{ begin, end string }
 var (
 	pairedMarks   = marked{pairedBegin, pairedEnd}
 	backendsMarks = marked{backendsBegin, backendsEnd}
+	// platformMarks is the platform API's request counts, measured by the
+	// request-count tests (TestAccPlatformRequestCount_*) and kept by hand.
+	platformMarks = marked{"<!-- platform requests: begin (kept by make bench; measured by the TestAccPlatformRequestCount tests) -->",
+		"<!-- platform requests: end -->"}
 )
 
 // splice replaces the section of a report (or appends it; "" leaves the report as it is).
