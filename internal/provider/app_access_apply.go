@@ -40,27 +40,27 @@ func planAccessChange(ctx context.Context, prior *appAccessModel, plan appAccess
 		}
 	}
 	c := accessChange{Change: operations.PlanChange(priorMembers, accessMembers(want), seen, known(plan.Observed), accessMembers(accessOf(live)))}
-	for _, m := range c.Add {
-		switch {
-		case strings.Contains(m, " = "):
-			c.settings = true
-		case strings.HasPrefix(m, "/"):
-			c.addGroups = append(c.addGroups, m)
-		default:
-			c.addUsers = append(c.addUsers, m)
-		}
-	}
-	for _, m := range c.Remove {
-		switch {
-		case strings.Contains(m, " = "):
-			c.settings = true
-		case strings.HasPrefix(m, "/"):
-			c.removeGroups = append(c.removeGroups, m)
-		default:
-			c.removeUsers = append(c.removeUsers, m)
-		}
-	}
+	var settingsAdded, settingsRemoved bool
+	c.addUsers, c.addGroups, settingsAdded = splitMembers(c.Add)
+	c.removeUsers, c.removeGroups, settingsRemoved = splitMembers(c.Remove)
+	c.settings = settingsAdded || settingsRemoved
 	return c, nil
+}
+
+// splitMembers splits members of accessMembers into users and groups, and
+// says whether any setting is among them.
+func splitMembers(members []string) (users, groups []string, settings bool) {
+	for _, m := range members {
+		switch {
+		case strings.Contains(m, " = "):
+			settings = true
+		case strings.HasPrefix(m, "/"):
+			groups = append(groups, m)
+		default:
+			users = append(users, m)
+		}
+	}
+	return users, groups, settings
 }
 
 // converge refuses when the app's viewer settings changed since the plan,
@@ -200,8 +200,7 @@ func (r *appAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	name := plan.App.ValueString()
 	app, err := r.clients.Platform.App(ctx, name)
 	if platform.CodeOf(err) == platform.CodeAppNotFound {
-		resp.Diagnostics.AddAttributeError(path.Root("app"), fmt.Sprintf("App %q not found", name),
-			fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager (or with the dashenterprise_apps data source).", name))
+		addAppNotFound(&resp.Diagnostics, name)
 		return
 	}
 	if err != nil {

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -97,16 +95,7 @@ func (r *appAccessResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *appAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	app, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["app"] }, "app")
-	if !ok {
-		return
-	}
-	if strings.TrimSpace(app) == "" || strings.Contains(app, ":") {
-		resp.Diagnostics.AddError("Invalid import ID", "dashenterprise_app_access is imported by app name, e.g. `terraform import dashenterprise_app_access.forecast sales-forecast`.")
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app"), app)...)
+	importByAppName(ctx, req, resp, "dashenterprise_app_access")
 }
 
 // accessOf returns an app's live viewer settings (groups /Parent/child).

@@ -144,8 +144,7 @@ func (r *appCoOwnerResource) ModifyPlan(ctx context.Context, req resource.Modify
 	id := plan.id()
 	app, err := r.clients.Platform.App(ctx, id.App)
 	if platform.CodeOf(err) == platform.CodeAppNotFound {
-		resp.Diagnostics.AddAttributeError(path.Root("app"), fmt.Sprintf("App %q not found", id.App),
-			fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager (or with the dashenterprise_apps data source); apps are created by deploying them, not by Terraform.", id.App))
+		addAppNotFound(&resp.Diagnostics, id.App)
 		return
 	}
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -91,16 +90,7 @@ func (r *appCoOwnersResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *appCoOwnersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	app, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["app"] }, "app")
-	if !ok {
-		return
-	}
-	if strings.TrimSpace(app) == "" || strings.Contains(app, ":") {
-		resp.Diagnostics.AddError("Invalid import ID", "dashenterprise_app_coowners is imported by app name, e.g. `terraform import dashenterprise_app_coowners.forecast sales-forecast`.")
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app"), app)...)
+	importByAppName(ctx, req, resp, "dashenterprise_app_coowners")
 }
 
 // spelled maps a canonical group path to the spelling used in prior (the
@@ -313,8 +303,7 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	app, err := r.clients.Platform.App(ctx, plan.App.ValueString())
 	if platform.CodeOf(err) == platform.CodeAppNotFound {
-		resp.Diagnostics.AddAttributeError(path.Root("app"), fmt.Sprintf("App %q not found", plan.App.ValueString()),
-			fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager (or with the dashenterprise_apps data source).", plan.App.ValueString()))
+		addAppNotFound(&resp.Diagnostics, plan.App.ValueString())
 		return
 	}
 	if err != nil {

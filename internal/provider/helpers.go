@@ -5,9 +5,13 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -89,4 +93,25 @@ func setOf(xs []string) map[string]bool {
 		m[x] = true
 	}
 	return m
+}
+
+// addAppNotFound is the error about an app the platform does not have.
+func addAppNotFound(diags *diag.Diagnostics, name string) {
+	diags.AddAttributeError(path.Root("app"), fmt.Sprintf("App %q not found", name),
+		fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager (or with the dashenterprise_apps data source).", name))
+}
+
+// importByAppName imports a resource whose ID is the app's name (or whose
+// identity is {app}), setting id and app.
+func importByAppName(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, typeName string) {
+	app, ok := importID(ctx, req, &resp.Diagnostics, func(v map[string]string) string { return v["app"] }, "app")
+	if !ok {
+		return
+	}
+	if strings.TrimSpace(app) == "" || strings.Contains(app, ":") {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("%s is imported by app name, e.g. `terraform import %s.forecast sales-forecast`.", typeName, typeName))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app"), app)...)
 }

@@ -201,7 +201,7 @@ func (l *appCoOwnerList) apps(ctx context.Context, name string, diags *diag.Diag
 	app, err := l.clients.Platform.App(ctx, name)
 	switch {
 	case platform.CodeOf(err) == platform.CodeAppNotFound:
-		diags.AddAttributeError(path.Root("app"), fmt.Sprintf("App %q not found", name), fmt.Sprintf("Dash Enterprise has no app named %q. Check the name in the App Manager.", name))
+		addAppNotFound(diags, name)
 	case err != nil:
 		diags.AddError(fmt.Sprintf("Cannot read the co-owners of %s", name), err.Error())
 	default:
