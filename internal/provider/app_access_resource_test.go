@@ -38,7 +38,7 @@ resource "dashenterprise_app_access" "app" {
 
 // accessFixture is an app with an owner, a listed viewer, a member of
 // /Engineering, a member of its child group /Engineering/Platform only, and
-// an outsider, every one logged in once.
+// an outsider, every one but the child's member logged in once.
 type accessFixture struct {
 	app, owner, viewer, member, child, outsider string
 }
@@ -49,7 +49,9 @@ func newAccessFixture(t *testing.T, prefix string) accessFixture {
 	f.owner, _ = acctest.LoggedInUser(t, prefix+"own", acctest.UserOptions{Roles: []string{"licensed_user"}})
 	f.viewer, _ = acctest.LoggedInUser(t, prefix+"view", acctest.UserOptions{})
 	f.member, _ = acctest.LoggedInUser(t, prefix+"mem", acctest.UserOptions{Groups: []string{"/Engineering"}})
-	f.child, _ = acctest.LoggedInUser(t, prefix+"child", acctest.UserOptions{Groups: []string{"/Engineering/Platform"}})
+	// Not logged in: the platform must not learn /Engineering/Platform, which
+	// another test needs unknown; the oracle reads Keycloak directly.
+	f.child, _ = acctest.CreateUser(t, prefix+"child", acctest.UserOptions{Groups: []string{"/Engineering/Platform"}})
 	f.outsider, _ = acctest.LoggedInUser(t, prefix+"out", acctest.UserOptions{})
 	acctest.CreateApp(t, f.owner, f.app)
 	return f

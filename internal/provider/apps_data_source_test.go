@@ -48,6 +48,9 @@ data "dashenterprise_license" "override" {
 		"coowner_groups": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("/Data Science")}),
 		"services":       knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact(app + "-redis"), "type": knownvalue.StringExact("REDIS")})}),
 		"has_workspace":  knownvalue.Bool(true),
+		// A new app is restricted with no viewers; effective_viewers is read only when asked for.
+		"viewer_access": knownvalue.StringExact("restricted"), "viewer_users": knownvalue.ListExact([]knownvalue.Check{}),
+		"viewer_groups": knownvalue.ListExact([]knownvalue.Check{}), "portal_visible": knownvalue.Bool(false), "effective_viewers": knownvalue.Null(),
 	})})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
