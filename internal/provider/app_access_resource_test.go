@@ -257,16 +257,18 @@ func TestAccAppAccess_unknownViewers(t *testing.T) {
 	f := newAccessFixture(t, "au")
 	never, _ := acctest.CreateUser(t, "aunever", acctest.UserOptions{})
 	ghost := acctest.RandomName("ghost")
+	quiet, _ := acctest.BulkGroup(t, "acc-quiet", 0) // no member ever logged in
 	ws := acctest.NewWorkspace(t)
-	ws.Write(accessConfig(f.app, "restricted", []string{never, ghost}, nil, false))
+	ws.Write(accessConfig(f.app, "restricted", []string{never, ghost}, []string{quiet}, false))
 	res := ws.Plan()
-	if len(res.Find("warning", never+" has not logged in to Dash Enterprise yet")) != 1 || len(res.Find("warning", fmt.Sprintf("User %q does not exist yet", ghost))) != 1 {
-		t.Fatalf("want warnings naming %s and %s: %v", never, ghost, res.Diagnostics)
+	if len(res.Find("warning", never+" has not logged in to Dash Enterprise yet")) != 1 || len(res.Find("warning", fmt.Sprintf("User %q does not exist yet", ghost))) != 1 ||
+		len(res.Find("warning", "Group "+quiet+" is not known to Dash Enterprise yet")) != 1 {
+		t.Fatalf("want warnings naming %s, %s and %s: %v", never, ghost, quiet, res.Diagnostics)
 	}
 	// With a level change and a removal in the same apply: refused before any of them.
-	ws.Write(accessConfig(f.app, "authenticated", []string{never, ghost}, nil, true))
+	ws.Write(accessConfig(f.app, "authenticated", []string{never, ghost}, []string{quiet}, true))
 	res = ws.Apply()
-	if len(res.Find("error", "Cannot add viewers to "+f.app, never, ghost, "Nothing was changed")) != 1 {
+	if len(res.Find("error", "Cannot add viewers to "+f.app, never, ghost, quiet, "Nothing was changed")) != 1 {
 		t.Fatalf("want the apply to fail naming both unknown viewers: %v", res.Diagnostics)
 	}
 	if st := acctest.FetchApp(t, f.app).Settings; len(st.Viewers) != 0 || st.ViewerAccess != "restricted" || st.PortalVisible {

@@ -176,13 +176,18 @@ import {
   to       = dashenterprise_user_offboarding.leaver
   identity = { username = %[5]q }
 }
+
+import {
+  to       = dashenterprise_app_access.app
+  identity = { app = %[2]q }
+}
 `, owner, app, co, heir, leaver))
 	res := ws.Plan("-generate-config-out=generated.tf")
 	if len(res.Errors()) > 0 {
 		t.Fatalf("import by identity: %v", res.Errors())
 	}
-	if len(res.Changes) != 7 {
-		t.Errorf("want 7 imports in the plan, got %v", res.Changes)
+	if len(res.Changes) != 8 {
+		t.Errorf("want 8 imports in the plan, got %v", res.Changes)
 	}
 	ws.MustApply()
 	// Leave the imported objects in place (destroying the seat set would revoke every direct seat).
@@ -195,6 +200,9 @@ import {
 	}
 	if got := acctest.Strings(st["dashenterprise_app_coowners.all"].Attributes, "usernames"); !slices.Equal(got, []string{co}) {
 		t.Errorf("imported co-owner set: usernames %v, the emulator holds [%s]", got, co)
+	}
+	if got, want := st["dashenterprise_app_access.app"].Attributes["viewer_access"], acctest.FetchApp(t, app).Settings.ViewerAccess; got != want {
+		t.Errorf("imported viewer access: %v, the emulator holds %s", got, want)
 	}
 	holders := acctest.DirectSeatHolders(t)
 	got := acctest.Strings(st["dashenterprise_license_seats.all"].Attributes, "usernames")
@@ -212,6 +220,7 @@ import {
 		"dashenterprise_license_seats.all":       {"role": "licensed_user"},
 		"dashenterprise_app_coowners.all":        {"app": app},
 		"dashenterprise_user_offboarding.leaver": {"username": leaver},
+		"dashenterprise_app_access.app":          {"app": app},
 	}
 	for addr, want := range wantIdentity {
 		inst, ok := st[addr]

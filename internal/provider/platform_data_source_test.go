@@ -149,3 +149,26 @@ data "dashenterprise_license" "l" {}
 		t.Fatalf("want exactly one warning per run, got %+v", plan.Warnings())
 	}
 }
+
+// A server without the app listing behind the orphan check: in warn mode the
+// plan of a revocation warns that the check could not run and why; in strict
+// mode it fails, since it cannot show that no app is orphaned.
+func TestAccPlatform_orphanCheckWithoutTheAppListing(t *testing.T) {
+	acctest.PreCheck(t)
+	user, _ := acctest.LoggedInUser(t, "pnoapps", acctest.UserOptions{})
+	ws := seatedWorkspace(t, "", user)
+	url := acctest.EmulatorVariant(t, emulator.SchemaVariant{Remove: []string{"Query.apps"}})
+	ws.Env = append(ws.Env, "DASHENTERPRISE_URL="+url)
+	const why = "the server has no field apps on type Query"
+	ws.Write(seatsConfig("warn"))
+	res := ws.Plan()
+	if res.Err != nil || len(res.Find("warning", "Cannot check what revoking the seat of "+user+" would orphan", why)) != 1 {
+		t.Fatalf("warn mode: want a warning saying the check could not run and why: %v %v", res.Err, res.Diagnostics)
+	}
+	ws.Write(seatsConfig("error"))
+	res = ws.Plan()
+	if res.Err == nil || len(res.Find("error", "Cannot check what revoking the seat of "+user+" would orphan", why, "orphan_protection is \"error\"")) != 1 {
+		t.Fatalf("strict mode: want the plan to fail saying why: %v %v", res.Err, res.Diagnostics)
+	}
+	ws.Write(seatsConfig("warn", user)) // the cleanup's destroy runs in warn mode
+}
