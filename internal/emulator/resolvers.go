@@ -190,6 +190,7 @@ type appsArgs struct {
 	Page    *int32
 	Name    *string
 	AllApps *bool
+	After   *string
 }
 
 // Apps lists the caller's apps, or every app for an administrator asking for
@@ -212,12 +213,16 @@ func (r *resolver) Apps(ctx context.Context, args appsArgs) (*appsPageOut, error
 	var listed []*App
 	for _, name := range r.s.store.appNames() {
 		a := r.s.store.apps[name]
-		if (!all && a.Owner != caller) || (args.Name != nil && a.Name != *args.Name) {
+		if (!all && a.Owner != caller) || (args.Name != nil && a.Name != *args.Name) || (args.After != nil && a.Name <= *args.After) {
 			continue
 		}
 		listed = append(listed, a)
 	}
-	lo, hi, next, err := r.pageBounds(len(listed), args.Page)
+	page := args.Page
+	if args.After != nil {
+		page = nil // after a name: the first page of what follows it
+	}
+	lo, hi, next, err := r.pageBounds(len(listed), page)
 	if err != nil {
 		return nil, err
 	}

@@ -40,8 +40,10 @@ func TestCheckAgainstDashEnterprise4(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"apps":                appsMissing("apps.apps"),
-		"app":                 appsMissing("apps.apps"),
+		"apps": appsMissing("apps.apps"),
+		"app":  appsMissing("apps.apps"),
+		// Listing by name is our extension.
+		"appsAfter":           append(appsMissing("apps.apps")[:2:2], append([]string{"the server's apps has no argument after"}, appsMissing("apps.apps")[2:]...)...),
 		"addCollaborators":    appsMissing("addCollaborators.app"),
 		"removeCollaborators": appsMissing("removeCollaborators.app"),
 		"updateApp":           appsMissing("updateApp.app"),
@@ -68,7 +70,7 @@ func TestCheckNamesWhatIsMissing(t *testing.T) {
 			"moveAppsAndServices", "the server has no field moveAppsAndServices on type Mutation", []string{"apps", "license", "addCoOwners"}},
 		{"field renamed", "  orphaned: Boolean!", "  isOrphaned: Boolean!",
 			"apps", "the server has no field orphaned on type App", []string{"license", "moveAppsAndServices"}},
-		{"argument removed", "apps(page: Int, name: String, allApps: Boolean)", "apps(page: Int, name: String)",
+		{"argument removed", "apps(page: Int, name: String, allApps: Boolean, after: String)", "apps(page: Int, name: String, after: String)",
 			"apps", "the server's apps has no argument allApps", []string{"license", "users"}},
 		{"argument of another type", "users(page: Int)", "users(page: String)",
 			"users", `the server's schema rejects it: Variable "$page" of type "Int" used in position expecting type "String"`, []string{"apps"}},

@@ -176,6 +176,7 @@ const appFields = `name owner { username }
 var Operations = map[string]string{
 	"current":             `query { current { username isAdmin } }`,
 	"apps":                `query($page: Int) { apps(page: $page, allApps: true) { nextPage apps { ` + appFields + ` } } }`,
+	"appsAfter":           `query($after: String) { apps(after: $after, allApps: true) { nextPage apps { ` + appFields + ` } } }`,
 	"app":                 `query($name: String) { apps(name: $name, allApps: true) { apps { ` + appFields + ` } } }`,
 	"users":               `query($page: Int) { users(page: $page) { nextPage users { username isLicensed isAdmin } } }`,
 	"groups":              `query { groups }`,
@@ -218,8 +219,61 @@ func (c *Client) OwnedApps(ctx context.Context, owner string) ([]App, error) {
 	return slices.DeleteFunc(all, func(a App) bool { return a.Owner != owner }), nil
 }
 
+// listApps lists every app: by name (appsAfter, an extension: each page
+// starts after the last name read, so changes while paging shift nothing)
+// when the server offers it, else by page number with the re-read of pages.
 func (c *Client) listApps(ctx context.Context) ([]App, error) {
+	if comp, err := c.Compatibility(ctx); err == nil && comp.Checked && len(comp.Problems["appsAfter"]) == 0 {
+		all, err := c.appsByName(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing apps: %w", err)
+		}
+		return all, nil
+	}
 	return pages[App](ctx, c, "apps", "listing apps")
+}
+
+// appsByName reads the listing page by page, each starting after the last
+// name of the one before; a page that does not move past it is an error.
+func (c *Client) appsByName(ctx context.Context) ([]App, error) {
+	var all []App
+	var after *string
+	for n := 1; ; n++ {
+		vars := map[string]any{}
+		if after != nil {
+			vars["after"] = *after
+		}
+		var out struct {
+			Apps struct {
+				NextPage *int `json:"nextPage"`
+				Apps     []App
+			}
+		}
+		if err := c.do(ctx, "appsAfter", vars, &out); err != nil {
+			return nil, err
+		}
+		page := out.Apps.Apps
+		for _, a := range page {
+			if after != nil && a.Name <= *after {
+				return nil, fmt.Errorf("page %d starts at %q, not after %q: the server does not list apps by name", n, a.Name, *after)
+			}
+			after = &a.Name
+		}
+		all = append(all, page...)
+		if out.Apps.NextPage == nil {
+			return all, nil
+		}
+		if len(page) == 0 || n >= maxPages {
+			return nil, fmt.Errorf("page %d announces more apps but holds none after %q", n, valueOf(after))
+		}
+	}
+}
+
+func valueOf(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // App returns one app; it wraps an *Error with CodeAppNotFound when there is none.

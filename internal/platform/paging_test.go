@@ -44,12 +44,17 @@ func (p *pagedApps) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if sent {
 		page = int(asked.(float64))
 	}
+	names := p.names
+	if after, ok := req.Variables["after"].(string); ok { // listing by name: what follows after
+		names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n <= after })
+		page = 1
+	}
 	apps := []map[string]any{}
-	for i := (page - 1) * p.size; i < len(p.names) && i < page*p.size; i++ {
-		apps = append(apps, map[string]any{"name": p.names[i], "owner": map[string]any{"username": "dave"}})
+	for i := (page - 1) * p.size; i < len(names) && i < page*p.size; i++ {
+		apps = append(apps, map[string]any{"name": names[i], "owner": map[string]any{"username": "dave"}})
 	}
 	var next any
-	if page*p.size < len(p.names) {
+	if page*p.size < len(names) {
 		next = page + 1
 	}
 	_ = json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"apps": map[string]any{"nextPage": next, "apps": apps}}})
@@ -129,5 +134,41 @@ func TestListingThatKeepsChangingFails(t *testing.T) {
 	_, err := pagedClient(t, p).OwnedApps(t.Context(), "dave")
 	if err == nil || !strings.Contains(err.Error(), "changed while it was being read") {
 		t.Fatalf("want an error saying the listing changed while being read, got %v", err)
+	}
+}
+
+// byNameClient is a client that believes the server offers listing by name
+// (as a compatibility check that found nothing missing would).
+func byNameClient(t *testing.T, p *pagedApps) *Client {
+	c := pagedClient(t, p)
+	_, _ = c.memo.Get("compatibility", func() (any, error) { return &Compatibility{Checked: true, Problems: map[string][]string{}}, nil })
+	return c
+}
+
+// Listing by name: [a0 a1 a2 a3] loses a0 after the first page: the next page
+// starts after a1, so a2 is not skipped, and no page is read twice: 2 requests.
+func TestListingByNameIsNotShifted(t *testing.T) {
+	p := &pagedApps{names: []string{"a0", "a1", "a2", "a3"}, size: 2}
+	p.afterPage = func(served int, names []string) []string {
+		if served == 1 {
+			return slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == "a0" })
+		}
+		return names
+	}
+	apps, err := byNameClient(t, p).OwnedApps(t.Context(), "dave")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := appNames(apps); !slices.Equal(got, []string{"a0", "a1", "a2", "a3"}) || p.pages != 2 {
+		t.Fatalf("listed %v in %d requests, want [a0 a1 a2 a3] in 2 (a2 must not vanish; a0 was read before it went)", got, p.pages)
+	}
+}
+
+// A server that answers pages by name out of order is an error, not a list
+// with holes.
+func TestListingByNameOutOfOrderFails(t *testing.T) {
+	p := &pagedApps{names: []string{"b", "a", "c"}, size: 2}
+	if _, err := byNameClient(t, p).OwnedApps(t.Context(), "dave"); err == nil || !strings.Contains(err.Error(), "does not list apps by name") {
+		t.Fatalf("want an error, got %v", err)
 	}
 }

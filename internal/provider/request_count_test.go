@@ -74,10 +74,9 @@ func importedSeatsSet(t *testing.T) (*acctest.FaultProxy, *acctest.Workspace, []
 	return proxy, ws, everyone
 }
 
-// Listing 250 apps through the published paging (the server's pages of 100,
-// nextPage until null) costs one introspection for the run, 3 pages and 2
-// re-reads of the page before each later one: 6 platform requests, however
-// many resources read the listing.
+// Listing 250 apps (the server's pages of 100, each after the last name read:
+// the contract's listing by name) costs one introspection for the run and 3
+// pages: 4 platform requests, however many resources read the listing.
 func TestAccPlatformRequestCount_250Apps(t *testing.T) {
 	acctest.PreCheck(t)
 	initial := &emulator.State{SeatsPurchased: 100000}
@@ -122,8 +121,8 @@ output "orphaned" { value = length(data.dashenterprise_apps.orphaned.apps) }
 		t.Fatalf("listed %s apps (%s orphaned), want 250", res.Outputs["all"], res.Outputs["orphaned"])
 	}
 	t.Logf("platform requests: %v", count)
-	if count["introspection"] != 1 || count["apps"] != 5 || count["other"] != 0 {
-		t.Fatalf("platform requests %v, want 1 introspection and 5 listing requests (3 pages, 2 re-reads)", count)
+	if count["introspection"] != 1 || count["apps"] != 3 || count["other"] != 0 {
+		t.Fatalf("platform requests %v, want 1 introspection and 3 pages", count)
 	}
 }
 
@@ -154,9 +153,8 @@ func TestAccPlatformRequestCount_accessOfAGroupOf1000(t *testing.T) {
 	}
 }
 
-// Reading the access of 1,000 apps (the apps data source's viewer fields and
-// a refresh of them all) is one listing for the run: 10 pages of 100, 9
-// re-reads of the page before each next one, and the introspection.
+// Reading the access of 1,000 apps (the apps data source's viewer fields) is
+// one listing for the run: 10 pages of 100 and the introspection.
 func TestAccPlatformRequestCount_accessOf1000Apps(t *testing.T) {
 	acctest.PreCheck(t)
 	initial := &emulator.State{SeatsPurchased: 100000}
@@ -183,7 +181,7 @@ output "restricted" {
 	res := ws.MustApply()
 	requests := proxy.Requests.Load()
 	t.Logf("platform requests for the access of 1,000 apps: %d (pages needed: 10)", requests)
-	if string(res.Outputs["restricted"]) != "1000" || requests != 20 {
-		t.Fatalf("read %s apps' access in %d requests, want 1000 in 20", res.Outputs["restricted"], requests)
+	if string(res.Outputs["restricted"]) != "1000" || requests != 11 {
+		t.Fatalf("read %s apps' access in %d requests, want 1000 in 11", res.Outputs["restricted"], requests)
 	}
 }
