@@ -322,28 +322,15 @@ func (r *resolver) AddCoOwners(ctx context.Context, args coOwnerArgs) (*appResul
 		case u == a.Owner:
 			return nil, errorf(platform.CodeOwnerAsCoOwner, map[string]any{"username": u, "app": a.Name}, "%s owns %s and cannot also be its co-owner", u, a.Name)
 		case !st.knownUsers[u]:
-			return nil, errorf(platform.CodeUserNotKnown, map[string]any{"username": u}, "user %q is not known to Dash Enterprise yet; they must log in once", u)
+			return nil, userNotKnown(u)
 		case !seats.Licensed(u):
 			return nil, errorf(platform.CodeNotLicensed, map[string]any{"username": u}, "user %q holds no license seat; co-owners need one", u)
 		}
 	}
-	for _, g := range list(args.Groups) {
-		if !st.knownGroups[groupPath(g)] {
-			return nil, errorf(platform.CodeGroupNotKnown, map[string]any{"group": groupPath(g)}, "group %q is not known to Dash Enterprise yet; one of its members must log in once (child groups are addressed by full path Parent/child)", groupPath(g))
-		}
+	if err := st.groupsKnown(list(args.Groups)); err != nil {
+		return nil, err
 	}
-	for _, u := range list(args.Users) {
-		if !slices.Contains(a.CoOwners, u) {
-			a.CoOwners = append(a.CoOwners, u)
-		}
-	}
-	for _, g := range list(args.Groups) {
-		if p := groupPath(g); !slices.Contains(a.CoOwnerGroups, p) {
-			a.CoOwnerGroups = append(a.CoOwnerGroups, p)
-		}
-	}
-	sort.Strings(a.CoOwners)
-	sort.Strings(a.CoOwnerGroups)
+	addMembers(&a.CoOwners, &a.CoOwnerGroups, list(args.Users), list(args.Groups))
 	if err := r.s.persist(); err != nil {
 		return nil, err
 	}
@@ -361,12 +348,7 @@ func (r *resolver) RemoveCoOwners(ctx context.Context, args coOwnerArgs) (*appRe
 	if a == nil {
 		return nil, errorf(platform.CodeAppNotFound, map[string]any{"app": str(args.Appname)}, "there is no app named %q", str(args.Appname))
 	}
-	a.CoOwners = without(a.CoOwners, list(args.Users))
-	var groups []string
-	for _, g := range list(args.Groups) {
-		groups = append(groups, groupPath(g))
-	}
-	a.CoOwnerGroups = without(a.CoOwnerGroups, groups)
+	removeMembers(&a.CoOwners, &a.CoOwnerGroups, list(args.Users), list(args.Groups))
 	if err := r.s.persist(); err != nil {
 		return nil, err
 	}
@@ -464,6 +446,48 @@ func without(s, remove []string) []string {
 	return out
 }
 
+// userNotKnown is the refusal of a user who never logged in.
+func userNotKnown(u string) error {
+	return errorf(platform.CodeUserNotKnown, map[string]any{"username": u}, "user %q is not known to Dash Enterprise yet; they must log in once", u)
+}
+
+// groupsKnown refuses the first group (either spelling) no member of which logged in.
+func (st *store) groupsKnown(groups []string) error {
+	for _, g := range groups {
+		if !st.knownGroups[groupPath(g)] {
+			return errorf(platform.CodeGroupNotKnown, map[string]any{"group": groupPath(g)}, "group %q is not known to Dash Enterprise yet; one of its members must log in once (child groups are addressed by full path Parent/child)", groupPath(g))
+		}
+	}
+	return nil
+}
+
+// addMembers adds users and groups (in the platform's spelling) to a list of
+// an app, keeping each sorted and without repeats.
+func addMembers(users, groups *[]string, addUsers, addGroups []string) {
+	for _, u := range addUsers {
+		if !slices.Contains(*users, u) {
+			*users = append(*users, u)
+		}
+	}
+	for _, g := range addGroups {
+		if p := groupPath(g); !slices.Contains(*groups, p) {
+			*groups = append(*groups, p)
+		}
+	}
+	sort.Strings(*users)
+	sort.Strings(*groups)
+}
+
+// removeMembers removes users and groups (either spelling) from a list of an app.
+func removeMembers(users, groups *[]string, removeUsers, removeGroups []string) {
+	*users = without(*users, removeUsers)
+	var paths []string
+	for _, g := range removeGroups {
+		paths = append(paths, groupPath(g))
+	}
+	*groups = without(*groups, paths)
+}
+
 // --- viewer access ---
 
 type collaboratorArgs struct {
@@ -478,26 +502,13 @@ func (r *resolver) AddCollaborators(ctx context.Context, args collaboratorArgs) 
 	return r.editViewers(ctx, str(args.Appname), func(st *store, a *App) error {
 		for _, u := range list(args.Users) {
 			if !st.knownUsers[u] {
-				return errorf(platform.CodeUserNotKnown, map[string]any{"username": u}, "user %q is not known to Dash Enterprise yet; they must log in once", u)
+				return userNotKnown(u)
 			}
 		}
-		for _, g := range list(args.Teams) {
-			if !st.knownGroups[groupPath(g)] {
-				return errorf(platform.CodeGroupNotKnown, map[string]any{"group": groupPath(g)}, "group %q is not known to Dash Enterprise yet; one of its members must log in once (child groups are addressed by full path Parent/child)", groupPath(g))
-			}
+		if err := st.groupsKnown(list(args.Teams)); err != nil {
+			return err
 		}
-		for _, u := range list(args.Users) {
-			if !slices.Contains(a.Settings.Viewers, u) {
-				a.Settings.Viewers = append(a.Settings.Viewers, u)
-			}
-		}
-		for _, g := range list(args.Teams) {
-			if p := groupPath(g); !slices.Contains(a.Settings.ViewerGroups, p) {
-				a.Settings.ViewerGroups = append(a.Settings.ViewerGroups, p)
-			}
-		}
-		sort.Strings(a.Settings.Viewers)
-		sort.Strings(a.Settings.ViewerGroups)
+		addMembers(&a.Settings.Viewers, &a.Settings.ViewerGroups, list(args.Users), list(args.Teams))
 		return nil
 	})
 }
@@ -505,12 +516,7 @@ func (r *resolver) AddCollaborators(ctx context.Context, args collaboratorArgs) 
 // RemoveCollaborators removes viewers; one that is not there is no error.
 func (r *resolver) RemoveCollaborators(ctx context.Context, args collaboratorArgs) (*appResultOut, error) {
 	return r.editViewers(ctx, str(args.Appname), func(_ *store, a *App) error {
-		a.Settings.Viewers = without(a.Settings.Viewers, list(args.Users))
-		var groups []string
-		for _, g := range list(args.Teams) {
-			groups = append(groups, groupPath(g))
-		}
-		a.Settings.ViewerGroups = without(a.Settings.ViewerGroups, groups)
+		removeMembers(&a.Settings.Viewers, &a.Settings.ViewerGroups, list(args.Users), list(args.Teams))
 		return nil
 	})
 }

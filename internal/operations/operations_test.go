@@ -277,6 +277,8 @@ func findingCases() []struct {
 			func() Findings { return Findings{ViewerNotLoggedIn("zoe")} }},
 		{"access: group not known", CodeAccessGroupNotKnown, Warning, []string{"Group /Sales is not known to Dash Enterprise yet"},
 			func() Findings { return Findings{ViewerGroupNotKnown("/Sales")} }},
+		{"access: viewers not known at apply", CodeAccessViewersUnknown, Error, []string{"Cannot add viewers to churn: not known to Dash Enterprise: zoe, /Sales", "Nothing was changed"},
+			func() Findings { return Findings{ViewersNotKnown("churn", []string{"zoe", "/Sales"})} }},
 		{"access: destroy leaves the settings", CodeAccessDestroyed, Warning, []string{"The viewer access of churn is left as it is", "nothing is reset"},
 			func() Findings { return Findings{AccessDestroyed("churn")} }},
 		{"set: nothing was changed", CodeNothingDone, Error, []string{"No seat was changed", "refused before changing anything"},

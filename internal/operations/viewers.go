@@ -25,6 +25,7 @@ const (
 	CodeAccessNotLoggedIn     Code = "access.viewer_not_logged_in"
 	CodeAccessGroupNotKnown   Code = "access.group_not_known"
 	CodeAccessDestroyed       Code = "access.destroy_leaves_settings"
+	CodeAccessViewersUnknown  Code = "access.viewers_not_known"
 )
 
 // Access is an app's viewer settings. Groups are /Parent/child.
@@ -185,6 +186,14 @@ func ViewerGroupNotKnown(group string) Finding {
 	return finding(CodeAccessGroupNotKnown, Warning, "", nil, fmt.Sprintf("Group %s is not known to Dash Enterprise yet", group),
 		"Dash Enterprise learns a group when one of its direct members logs in.",
 		fmt.Sprintf("Ask a member of %s to log in before applying, or the apply will fail.", group)).At("viewer_groups")
+}
+
+// ViewersNotKnown is the apply's refusal, before anything is written, of
+// viewers the platform does not know yet.
+func ViewersNotKnown(app string, viewers []string) Finding {
+	return finding(CodeAccessViewersUnknown, Error, list(viewers), []string{app},
+		fmt.Sprintf("Cannot add viewers to %s: not known to Dash Enterprise: %s", app, strings.Join(viewers, ", ")),
+		"Dash Enterprise accepts a user or group as a viewer only after they (or one of the group's direct members) logged in once, and Keycloak must have them. Nothing was changed.", "")
 }
 
 // AccessDestroyed is the warning of destroying an app's access resource: the

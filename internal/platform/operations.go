@@ -646,20 +646,23 @@ func (c *Client) TransferApps(ctx context.Context, source, target string, expect
 		}
 		return nil
 	}
-	var readBack []App // the listing a read-back after a lost answer found done
+	// readBack is the listing a read-back after a lost answer found done
+	// (read is set then, even when the listing is empty).
+	var readBack []App
+	read := false
 	moved := func(ctx context.Context) (bool, error) {
 		all, err := c.listApps(ctx)
 		if err != nil || slices.ContainsFunc(all, func(a App) bool { return a.Owner == source }) {
 			return false, err
 		}
-		readBack = all
+		readBack, read = all, true
 		return true, nil
 	}
 	how := fmt.Sprintf("check in the App Manager which apps %s and %s own (or run terraform plan: pending_apps lists what is left)", source, target)
 	if err := c.mutate(ctx, op, send, moved, how); err != nil {
 		return nil, err
 	}
-	if readBack == nil {
+	if !read {
 		all, err := c.listApps(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("the server reported the transfer of %s's apps to %s done, but reading them back failed: %w; run terraform plan to see what moved", source, target, err)

@@ -135,16 +135,14 @@ func (r *appAccessResource) write(ctx context.Context, name string, plan appAcce
 // that a refused viewer never leaves the level or the removals half-applied.
 func (c *clients) viewersAccepted(ctx context.Context, app string, users, groups []string, diags *diag.Diagnostics) bool {
 	var unknown []string
-	if len(users) > 0 {
-		known, err := c.Platform.Users(ctx)
+	for _, u := range users {
+		known, err := c.knownUser(ctx, u)
 		if err != nil {
 			diags.AddError(fmt.Sprintf("Cannot check the new viewers of %s", app), err.Error())
 			return false
 		}
-		for _, u := range users {
-			if !slices.ContainsFunc(known, func(k platform.User) bool { return k.Username == u }) {
-				unknown = append(unknown, u)
-			}
+		if !known {
+			unknown = append(unknown, u)
 		}
 	}
 	if len(groups) > 0 {
@@ -160,9 +158,7 @@ func (c *clients) viewersAccepted(ctx context.Context, app string, users, groups
 		}
 	}
 	if len(unknown) > 0 {
-		diags.AddError(fmt.Sprintf("Cannot add viewers to %s: not known to Dash Enterprise: %s", app, strings.Join(unknown, ", ")),
-			"Dash Enterprise accepts a user or group as a viewer only after they (or one of the group's direct members) logged in once, "+
-				"and Keycloak must have them. Nothing was changed.")
+		addFindings(diags, operations.ViewersNotKnown(app, unknown))
 		return false
 	}
 	return true
@@ -235,14 +231,13 @@ func (c *clients) planAccess(ctx context.Context, app *platform.App, live, want 
 		return
 	}
 	ga := governanceApps([]platform.App{*app})[0]
-	groups := append(append(slices.Clone(live.Groups), want.Groups...), ga.CoOwnerGroups...)
-	slices.Sort(groups)
-	for _, g := range slices.Compact(groups) {
-		kg, err := c.Keycloak.GroupByPath(ctx, g)
-		if err == nil {
-			err = c.addGroup(ctx, &snap, kg)
-		}
-		if err != nil && slices.Contains(added(live.Groups, want.Groups), g) {
+	missing, err := c.addGroups(ctx, &snap, append(append(slices.Clone(live.Groups), want.Groups...), ga.CoOwnerGroups...))
+	if err != nil {
+		diags.AddWarning(fmt.Sprintf("Cannot check the planned viewer access of %s", app.Name), err.Error())
+		return
+	}
+	for _, g := range missing {
+		if slices.Contains(added(live.Groups, want.Groups), g) {
 			addFindings(diags, operations.GroupUnknown(g, c.Keycloak.Realm(), "viewer_groups"))
 		}
 	}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -11,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/validators"
@@ -157,29 +155,16 @@ func (d *appsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 // listed as viewer or co-owner, and the administrators, never a request per user.
 func (c *clients) effectiveViewers(ctx context.Context, apps []platform.App, models []appModel, diags *diag.Diagnostics) bool {
 	snap := operations.Snapshot{GroupChildren: map[string][]string{}, GroupMembers: map[string][]string{}}
-	read := map[string]bool{}
+	var groups []string
 	for _, a := range apps {
-		access := accessOf(&a)
-		if access.Level != operations.AccessRestricted {
-			continue
+		if access := accessOf(&a); access.Level == operations.AccessRestricted {
+			groups = append(append(groups, access.Groups...), a.CoOwnerGroupPaths()...)
 		}
-		for _, g := range append(access.Groups, a.CoOwnerGroupPaths()...) {
-			if read[g] {
-				continue
-			}
-			read[g] = true
-			kg, err := c.Keycloak.GroupByPath(ctx, g)
-			if keycloak.IsNotFound(err) {
-				continue // a group deleted in Keycloak has no members
-			}
-			if err == nil {
-				err = c.addGroup(ctx, &snap, kg)
-			}
-			if err != nil {
-				diags.AddError(fmt.Sprintf("Cannot read the members of %s", g), err.Error())
-				return false
-			}
-		}
+	}
+	// A group deleted in Keycloak has no members: nothing to add for it.
+	if _, err := c.addGroups(ctx, &snap, groups); err != nil {
+		diags.AddError("Cannot read the members of the viewer and co-owner groups", err.Error())
+		return false
 	}
 	realm, err := c.accessRealm(ctx, false)
 	if err != nil {

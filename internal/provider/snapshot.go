@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
@@ -55,6 +57,28 @@ func (c *clients) readSnapshot(ctx context.Context, groupsOf, lookUp []string) (
 		s.Apps = governanceApps(apps)
 	}
 	return s, nil
+}
+
+// addGroups loads the descendants and direct members of each distinct group
+// of paths into the snapshot, one group lookup and one membership listing per
+// group; missing are the groups the realm does not have.
+func (c *clients) addGroups(ctx context.Context, s *operations.Snapshot, paths []string) (missing []string, err error) {
+	distinct := slices.Clone(paths)
+	slices.Sort(distinct)
+	for _, p := range slices.Compact(distinct) {
+		g, err := c.Keycloak.GroupByPath(ctx, p)
+		if keycloak.IsNotFound(err) {
+			missing = append(missing, p)
+			continue
+		}
+		if err == nil {
+			err = c.addGroup(ctx, s, g)
+		}
+		if err != nil {
+			return missing, fmt.Errorf("reading group %s: %w", p, err)
+		}
+	}
+	return missing, nil
 }
 
 // addGroup loads a group's descendants and direct members into the snapshot.
