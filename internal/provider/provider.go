@@ -15,7 +15,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/config"
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/framework"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/service/apps"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/service/seats"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/service/users"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
@@ -106,8 +109,8 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if unknown {
 		// Values come from resources not yet created: resources skip their
 		// plan checks and report this if they need the server.
-		c := &clients{}
-		c.run.ConfigUnknown = true
+		c := &framework.Clients{}
+		c.Run.ConfigUnknown = true
 		resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = c, c, c, c
 		return
 	}
@@ -115,7 +118,7 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		resp.Diagnostics.AddWarning(w[0], w[1])
 	}
 	s.UserAgent = transport.UserAgent(p.version, req.TerraformVersion)
-	c, err := newClients(s)
+	c, err := framework.NewClients(s)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Dash Enterprise provider", err.Error())
 		return
@@ -123,53 +126,33 @@ func (p *dashProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	resp.ResourceData, resp.DataSourceData, resp.ListResourceData, resp.ActionData = c, c, c, c
 }
 
-func newClients(s config.Settings) (*clients, error) {
-	httpKC, err := transport.New(transport.Options{CACertFile: s.CACertFile, CACertPEM: s.CACertPEM, InsecureSkipVerify: s.InsecureSkipVerify,
-		Timeout: s.RequestTimeout, MaxRetries: s.MaxRetries, Subsystem: "keycloak", UserAgent: s.UserAgent})
-	if err != nil {
-		return nil, err
-	}
-	kc := keycloak.New(keycloak.Config{
-		BaseURL: s.KeycloakURL, Realm: s.Realm, RolesClientID: s.RolesClientID,
-		AdminRealm: s.AdminRealm, AdminClientID: s.AdminClientID,
-		Username: s.AdminUsername, Password: s.AdminPassword, ClientSecret: s.AdminClientSecret,
-		HTTP: httpKC,
-	})
-	c := &clients{settings: s, Keycloak: kc}
-	c.run.Strict = s.OrphanProtection == config.OrphanProtectionError
-	if err := c.configurePlatform(); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
 func (p *dashProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		newLicenseSeatResource,
-		newAppCoOwnerResource,
-		newAppTransferResource,
-		newUserOffboardingResource,
-		newLicenseSeatsResource,
-		newAppCoOwnersResource,
-		newAppAccessResource,
+		seats.NewLicenseSeatResource,
+		apps.NewAppCoOwnerResource,
+		apps.NewAppTransferResource,
+		users.NewUserOffboardingResource,
+		seats.NewLicenseSeatsResource,
+		apps.NewAppCoOwnersResource,
+		apps.NewAppAccessResource,
 	}
 }
 
 // ListResources are the list resources of `terraform query` (Terraform 1.14+).
 func (p *dashProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return []func() list.ListResource{newLicenseSeatList, newAppCoOwnerList}
+	return []func() list.ListResource{seats.NewLicenseSeatList, apps.NewAppCoOwnerList}
 }
 
 // Actions are the provider's actions (Terraform 1.14+).
 func (p *dashProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{newLogoutSessionsAction}
+	return []func() action.Action{users.NewLogoutSessionsAction}
 }
 
 func (p *dashProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		newUsersDataSource,
-		newAppsDataSource,
-		newLicenseDataSource,
-		newPlatformDataSource,
+		users.NewUsersDataSource,
+		apps.NewAppsDataSource,
+		seats.NewLicenseDataSource,
+		apps.NewPlatformDataSource,
 	}
 }

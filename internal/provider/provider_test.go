@@ -1,8 +1,6 @@
 package provider_test
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -12,22 +10,7 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/provider"
 )
 
-func TestMain(m *testing.M) {
-	cleanup, err := acctest.Setup()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	stop, err := acctest.StartEmulator()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	stop()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { acctest.Main(m) }
 
 // protoV6ProviderFactories runs the provider in-process for terraform-plugin-testing.
 var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
