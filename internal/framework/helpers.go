@@ -65,7 +65,7 @@ func Added(current, desired []string) []string {
 // SetStrings returns the known elements of a set of strings, sorted. An
 // element known only after apply is left out (setElems counts them): it never
 // makes the whole set read as empty.
-func SetStrings(_ context.Context, s types.Set) []string {
+func SetStrings(s types.Set) []string {
 	out, _ := SetElems(s)
 	return out
 }

@@ -10,51 +10,51 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
 )
 
+// SnapshotRead says what a plan reads beyond the seat holders and the apps.
+type SnapshotRead struct {
+	// GroupsOf are the users whose direct groups the rules need.
+	GroupsOf []string
+	// LookUp are the users to check the realm has (those holding no direct seat).
+	LookUp []string
+	// License asks for the purchased seat count.
+	License bool
+}
+
 // Snapshot assembles what the rules need from the run-scoped seat and app
 // listings, plus the direct groups of the given users.
 func (c *Clients) Snapshot(ctx context.Context, usersNeedingGroups ...string) (operations.Snapshot, error) {
-	return c.ReadSnapshot(ctx, usersNeedingGroups, nil)
+	return c.ReadSnapshot(ctx, SnapshotRead{GroupsOf: usersNeedingGroups})
 }
 
-// ReadSnapshot reads, in one round, Keycloak (the seat holders, the direct
-// groups of groupsOf, whether each of lookUp that holds no direct seat exists) and then the platform
-// (the apps).
-func (c *Clients) ReadSnapshot(ctx context.Context, groupsOf, lookUp []string) (operations.Snapshot, error) {
-	s := operations.Snapshot{Seats: map[string]operations.Seat{}, UserGroups: map[string][]string{},
-		GroupChildren: map[string][]string{}, GroupMembers: map[string][]string{}, Absent: map[string]bool{}}
-	seats, err := c.Directory().SeatHolders(ctx)
+// ReadSnapshot reads what a plan needs in one round: Keycloak once (the seat
+// holders, the groups and existence of the users asked about), then the
+// platform (the apps and, when asked, the license; a license that cannot be
+// read is noted in the snapshot, not an error).
+func (c *Clients) ReadSnapshot(ctx context.Context, want SnapshotRead) (operations.Snapshot, error) {
+	s := operations.Snapshot{GroupChildren: map[string][]string{}, GroupMembers: map[string][]string{}}
+	read, err := c.Keycloak.ReadSeats(ctx, SeatRole, want.GroupsOf, want.LookUp)
 	if err != nil {
 		return s, err
 	}
-	s.Seats = seats
-	for _, username := range lookUp {
-		if seats[username].Direct {
-			continue // holds the seat: nothing to grant
-		}
-		if _, err := c.Keycloak.UserByUsername(ctx, username); keycloak.IsNotFound(err) {
-			s.Absent[username] = true
-		}
+	s.Seats, s.UserGroups, s.Absent = map[string]operations.Seat{}, read.Groups, read.Absent
+	for username, h := range read.Seats {
+		s.Seats[username] = operations.Seat(h)
 	}
-	for _, username := range groupsOf {
-		u, err := c.Keycloak.UserByUsername(ctx, username)
-		if keycloak.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return s, err
-		}
-		paths, err := c.Keycloak.UserGroupPaths(ctx, u.ID)
-		if err != nil {
-			return s, err
-		}
-		s.UserGroups[username] = paths
+	if c.Platform == nil {
+		return s, nil
 	}
-	if c.Platform != nil {
-		apps, err := c.Platform.Apps(ctx)
+	apps, err := c.Platform.Apps(ctx)
+	if err != nil {
+		return s, err
+	}
+	s.Apps = GovernanceApps(apps)
+	if want.License {
+		lic, err := c.Platform.License(ctx)
 		if err != nil {
-			return s, err
+			s.LicenseUnread = err
+		} else {
+			s.Purchased = lic.SeatsPurchased
 		}
-		s.Apps = GovernanceApps(apps)
 	}
 	return s, nil
 }

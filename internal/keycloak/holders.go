@@ -127,6 +127,65 @@ func (c *Client) RoleHolders(ctx context.Context, roleName string) (*Holders, er
 	return c.holders.Get(roleName, func() (*Holders, error) { return c.buildHolders(ctx, roleName) })
 }
 
+// Holding is how one user holds a role: a direct mapping, and the other ways
+// ("group:/Parent/child", "composite:<client>/<role>").
+type Holding struct {
+	Direct bool
+	Via    []string
+}
+
+// SeatsRead is what a plan reads of a role in one call: its holders, the
+// direct groups of some users, and the users the realm does not have.
+type SeatsRead struct {
+	Holders *Holders
+	// Seats maps the username of every holder to how they hold the role.
+	Seats map[string]Holding
+	// Groups maps a username to the sorted paths of its direct groups.
+	Groups map[string][]string
+	// Absent holds the usernames the realm does not have.
+	Absent map[string]bool
+}
+
+// ReadSeats reads the run's holders of roleName, the direct groups of each
+// user of groupsOf (a user the realm lacks is left out), and which users of
+// lookUp that hold no direct mapping the realm lacks (a lookup that fails for
+// another reason counts as existing: the apply looks again and says why).
+func (c *Client) ReadSeats(ctx context.Context, roleName string, groupsOf, lookUp []string) (SeatsRead, error) {
+	read := SeatsRead{Groups: map[string][]string{}, Absent: map[string]bool{}}
+	h, err := c.RoleHolders(ctx, roleName)
+	if err != nil {
+		return read, err
+	}
+	read.Holders, read.Seats = h, map[string]Holding{}
+	for id, u := range h.Users {
+		_, direct := h.Direct[id]
+		if via := h.Via[id]; direct || len(via) > 0 {
+			read.Seats[u.Username] = Holding{Direct: direct, Via: via}
+		}
+	}
+	for _, username := range lookUp {
+		if _, ok := h.DirectByUsername(username); ok {
+			continue
+		}
+		if _, err := c.UserByUsername(ctx, username); IsNotFound(err) {
+			read.Absent[username] = true
+		}
+	}
+	for _, username := range groupsOf {
+		u, err := c.UserByUsername(ctx, username)
+		if IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return read, err
+		}
+		if read.Groups[username], err = c.UserGroupPaths(ctx, u.ID); err != nil {
+			return read, err
+		}
+	}
+	return read, nil
+}
+
 // noteDirect records a write in the run-scoped snapshot (copy-on-write, so
 // readers holding the old snapshot are not disturbed).
 func (c *Client) noteDirect(roleName string, u User, direct bool) {

@@ -125,6 +125,10 @@ func findingCases() []struct {
 				f, _ := Capacity{Purchased: 2, Assigned: 2}.Exceeded(3, []string{"x"})
 				return Findings{f}
 			}},
+		{"license unreadable", CodeSeatCapacityNotChecked, Warning, []string{"Cannot check seat capacity for x, y", "boom"},
+			func() Findings { return Findings{CapacityNotChecked([]string{"x", "y"}, boom)} }},
+		{"seat holders unreadable", CodeSeatNotChecked, Warning, []string{"Cannot check the planned seats", "boom"},
+			func() Findings { return Findings{SeatsNotChecked(boom)} }},
 		{"seat revoked outside Terraform", CodeSeatOrphanedNow, Warning, []string{"zoe was revoked outside Terraform: 1 app(s)", "legacy"},
 			func() Findings { f, _ := snapshot().OrphanedNow("zoe"); return Findings{f} }},
 		{"seat held another way", CodeSeatHeldAnother, Warning, []string{"erin already holds a seat through dash/developer"},
@@ -449,8 +453,9 @@ func TestApplyOffboarding(t *testing.T) {
 func TestPlanSeatSet(t *testing.T) {
 	s := snapshot()
 	s.Absent = map[string]bool{"newbie": true}
+	s.Purchased = 3
 	run := &Run{}
-	d := PlanSeatSet(run, s, SeatSet{Prior: []string{"alice", "carol"}, Desired: []string{"carol", "newbie"}, AppsKnown: true, Purchased: 3, Realm: "dash"})
+	d := PlanSeatSet(run, s, SeatSet{Prior: []string{"alice", "carol"}, Desired: []string{"carol", "newbie"}, AppsKnown: true, Realm: "dash"})
 	if !slices.Equal(d.Change.Add, []string{"newbie"}) || !slices.Equal(d.Change.Remove, []string{"alice"}) || !slices.Equal(d.Change.Unshown, []string{"bob"}) {
 		t.Fatalf("change %+v", d.Change)
 	}

@@ -7,10 +7,12 @@ import (
 
 // Codes of the seat rules.
 const (
-	CodeSeatCapacity    Code = "seat.capacity"
-	CodeSeatOrphanedNow Code = "seat.revoked_outside_terraform"
-	CodeSeatHeldAnother Code = "seat.held_another_way"
-	CodeSeatUnlisted    Code = "seat.unlisted_holder"
+	CodeSeatCapacity           Code = "seat.capacity"
+	CodeSeatOrphanedNow        Code = "seat.revoked_outside_terraform"
+	CodeSeatHeldAnother        Code = "seat.held_another_way"
+	CodeSeatUnlisted           Code = "seat.unlisted_holder"
+	CodeSeatNotChecked         Code = "seat.not_checked"
+	CodeSeatCapacityNotChecked Code = "seat.capacity_not_checked"
 )
 
 // HasSeat reports whether username holds a seat in the snapshot.
@@ -36,6 +38,22 @@ func (c Capacity) Exceeded(after int, newcomers []string) (Finding, bool) {
 		fmt.Sprintf("License seats exceeded: %d planned, %d purchased", after, c.Purchased),
 		fmt.Sprintf("After this apply %d users would hold a seat (new: %s), but the license has %d; %d are assigned now.", after, list(newcomers), c.Purchased, c.Assigned),
 		"Revoke unused seats first or buy more seats from Plotly."), true
+}
+
+// CapacityNotChecked is the plan warning when the license could not be read,
+// so the plan cannot say whether the seats of usernames fit in it.
+func CapacityNotChecked(usernames []string, err error) Finding {
+	summary := "Cannot check seat capacity"
+	if len(usernames) > 0 {
+		summary += " for " + list(usernames)
+	}
+	return finding(CodeSeatCapacityNotChecked, Warning, list(usernames), nil, summary, err.Error(), "")
+}
+
+// SeatsNotChecked is the plan warning when the seat holders could not be read,
+// so the plan cannot check its seats at all (the apply still reads before writing).
+func SeatsNotChecked(err error) Finding {
+	return finding(CodeSeatNotChecked, Warning, "", nil, "Cannot check the planned seats", err.Error(), "")
 }
 
 // OrphanedNow is the refresh warning about a managed seat revoked outside

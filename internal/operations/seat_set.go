@@ -12,9 +12,27 @@ type SeatSet struct {
 	Destroy bool
 	// AppsKnown is false when the platform API is not configured.
 	AppsKnown bool
-	// Purchased is the license's seat count (0 when unknown or not read).
-	Purchased int
 	Realm     string
+}
+
+// Dropped are the usernames of the state that the plan leaves out.
+func (in SeatSet) Dropped() []string { return minus(in.Prior, in.Desired) }
+
+// Arriving are the usernames of the plan that the state does not hold.
+func (in SeatSet) Arriving() []string { return minus(in.Desired, in.Prior) }
+
+// NeedsLicense reports whether the plan step checks the license (when the set keeps or gives any seat).
+func (in SeatSet) NeedsLicense() bool { return len(in.Desired) > 0 }
+
+func minus(a, b []string) []string {
+	in := setOf(b)
+	var out []string
+	for _, x := range a {
+		if !in[x] {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // SeatSetDecision is what the seat set's apply will do, and what the plan says about it.
@@ -33,6 +51,32 @@ func (s Snapshot) DirectHolders() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// PlanSeatSetRead is the seat set's whole plan step: what the configuration
+// alone says (usernames known only after apply make the dropped members'
+// revocations unknowable; a provider configuration known only at apply leaves
+// them unchecked), then PlanSeatSet on the run's snapshot, or why the plan
+// could not read one (readErr).
+func PlanSeatSetRead(run *Run, in SeatSet, s Snapshot, readErr error) Findings {
+	dropped := in.Dropped()
+	maybe := in.Unknown > 0 && len(dropped) > 0
+	var fs Findings
+	switch {
+	case maybe:
+		fs = append(fs, UnknowableRevocations(run, dropped, in.Unknown))
+	case run.ConfigUnknown:
+		fs = append(fs, RevocationsNotChecked(dropped)...)
+	}
+	switch {
+	case run.ConfigUnknown:
+		return fs
+	case readErr != nil && len(dropped) > 0 && !maybe:
+		return append(fs, CannotCheckRevocations(run, dropped, readErr))
+	case readErr != nil:
+		return append(fs, SeatsNotChecked(readErr))
+	}
+	return append(fs, PlanSeatSet(run, s, in).Findings...)
 }
 
 // PlanSeatSet is the plan step of an authoritative set of seats on the run's
@@ -74,7 +118,10 @@ func PlanSeatSet(run *Run, s Snapshot, in SeatSet) SeatSetDecision {
 			after[u] = true
 		}
 	}
-	if f, ok := (Capacity{Purchased: in.Purchased, Assigned: len(s.Seats)}).Exceeded(len(after), newcomers); ok {
+	if s.LicenseUnread != nil {
+		d.Findings = append(d.Findings, CapacityNotChecked(newcomers, s.LicenseUnread).At("usernames"))
+	}
+	if f, ok := (Capacity{Purchased: s.Purchased, Assigned: len(s.Seats)}).Exceeded(len(after), newcomers); ok {
 		d.Findings = append(d.Findings, f.At("usernames"))
 	}
 	return d

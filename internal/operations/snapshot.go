@@ -22,6 +22,10 @@ type Snapshot struct {
 	GroupMembers map[string][]string
 	// Absent holds the users asked about that the realm does not have.
 	Absent map[string]bool
+	// Purchased is the license's seat count, 0 when it was not read;
+	// LicenseUnread is why it could not be (the plan then only warns).
+	Purchased     int
+	LicenseUnread error
 }
 
 // Seat says how a user holds a seat.

@@ -28,15 +28,15 @@ type accessChange struct {
 // planAccessChange computes the change from the prior state (on Create: what
 // the plan saw, so that creating the resource adopts the app's settings and
 // changes what the plan showed), the plan, and the live app.
-func planAccessChange(ctx context.Context, prior *appAccessModel, plan appAccessModel, live *platform.App) (accessChange, error) {
-	want, ok := accessFrom(ctx, plan)
+func planAccessChange(prior *appAccessModel, plan appAccessModel, live *platform.App) (accessChange, error) {
+	want, ok := accessFrom(plan)
 	if !ok {
 		return accessChange{}, fmt.Errorf("the planned viewers are not known or not valid")
 	}
-	seen := framework.SetStrings(ctx, plan.Observed)
+	seen := framework.SetStrings(plan.Observed)
 	priorMembers := seen
 	if prior != nil {
-		if p, ok := accessFrom(ctx, *prior); ok {
+		if p, ok := accessFrom(*prior); ok {
 			priorMembers = accessMembers(p)
 		}
 	}
@@ -80,7 +80,7 @@ func (r *appAccessResource) converge(ctx context.Context, prior *appAccessModel,
 		diags.AddError(fmt.Sprintf("Cannot read the viewer access of %s", name), err.Error())
 		return
 	}
-	c, err := planAccessChange(ctx, prior, plan, live)
+	c, err := planAccessChange(prior, plan, live)
 	if err != nil {
 		diags.AddAttributeError(path.Root("viewer_groups"), fmt.Sprintf("Cannot apply the viewer access of %s", name), err.Error())
 		return
@@ -100,7 +100,7 @@ func (r *appAccessResource) converge(ctx context.Context, prior *appAccessModel,
 		diags.AddError(fmt.Sprintf("Cannot read the viewer access of %s", name), err.Error())
 		return
 	}
-	st := r.stateFrom(ctx, app, framework.SetStrings(ctx, plan.ViewerGroups), diags)
+	st := r.stateFrom(ctx, app, framework.SetStrings(plan.ViewerGroups), diags)
 	if framework.Known(plan.Observed) {
 		st.Observed = plan.Observed // what the plan saw; the next refresh resets it
 	}
@@ -215,7 +215,7 @@ func (r *appAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		resp.Diagnostics.Append(d...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("observed"), observed)...)
 	}
-	want, ok := accessFrom(ctx, plan)
+	want, ok := accessFrom(plan)
 	if !ok {
 		return // a viewer known only after apply: the apply checks it
 	}

@@ -117,12 +117,12 @@ func accessMembers(a operations.Access) []string {
 
 // accessFrom reads the configured (or prior) settings of m; ok is false when
 // a group path is invalid or a set is unknown.
-func accessFrom(ctx context.Context, m appAccessModel) (operations.Access, bool) {
+func accessFrom(m appAccessModel) (operations.Access, bool) {
 	if m.ViewerUsers.IsUnknown() || m.ViewerGroups.IsUnknown() || m.ViewerAccess.IsUnknown() || m.PortalVisible.IsUnknown() {
 		return operations.Access{}, false
 	}
-	groups, err := parseGroups(framework.SetStrings(ctx, m.ViewerGroups))
-	return operations.Access{Level: m.ViewerAccess.ValueString(), Users: framework.SetStrings(ctx, m.ViewerUsers), Groups: groups,
+	groups, err := parseGroups(framework.SetStrings(m.ViewerGroups))
+	return operations.Access{Level: m.ViewerAccess.ValueString(), Users: framework.SetStrings(m.ViewerUsers), Groups: groups,
 		PortalVisible: m.PortalVisible.ValueBool()}, err == nil
 }
 
@@ -170,7 +170,7 @@ func (r *appAccessResource) Read(ctx context.Context, req resource.ReadRequest, 
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the viewer access of %s", state.App.ValueString()), err.Error())
 		return
 	}
-	st := r.stateFrom(ctx, app, framework.SetStrings(ctx, state.ViewerGroups), &resp.Diagnostics)
+	st := r.stateFrom(ctx, app, framework.SetStrings(state.ViewerGroups), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 }
 

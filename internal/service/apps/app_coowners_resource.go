@@ -162,7 +162,7 @@ func (r *appCoOwnersResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the co-owners of %s", state.App.ValueString()), err.Error())
 		return
 	}
-	if st := r.stateFrom(ctx, app, framework.SetStrings(ctx, state.Groups), &resp.Diagnostics); st != nil {
+	if st := r.stateFrom(ctx, app, framework.SetStrings(state.Groups), &resp.Diagnostics); st != nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
 	}
 }
@@ -188,8 +188,8 @@ func (r *appCoOwnersResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() || !r.clients.PlatformReady(ctx, &resp.Diagnostics) {
 		return
 	}
-	groups, _ := parseGroups(framework.SetStrings(ctx, state.Groups)) // a path that was never valid was never added
-	_, err := r.clients.Platform.RemoveCoOwners(ctx, state.App.ValueString(), framework.SetStrings(ctx, state.Usernames), groups)
+	groups, _ := parseGroups(framework.SetStrings(state.Groups)) // a path that was never valid was never added
+	_, err := r.clients.Platform.RemoveCoOwners(ctx, state.App.ValueString(), framework.SetStrings(state.Usernames), groups)
 	if err != nil && platform.CodeOf(err) != platform.CodeAppNotFound {
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot remove the co-owners of %s", state.App.ValueString()), err.Error())
 	}
@@ -197,18 +197,18 @@ func (r *appCoOwnersResource) Delete(ctx context.Context, req resource.DeleteReq
 
 // coOwnerChanges computes what the apply may do to the user and the group
 // co-owners (groups in the platform's spelling, Parent/child); prior is nil on Create.
-func coOwnerChanges(ctx context.Context, prior *appCoOwnersModel, plan appCoOwnersModel, app *platform.App) (users, groups operations.Change, err error) {
+func coOwnerChanges(prior *appCoOwnersModel, plan appCoOwnersModel, app *platform.App) (users, groups operations.Change, err error) {
 	var priorUsers, priorGroups []string
 	if prior != nil {
-		priorUsers = framework.SetStrings(ctx, prior.Usernames)
-		priorGroups, _ = parseGroups(framework.SetStrings(ctx, prior.Groups)) // a path that was never valid was never added
+		priorUsers = framework.SetStrings(prior.Usernames)
+		priorGroups, _ = parseGroups(framework.SetStrings(prior.Groups)) // a path that was never valid was never added
 	}
-	desiredGroups, err := parseGroups(framework.SetStrings(ctx, plan.Groups))
+	desiredGroups, err := parseGroups(framework.SetStrings(plan.Groups))
 	if err != nil {
 		return users, groups, err
 	}
-	seenGroups, _ := parseGroups(framework.SetStrings(ctx, plan.ObservedGroups))
-	users = operations.PlanChange(priorUsers, framework.SetStrings(ctx, plan.Usernames), framework.SetStrings(ctx, plan.ObservedUsernames), framework.Known(plan.ObservedUsernames), app.CoOwnerUsernames())
+	seenGroups, _ := parseGroups(framework.SetStrings(plan.ObservedGroups))
+	users = operations.PlanChange(priorUsers, framework.SetStrings(plan.Usernames), framework.SetStrings(plan.ObservedUsernames), framework.Known(plan.ObservedUsernames), app.CoOwnerUsernames())
 	groups = operations.PlanChange(priorGroups, desiredGroups, seenGroups, framework.Known(plan.ObservedGroups), app.CoOwnerGroupPaths())
 	return users, groups, nil
 }
@@ -228,7 +228,7 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 		addCoOwnerError(diags, coOwnerID{App: name}, err)
 		return
 	}
-	users, groups, err := coOwnerChanges(ctx, prior, plan, app)
+	users, groups, err := coOwnerChanges(prior, plan, app)
 	if err != nil {
 		diags.AddAttributeError(path.Root("groups"), fmt.Sprintf("Invalid group path among the co-owners of %s", name), err.Error())
 		return
@@ -245,7 +245,7 @@ func (r *appCoOwnersResource) converge(ctx context.Context, prior *appCoOwnersMo
 		diags.AddError(fmt.Sprintf("Cannot read the co-owners of %s", name), err.Error())
 		return
 	}
-	if st := r.stateFrom(ctx, app, framework.SetStrings(ctx, plan.Groups), diags); st != nil {
+	if st := r.stateFrom(ctx, app, framework.SetStrings(plan.Groups), diags); st != nil {
 		// What the plan saw; the next refresh resets it.
 		if framework.Known(plan.ObservedUsernames) {
 			st.ObservedUsernames = plan.ObservedUsernames
@@ -321,23 +321,23 @@ func (r *appCoOwnersResource) ModifyPlan(ctx context.Context, req resource.Modif
 	_, unknownGroups := framework.SetElems(plan.Groups)
 	// A co-owner left out of the known members may be named by one known only
 	// after apply: the apply checks it then.
-	if users, groups, err := coOwnerChanges(ctx, priorPtr, plan, app); err == nil && unknownUsers+unknownGroups == 0 {
+	if users, groups, err := coOwnerChanges(priorPtr, plan, app); err == nil && unknownUsers+unknownGroups == 0 {
 		for _, m := range append(users.Unshown, groups.Unshown...) {
 			framework.AddFindings(&resp.Diagnostics, operations.UnlistedCoOwner(m, app.Name))
 		}
 	}
 	// The co-owner checks, for each co-owner that is new.
-	addUsers := framework.Added(framework.SetStrings(ctx, prior.Usernames), framework.SetStrings(ctx, plan.Usernames))
+	addUsers := framework.Added(framework.SetStrings(prior.Usernames), framework.SetStrings(plan.Usernames))
 	for _, u := range addUsers {
 		resp.Diagnostics.Append(r.clients.PlanCoOwnerUser(ctx, app, u, "usernames")...)
 	}
 	planned := *app
 	planned.CoOwnerGroups = nil
-	plannedGroups, _ := parseGroups(framework.SetStrings(ctx, plan.Groups)) // invalid paths fail validation
+	plannedGroups, _ := parseGroups(framework.SetStrings(plan.Groups)) // invalid paths fail validation
 	for _, g := range plannedGroups {
 		planned.CoOwnerGroups = append(planned.CoOwnerGroups, platform.CoOwnerGroup{Path: grouppath.ToPlatform(g)})
 	}
-	addGroups := framework.Added(framework.SetStrings(ctx, prior.Groups), framework.SetStrings(ctx, plan.Groups))
+	addGroups := framework.Added(framework.SetStrings(prior.Groups), framework.SetStrings(plan.Groups))
 	for _, g := range addGroups {
 		if n, err := grouppath.Parse(g); err == nil {
 			resp.Diagnostics.Append(r.clients.PlanCoOwnerGroup(ctx, &planned, n, "groups")...)

@@ -2,7 +2,6 @@ package seats
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -21,7 +20,7 @@ func (r *licenseSeatResource) planCapacity(ctx context.Context, username string,
 	}
 	lic, err := r.clients.Platform.License(ctx)
 	if err != nil {
-		diags.AddWarning(fmt.Sprintf("Cannot check seat capacity for %s", username), err.Error())
+		framework.AddFindings(diags, operations.CapacityNotChecked([]string{username}, err).At("username"))
 		return
 	}
 	c := operations.Capacity{Purchased: lic.SeatsPurchased, Assigned: holders.EffectiveCount()}

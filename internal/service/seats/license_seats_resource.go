@@ -171,13 +171,18 @@ func (r *licenseSeatsResource) ownedApps(ctx context.Context, usernames []string
 // revocations maps each username the change revokes to the apps it owned at
 // the plan's refresh (prior owned_apps): computed from the prior state and the
 // configuration only, so the apply's re-plan computes exactly the same value.
-func revocations(ctx context.Context, remove []string, priorOwned types.Map, diags *diag.Diagnostics) types.Map {
+// It is unknown when usernames known only after apply may keep some of them.
+func revocations(ctx context.Context, in operations.SeatSet, priorOwned types.Map, diags *diag.Diagnostics) types.Map {
+	dropped := in.Dropped()
+	if in.Unknown > 0 && len(dropped) > 0 {
+		return types.MapUnknown(types.ListType{ElemType: types.StringType})
+	}
 	owned := map[string][]string{}
 	if !priorOwned.IsNull() && !priorOwned.IsUnknown() {
 		diags.Append(priorOwned.ElementsAs(ctx, &owned, false)...)
 	}
 	out := map[string][]string{}
-	for _, u := range remove {
+	for _, u := range dropped {
 		out[u] = framework.NonNil(owned[u])
 	}
 	m, d := types.MapValueFrom(ctx, types.ListType{ElemType: types.StringType}, out)
@@ -205,7 +210,7 @@ func (r *licenseSeatsResource) Create(ctx context.Context, req resource.CreateRe
 func (r *licenseSeatsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var prior licenseSeatsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	r.apply(ctx, framework.SetStrings(ctx, prior.Usernames.SetValue), req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.apply(ctx, framework.SetStrings(prior.Usernames.SetValue), req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete revokes the direct seats the state lists that are still live; one
@@ -221,7 +226,7 @@ func (r *licenseSeatsResource) Delete(ctx context.Context, req resource.DeleteRe
 		resp.Diagnostics.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	r.converge(ctx, nil, operations.PlanChange(framework.SetStrings(ctx, st.Usernames.SetValue), nil, nil, false, live).Remove, &resp.Diagnostics)
+	r.converge(ctx, nil, operations.PlanChange(framework.SetStrings(st.Usernames.SetValue), nil, nil, false, live).Remove, &resp.Diagnostics)
 }
 
 // apply does what the plan showed: it grants the planned seats that are
@@ -240,7 +245,7 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 		diags.AddError("Cannot read license seats", err.Error())
 		return
 	}
-	change := operations.PlanChangeFromDigest(prior, framework.SetStrings(ctx, plan.Usernames.SetValue), plan.ObservedDigest.ValueString(), !plan.ObservedDigest.IsNull() && !plan.ObservedDigest.IsUnknown(), live)
+	change := operations.PlanChangeFromDigest(prior, framework.SetStrings(plan.Usernames.SetValue), plan.ObservedDigest.ValueString(), !plan.ObservedDigest.IsNull() && !plan.ObservedDigest.IsUnknown(), live)
 	if change.Refused() {
 		framework.AddFindings(diags, change.Refusal(operations.SeatSetWords(), prior == nil)...)
 		return
@@ -306,76 +311,33 @@ func (r *licenseSeatsResource) converge(ctx context.Context, add, remove []strin
 	}
 }
 
+// ModifyPlan decodes the set, sets the planned revocations (from the prior
+// state and the configuration alone), reads the run's snapshot in one round
+// unless the provider configuration is known only at apply, and renders the
+// plan step's findings (operations.PlanSeatSetRead).
 func (r *licenseSeatsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.clients == nil {
 		return
 	}
-	var desired, prior []string
-	var unknown int // usernames known only after apply
+	in := operations.SeatSet{Destroy: req.Plan.Raw.IsNull(), AppsKnown: r.clients.Platform != nil, Realm: r.clients.Keycloak.Realm()}
 	var st licenseSeatsModel
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-		prior = framework.SetStrings(ctx, st.Usernames.SetValue)
+		in.Prior = framework.SetStrings(st.Usernames.SetValue)
 	}
-	if !req.Plan.Raw.IsNull() {
+	if !in.Destroy {
 		var plan licenseSeatsModel
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 		if plan.Usernames.IsUnknown() {
 			return
 		}
-		desired, unknown = framework.SetElems(plan.Usernames.SetValue)
+		in.Desired, in.Unknown = framework.SetElems(plan.Usernames.SetValue)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("revocations"), revocations(ctx, in, st.OwnedApps, &resp.Diagnostics))...)
 	}
-	maybe := r.planDropped(ctx, framework.Added(desired, prior), unknown, st.OwnedApps, !req.Plan.Raw.IsNull(), resp)
-	if r.clients.Run.ConfigUnknown {
-		return
+	var snap operations.Snapshot
+	var err error
+	if !r.clients.Run.ConfigUnknown {
+		snap, err = r.clients.ReadSnapshot(ctx, framework.SnapshotRead{GroupsOf: in.Dropped(), LookUp: in.Arriving(), License: in.NeedsLicense()})
 	}
-	in := operations.SeatSet{Prior: prior, Desired: desired, Unknown: unknown, Destroy: req.Plan.Raw.IsNull(),
-		AppsKnown: r.clients.Platform != nil, Realm: r.clients.Keycloak.Realm()}
-	dropped := framework.Added(desired, prior)
-	snap, err := r.clients.ReadSnapshot(ctx, dropped, framework.Added(prior, desired))
-	switch {
-	case err != nil && len(dropped) > 0 && !maybe:
-		framework.AddFindings(&resp.Diagnostics, operations.CannotCheckRevocations(&r.clients.Run, dropped, err))
-		return
-	case err != nil:
-		resp.Diagnostics.AddWarning("Cannot check the planned seats", err.Error())
-		return
-	}
-	in.Purchased = r.purchased(ctx, len(desired) > 0, &resp.Diagnostics)
-	framework.AddFindings(&resp.Diagnostics, operations.PlanSeatSet(&r.clients.Run, snap, in).Findings...)
-}
-
-// purchased reads the license's seat count when the plan needs it (0 when it cannot).
-func (r *licenseSeatsResource) purchased(ctx context.Context, needed bool, diags *diag.Diagnostics) int {
-	if r.clients.Platform == nil || !needed {
-		return 0
-	}
-	lic, err := r.clients.Platform.License(ctx)
-	if err != nil {
-		diags.AddWarning("Cannot check seat capacity", err.Error())
-		return 0
-	}
-	return lic.SeatsPurchased
-}
-
-// planDropped plans the revocations of the members dropped from the set, from
-// the prior state and the configuration alone, and reports whether they are
-// unknowable: a member left out of the known usernames may be named by one of
-// the unknown ones, so the plan says so instead of listing it.
-func (r *licenseSeatsResource) planDropped(ctx context.Context, dropped []string, unknown int, priorOwned types.Map, planned bool, resp *resource.ModifyPlanResponse) bool {
-	maybe := unknown > 0 && len(dropped) > 0
-	if planned {
-		revoked := revocations(ctx, dropped, priorOwned, &resp.Diagnostics)
-		if maybe {
-			revoked = types.MapUnknown(types.ListType{ElemType: types.StringType})
-		}
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("revocations"), revoked)...)
-	}
-	switch {
-	case maybe:
-		framework.AddFindings(&resp.Diagnostics, operations.UnknowableRevocations(&r.clients.Run, dropped, unknown))
-	case r.clients.Run.ConfigUnknown:
-		framework.AddFindings(&resp.Diagnostics, operations.RevocationsNotChecked(dropped)...)
-	}
-	return maybe
+	framework.AddFindings(&resp.Diagnostics, operations.PlanSeatSetRead(&r.clients.Run, in, snap, err)...)
 }

@@ -43,7 +43,7 @@ func upgradeSeatsV0(ctx context.Context, req resource.UpgradeStateRequest, resp 
 	}
 	digest := types.StringNull()
 	if !old.Observed.IsNull() && !old.Observed.IsUnknown() {
-		digest = types.StringValue(operations.Digest(framework.SetStrings(ctx, old.Observed.SetValue)))
+		digest = types.StringValue(operations.Digest(framework.SetStrings(old.Observed.SetValue)))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, licenseSeatsModel{ID: old.ID, Usernames: old.Usernames, Indirect: old.Indirect,
 		ObservedDigest: digest, OwnedApps: old.OwnedApps, Revokes: old.Revokes})...)

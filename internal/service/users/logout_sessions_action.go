@@ -108,7 +108,7 @@ func (a *logoutSessionsAction) targets(ctx context.Context, get func(context.Con
 	}
 	kc := a.clients.Keycloak
 	byID := map[string]keycloak.User{}
-	for _, name := range framework.SetStrings(ctx, cfg.Usernames) {
+	for _, name := range framework.SetStrings(cfg.Usernames) {
 		u, err := kc.UserByUsername(ctx, name)
 		if err != nil {
 			framework.AddUserLookupError(&diags, kc, name, err)
@@ -116,7 +116,7 @@ func (a *logoutSessionsAction) targets(ctx context.Context, get func(context.Con
 		}
 		byID[u.ID] = *u
 	}
-	for _, p := range framework.SetStrings(ctx, cfg.Groups) {
+	for _, p := range framework.SetStrings(cfg.Groups) {
 		canonical, err := grouppath.Parse(p)
 		if err != nil {
 			diags.AddAttributeError(path.Root("groups"), "Invalid group path", err.Error())
