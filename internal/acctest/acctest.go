@@ -590,22 +590,40 @@ func OldestLoginEvent(t *testing.T) time.Time {
 // StoreLoginEvents switches the storing of the realm's user events until the test ends.
 func StoreLoginEvents(t *testing.T, enabled bool) {
 	t.Helper()
+	EventsConfig(t, map[string]any{"eventsEnabled": enabled})
+}
+
+// StoreAdminEvents switches the storing of the realm's admin events, and of
+// their representation, until the test ends.
+func StoreAdminEvents(t *testing.T, enabled, details bool) {
+	t.Helper()
+	EventsConfig(t, map[string]any{"adminEventsEnabled": enabled, "adminEventsDetailsEnabled": details})
+}
+
+// EventsConfig changes the realm's events settings until the test ends.
+func EventsConfig(t *testing.T, changes map[string]any) {
+	t.Helper()
 	url := KeycloakBase + "/admin/realms/" + Realm + "/events/config"
 	var cfg map[string]any
 	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetResult(&cfg).Get(url)
 	if err != nil || resp.StatusCode() != 200 {
 		t.Fatalf("events config: %v %v", err, resp)
 	}
-	was := cfg["eventsEnabled"]
-	set := func(on any) error {
-		cfg["eventsEnabled"] = on
+	was := map[string]any{}
+	for k := range changes {
+		was[k] = cfg[k]
+	}
+	set := func(values map[string]any) error {
+		for k, v := range values {
+			cfg[k] = v
+		}
 		resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetBody(cfg).Put(url)
 		if err == nil && resp.StatusCode() != 204 {
 			err = fmt.Errorf("PUT %s: %s", url, resp.Status())
 		}
 		return err
 	}
-	if err := set(enabled); err != nil {
+	if err := set(changes); err != nil {
 		t.Fatalf("events config: %v", err)
 	}
 	t.Cleanup(func() {
@@ -613,6 +631,37 @@ func StoreLoginEvents(t *testing.T, enabled bool) {
 			t.Errorf("restoring the events config: %v", err)
 		}
 	})
+}
+
+// AdminEvent is one admin event as Keycloak's own admin API lists it.
+type AdminEvent struct {
+	Time          int64  `json:"time"`
+	OperationType string `json:"operationType"`
+	ResourceType  string `json:"resourceType"`
+	ResourcePath  string `json:"resourcePath"`
+	AuthDetails   struct {
+		UserID    string `json:"userId"`
+		IPAddress string `json:"ipAddress"`
+	} `json:"authDetails"`
+}
+
+// AdminEventsAbout lists, newest first, the realm's stored admin events whose
+// resource path starts with users/{userID}/.
+func AdminEventsAbout(t *testing.T, userID string) []AdminEvent {
+	t.Helper()
+	var all []AdminEvent
+	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetResult(&all).
+		SetQueryParam("max", "10000").Get(KeycloakBase + "/admin/realms/" + Realm + "/admin-events")
+	if err != nil || resp.StatusCode() != 200 {
+		t.Fatalf("admin events: %v %v", err, resp)
+	}
+	var out []AdminEvent
+	for _, e := range all {
+		if strings.HasPrefix(e.ResourcePath, "users/"+userID+"/") {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // HoldsSeat reports whether Keycloak's own effective role computation (groups,

@@ -37,6 +37,8 @@ type Clients struct {
 	}
 	// uncheckedNoted is set once the run has warned that the platform API could not be checked.
 	uncheckedNoted atomic.Bool
+	// historyNoted is set once the run has warned that Keycloak cannot say who changed seats.
+	historyNoted atomic.Bool
 	// activity is the run's user activity (see readActivity).
 	activity struct {
 		once     sync.Once

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -124,52 +125,72 @@ func (c *Client) Activity(ctx context.Context, now time.Time) (*Activity, error)
 }
 
 // sweepLogins reads every stored LOGIN event, newest first, into last, and
-// returns the time of the oldest. Keycloak sorts events by time alone, so the
-// events of one millisecond come in any order, and a different one on every
-// query: each page after the first starts again at the first event of the
-// previous page's last millisecond, so a tie that straddles a page boundary is
-// read whole. Events arriving during the sweep push older ones to later pages,
-// so an event may be read twice but none is skipped, which is all a
-// latest-login computation needs.
+// returns the time of the oldest; a latest-login computation needs no event
+// once, only none skipped (see sweep).
 func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (time.Time, error) {
 	var oldest time.Time
-	for first, limit := 0, EventPageSize; ; {
-		page, err := c.getPage(ctx, c.realmURL("events"), map[string]string{
-			"type": "LOGIN", "first": strconv.Itoa(first), "max": strconv.Itoa(limit)})
+	err := c.sweep(ctx, c.realmURL("events"), url.Values{"type": {"LOGIN"}}, EventPageSize, func(raw json.RawMessage) (int64, error) {
+		var e struct {
+			Time   int64  `json:"time"`
+			UserID string `json:"userId"`
+		}
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return 0, err
+		}
+		t := time.UnixMilli(e.Time).UTC()
+		if t.After(last[e.UserID]) {
+			last[e.UserID] = t
+		}
+		if oldest.IsZero() || t.Before(oldest) {
+			oldest = t
+		}
+		return e.Time, nil
+	})
+	if statusOf(err) == http.StatusForbidden {
+		return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: the admin account needs the realm-management role view-events: %w", c.cfg.Realm, err)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, c.describe(err))
+	}
+	return oldest, nil
+}
+
+// sweep reads a newest-first event listing whole, page by page, calling visit
+// with each event (visit returns its time in milliseconds). Keycloak sorts
+// events by time alone, so the events of one millisecond come in any order,
+// and a different one on every query: each page after the first starts again
+// at the first event of the previous page's last millisecond, so a tie that
+// straddles a page boundary is read whole. Events arriving during the sweep
+// push older ones to later pages, so an event may be visited twice but none
+// is skipped.
+func (c *Client) sweep(ctx context.Context, listURL string, query url.Values, size int, visit func(json.RawMessage) (int64, error)) error {
+	for first, limit := 0, size; ; {
+		q := url.Values{"first": {strconv.Itoa(first)}, "max": {strconv.Itoa(limit)}}
+		for k, v := range query {
+			q[k] = v
+		}
+		page, err := c.getPage(ctx, listURL, q)
 		if err != nil {
-			if statusOf(err) == http.StatusForbidden {
-				return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: the admin account needs the realm-management role view-events: %w", c.cfg.Realm, err)
-			}
-			return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, c.describe(err))
+			return err
 		}
 		var tieTime int64
 		tie := 0 // events at the end of the page in its last millisecond
 		for _, raw := range page {
-			var e struct {
-				Time   int64  `json:"time"`
-				UserID string `json:"userId"`
+			t, err := visit(raw)
+			if err != nil {
+				return fmt.Errorf("reading %s: %w", listURL, err)
 			}
-			if err := json.Unmarshal(raw, &e); err != nil {
-				return time.Time{}, fmt.Errorf("reading the LOGIN events of realm %q: %w", c.cfg.Realm, err)
-			}
-			if e.Time == tieTime {
+			if t == tieTime {
 				tie++
 			} else {
-				tieTime, tie = e.Time, 1
-			}
-			t := time.UnixMilli(e.Time).UTC()
-			if t.After(last[e.UserID]) {
-				last[e.UserID] = t
-			}
-			if oldest.IsZero() || t.Before(oldest) {
-				oldest = t
+				tieTime, tie = t, 1
 			}
 		}
 		if len(page) < limit {
-			return oldest, nil
+			return nil
 		}
 		// Read the last millisecond again with the next page (a page that is
 		// one millisecond throughout asks for more, so the sweep moves on).
-		first, limit = first+len(page)-tie, EventPageSize+tie
+		first, limit = first+len(page)-tie, size+tie
 	}
 }

@@ -64,6 +64,10 @@ type Client struct {
 	memberships memberships
 	structure   *structure
 	sf          singleflight.Group
+	// adminEvents are the run's admin event sweeps, by their first day.
+	adminEvents *runcache.Cache[*AdminEvents]
+	// actors resolves the realms, users and clients named by admin events.
+	actors actorNames
 }
 
 // New returns a client; it makes no network call.
@@ -73,7 +77,8 @@ func New(cfg Config) *Client {
 	// ignore its own TLS options once a transport is set.
 	gc.RestyClient().SetTransport(&retryablehttp.RoundTripper{Client: cfg.HTTP})
 	gc.RestyClient().SetTimeout(0)
-	c := &Client{cfg: cfg, gc: gc, clientIDs: map[string]string{}, roles: map[string]*gocloak.Role{}, holders: runcache.New[*Holders]()}
+	c := &Client{cfg: cfg, gc: gc, clientIDs: map[string]string{}, roles: map[string]*gocloak.Role{}, holders: runcache.New[*Holders](),
+		adminEvents: runcache.New[*AdminEvents]()}
 	if c.cfg.PageSize <= 0 {
 		c.cfg.PageSize = DefaultPageSize
 	}

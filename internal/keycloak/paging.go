@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	neturl "net/url"
 	"strconv"
 
 	"golang.org/x/sync/errgroup"
@@ -140,9 +141,9 @@ type pageFetch = func(ctx context.Context, first, limit int) ([]json.RawMessage,
 
 func pagedGetWith[T any](c *Client, url string, extra map[string]string, list func(pageFetch) ([]json.RawMessage, error)) ([]T, error) {
 	raw, err := list(func(ctx context.Context, first, limit int) ([]json.RawMessage, error) {
-		q := map[string]string{"first": strconv.Itoa(first), "max": strconv.Itoa(limit)}
+		q := neturl.Values{"first": {strconv.Itoa(first)}, "max": {strconv.Itoa(limit)}}
 		for k, v := range extra {
-			q[k] = v
+			q.Set(k, v)
 		}
 		return c.getPage(ctx, url, q)
 	})
@@ -161,10 +162,10 @@ func pagedGetWith[T any](c *Client, url string, extra map[string]string, list fu
 // getPage fetches one page of a listing. Only a 200 answer whose body is a
 // JSON array is a page: HTML from a proxy, a 204, or a truncated body would
 // otherwise read as an empty last page and cut the listing short.
-func (c *Client) getPage(ctx context.Context, url string, query map[string]string) ([]json.RawMessage, error) {
+func (c *Client) getPage(ctx context.Context, url string, query neturl.Values) ([]json.RawMessage, error) {
 	var items []json.RawMessage
 	err := c.withToken(ctx, func(token string) error {
-		resp, err := c.gc.GetRequestWithBearerAuth(ctx, token).SetQueryParams(query).Get(url)
+		resp, err := c.gc.GetRequestWithBearerAuth(ctx, token).SetQueryParamsFromValues(query).Get(url)
 		var raw *http.Response
 		if resp != nil {
 			raw = resp.RawResponse

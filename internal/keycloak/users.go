@@ -159,6 +159,18 @@ func (c *Client) lookupUser(ctx context.Context, username string) (*User, error)
 	return nil, fmt.Errorf("user %q does not exist in realm %q: %w", username, c.cfg.Realm, errNotFound)
 }
 
+// UserByID reads the user with id; the error wraps ErrNotFound when the realm has none.
+func (c *Client) UserByID(ctx context.Context, id string) (*User, error) {
+	var u User
+	if err := c.getJSON(ctx, c.realmURL("users", id), nil, &u); err != nil {
+		if IsNotFound(err) {
+			return nil, fmt.Errorf("user %s does not exist in realm %q: %w", id, c.cfg.Realm, errNotFound)
+		}
+		return nil, fmt.Errorf("reading user %s in realm %q: %w", id, c.cfg.Realm, c.describe(err))
+	}
+	return &u, nil
+}
+
 // Users lists every user of the realm, page by page; search is Keycloak's
 // substring search over username, email and names ("" lists all).
 func (c *Client) Users(ctx context.Context, search string) ([]User, error) {

@@ -125,6 +125,18 @@ func findingCases() []struct {
 				f, _ := Capacity{Purchased: 2, Assigned: 2}.Exceeded(3, []string{"x"})
 				return Findings{f}
 			}},
+		{"drift named", CodeDriftSeatChanged, Warning, []string{"Changed outside Terraform by user m-9 of realm master: the direct seat of carol revoked"},
+			func() Findings {
+				f, _ := NewSeatHistory(t0, recorded(), "licensed_user", nil).Attribute(SeatDrift{Username: "carol"})
+				return Findings{f}
+			}},
+		{"drift not recorded", CodeDriftNotRecorded, Warning, []string{"Changed outside Terraform, not recorded by Keycloak: a seat granted directly to zoe", "identity provider"},
+			func() Findings {
+				f, _ := NewSeatHistory(t0, recorded(), "licensed_user", nil).Attribute(SeatDrift{Username: "zoe", Granted: true})
+				return Findings{f}
+			}},
+		{"history unavailable", CodeDriftUnavailable, Warning, []string{"Keycloak cannot say who changed the seats", "does not store admin events"},
+			func() Findings { return Findings{HistoryUnavailable("realm \"dash\" does not store admin events.")} }},
 		{"license unreadable", CodeSeatCapacityNotChecked, Warning, []string{"Cannot check seat capacity for x, y", "boom"},
 			func() Findings { return Findings{CapacityNotChecked([]string{"x", "y"}, boom)} }},
 		{"seat holders unreadable", CodeSeatNotChecked, Warning, []string{"Cannot check the planned seats", "boom"},

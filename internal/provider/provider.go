@@ -153,6 +153,7 @@ func (p *dashProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		users.NewUsersDataSource,
 		apps.NewAppsDataSource,
 		seats.NewLicenseDataSource,
+		seats.NewSeatHistoryDataSource,
 		apps.NewPlatformDataSource,
 	}
 }

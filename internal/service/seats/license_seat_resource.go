@@ -3,6 +3,7 @@ package seats
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -116,6 +117,7 @@ func (r *licenseSeatResource) Create(ctx context.Context, req resource.CreateReq
 	if st := r.seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
 		framework.SetIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": username})
+		framework.MarkRefreshed(ctx, resp.Private, time.Now(), &resp.Diagnostics)
 	}
 }
 
@@ -136,12 +138,20 @@ func (r *licenseSeatResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	user, ok := holders.DirectByUsername(username)
+	now := time.Now()
+	var viaBefore []string
+	if !state.GrantedVia.IsNull() && !state.GrantedVia.IsUnknown() {
+		viaBefore = framework.NonNil(framework.ListStrings(ctx, state.GrantedVia))
+	}
+	drifts := operations.SeatDrifts(username, !ok, viaBefore, holders.Via[user.ID])
+	r.clients.AttributeDrift(ctx, framework.RefreshedAt(ctx, req.Private, now), drifts, &resp.Diagnostics)
 	if !ok {
 		// The direct mapping is gone (or the user was deleted): plan to grant it again.
 		r.warnOrphanedNow(ctx, username, holders, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	framework.MarkRefreshed(ctx, resp.Private, now, &resp.Diagnostics)
 	if st := r.seatState(ctx, username, user.ID, holders, &resp.Diagnostics); !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
 	}

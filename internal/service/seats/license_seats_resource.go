@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -198,19 +199,42 @@ func (r *licenseSeatsResource) Read(ctx context.Context, req resource.ReadReques
 	if !r.clients.Ready(&resp.Diagnostics) {
 		return
 	}
-	if st := r.state(ctx, &resp.Diagnostics); st != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
+	st := r.state(ctx, &resp.Diagnostics)
+	if st == nil {
+		return
 	}
+	// Members that appeared or vanished since the last refresh changed outside
+	// Terraform: say who changed them, as Keycloak recorded it.
+	var prior licenseSeatsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	now := time.Now()
+	var before []string
+	if !prior.Usernames.IsNull() {
+		before = nonNilSet(framework.SetStrings(prior.Usernames.SetValue))
+	}
+	r.clients.AttributeDrift(ctx, framework.RefreshedAt(ctx, req.Private, now), operations.SetDrift(before, framework.SetStrings(st.Usernames.SetValue)), &resp.Diagnostics)
+	framework.MarkRefreshed(ctx, resp.Private, now, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
+}
+
+func nonNilSet(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func (r *licenseSeatsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, nil, req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.apply(ctx, nil, time.Time{}, req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
+	framework.MarkRefreshed(ctx, resp.Private, time.Now(), &resp.Diagnostics)
 }
 
 func (r *licenseSeatsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var prior licenseSeatsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
-	r.apply(ctx, framework.SetStrings(prior.Usernames.SetValue), req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
+	since := framework.RefreshedAt(ctx, req.Private, time.Now())
+	r.apply(ctx, framework.SetStrings(prior.Usernames.SetValue), since, req.Plan.Get, &resp.State, resp.Identity, &resp.Diagnostics)
+	framework.MarkRefreshed(ctx, resp.Private, time.Now(), &resp.Diagnostics)
 }
 
 // Delete revokes the direct seats the state lists that are still live; one
@@ -232,7 +256,7 @@ func (r *licenseSeatsResource) Delete(ctx context.Context, req resource.DeleteRe
 // apply does what the plan showed: it grants the planned seats that are
 // missing and revokes the ones the plan removed, and refuses before changing
 // anything when Keycloak changed since the plan (see operations.Change).
-func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get func(context.Context, any) diag.Diagnostics, state interface {
+func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, since time.Time, get func(context.Context, any) diag.Diagnostics, state interface {
 	Set(context.Context, any) diag.Diagnostics
 }, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var plan licenseSeatsModel
@@ -247,7 +271,7 @@ func (r *licenseSeatsResource) apply(ctx context.Context, prior []string, get fu
 	}
 	change := operations.PlanChangeFromDigest(prior, framework.SetStrings(plan.Usernames.SetValue), plan.ObservedDigest.ValueString(), !plan.ObservedDigest.IsNull() && !plan.ObservedDigest.IsUnknown(), live)
 	if change.Refused() {
-		framework.AddFindings(diags, change.Refusal(operations.SeatSetWords(), prior == nil)...)
+		framework.AddFindings(diags, r.clients.ExplainRefusal(ctx, since, change.Refusal(operations.SeatSetWords(), prior == nil))...)
 		return
 	}
 	r.converge(ctx, change.Add, change.Remove, diags)

@@ -1,0 +1,180 @@
+package framework
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
+)
+
+// RefreshedAtKey is the private state key holding when a resource was last
+// read or written: Terraform does not say when the previous refresh was, and
+// the seat history of a refresh starts there.
+const RefreshedAtKey = "refreshed_at"
+
+// DefaultLookback is how far back the history of a refresh reaches when the
+// resource does not know its last refresh (imported, or written by a provider
+// version that did not keep it).
+const DefaultLookback = 7 * 24 * time.Hour
+
+// PrivateGetter and PrivateSetter are the private state of a request and a response.
+type (
+	PrivateGetter interface {
+		GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	}
+	PrivateSetter interface {
+		SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+	}
+)
+
+// RefreshedAt is when the resource was last read or written, or now minus
+// DefaultLookback when its private state does not say.
+func RefreshedAt(ctx context.Context, p PrivateGetter, now time.Time) time.Time {
+	if p != nil {
+		if raw, _ := p.GetKey(ctx, RefreshedAtKey); len(raw) > 0 {
+			var t time.Time
+			if json.Unmarshal(raw, &t) == nil && !t.IsZero() {
+				return t
+			}
+		}
+	}
+	return now.Add(-DefaultLookback)
+}
+
+// MarkRefreshed records in the private state that the resource was read or written at now.
+func MarkRefreshed(ctx context.Context, p PrivateSetter, now time.Time, diags *diag.Diagnostics) {
+	raw, _ := json.Marshal(now.UTC())
+	diags.Append(p.SetKey(ctx, RefreshedAtKey, raw)...)
+}
+
+// SeatHistory reads what Keycloak recorded about seats since since: direct
+// grants and revocations of the seat role, and joins and leaves of the groups
+// that grant it (one admin-events read per run and day, however many resources ask).
+func (c *Clients) SeatHistory(ctx context.Context, since time.Time) (operations.SeatHistory, error) {
+	kc := c.Keycloak
+	ev, err := kc.AdminEvents(ctx, since, time.Now())
+	if err != nil || ev.Unavailable != "" {
+		return operations.SeatHistory{From: since, Unavailable: unavailable(ev)}, err
+	}
+	rolesClient, err := kc.ClientUUID(ctx, kc.RolesClientID())
+	if err != nil {
+		return operations.SeatHistory{From: since}, err
+	}
+	holders, err := kc.RoleHolders(ctx, SeatRole)
+	if err != nil {
+		return operations.SeatHistory{From: since}, err
+	}
+	paths, err := groupPaths(ctx, kc)
+	if err != nil {
+		return operations.SeatHistory{From: since}, err
+	}
+	var recorded []operations.RecordedChange
+	for _, e := range ev.Events {
+		r := operations.RecordedChange{Added: e.Added(), Time: e.Time()}
+		userID, client, roles, isRole := e.UserClientRoles()
+		userInGroup, groupID, path, isGroup := e.UserGroup()
+		deletedID, deletedName, isDeletion := e.DeletedUser()
+		switch {
+		case isDeletion:
+			r.UserDeleted, r.Username, r.By = true, deletedName, actorOf(kc.Actor(ctx, e.Auth))
+			if r.Username == "" {
+				r.Username = c.usernameOf(ctx, holders, deletedID)
+			}
+			recorded = append(recorded, r)
+			continue
+		case isRole && client == rolesClient:
+			r.Roles = roles
+		case isGroup:
+			userID, r.Group = userInGroup, path
+			if r.Group == "" {
+				r.Group = paths[groupID]
+			}
+		default:
+			continue
+		}
+		r.Username = c.usernameOf(ctx, holders, userID)
+		r.By = actorOf(kc.Actor(ctx, e.Auth))
+		recorded = append(recorded, r)
+	}
+	return operations.NewSeatHistory(since, recorded, SeatRole, holders.Groups), nil
+}
+
+func unavailable(ev *keycloak.AdminEvents) string {
+	if ev == nil {
+		return ""
+	}
+	return ev.Unavailable
+}
+
+// groupPaths maps every group's ID to its path.
+func groupPaths(ctx context.Context, kc *keycloak.Client) (map[string]string, error) {
+	forest, err := kc.GroupTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, g := range keycloak.Flatten(forest) {
+		out[g.ID] = g.Path
+	}
+	return out, nil
+}
+
+// usernameOf names the user with id: from the run's seat snapshot, else a
+// lookup; a user deleted since is named by ID.
+func (c *Clients) usernameOf(ctx context.Context, holders *keycloak.Holders, id string) string {
+	if u, ok := holders.Users[id]; ok {
+		return u.Username
+	}
+	if u, err := c.Keycloak.UserByID(ctx, id); err == nil {
+		return u.Username
+	}
+	return id
+}
+
+func actorOf(a keycloak.Actor) operations.Actor {
+	return operations.Actor{Username: a.Username, UserID: a.UserID, Realm: a.Realm, Client: a.Client, IP: a.IP, Terraform: a.Self}
+}
+
+// NoteHistory warns, once per run, that Keycloak cannot say who changed seats.
+func (c *Clients) NoteHistory(h operations.SeatHistory, diags *diag.Diagnostics) {
+	if h.Unavailable != "" && c.historyNoted.CompareAndSwap(false, true) {
+		AddFindings(diags, operations.HistoryUnavailable(h.Unavailable))
+	}
+}
+
+// AttributeDrift reads the seat history since the resource's last refresh
+// and renders who made each drift; a history that cannot be read is a warning,
+// never an error (the refresh itself is what matters).
+func (c *Clients) AttributeDrift(ctx context.Context, since time.Time, drifts []operations.SeatDrift, diags *diag.Diagnostics) {
+	if len(drifts) == 0 {
+		return
+	}
+	h, err := c.SeatHistory(ctx, since)
+	if err != nil {
+		h.Unavailable = err.Error()
+	}
+	c.NoteHistory(h, diags)
+	for _, d := range drifts {
+		if f, ok := h.Attribute(d); ok {
+			AddFindings(diags, f)
+		}
+	}
+}
+
+// ExplainRefusal adds to the refusals of a seat set's apply who made each
+// change since the resource's last refresh (since), as Keycloak recorded it;
+// without a history the refusals stand as they are.
+func (c *Clients) ExplainRefusal(ctx context.Context, since time.Time, fs operations.Findings) operations.Findings {
+	if since.IsZero() {
+		return fs
+	}
+	h, err := c.SeatHistory(ctx, since)
+	if err != nil || h.Unavailable != "" {
+		return fs
+	}
+	return h.Explain(fs)
+}

@@ -1,0 +1,173 @@
+package keycloak
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"sync"
+)
+
+// Actor is who made an admin change, as far as the admin account can tell:
+// what it cannot read is named by its internal ID, never guessed.
+type Actor struct {
+	// Realm is the name of the realm they logged in to (its ID when the account cannot list it).
+	Realm string
+	// UserID is their user's ID; Username is empty when the account cannot read the user.
+	UserID, Username string
+	// Client is the clientId they logged in through (security-admin-console is
+	// the admin console), or its internal ID when the account cannot read it.
+	Client string
+	// IP is the address the change came from.
+	IP string
+	// Self reports the provider's own login: the same realm, user and client.
+	Self bool
+}
+
+// actorNames caches, for the run, the names behind the IDs admin events carry.
+type actorNames struct {
+	mu     sync.Mutex
+	realms map[string]string // realm ID -> name
+	names  map[string]string // kind/realm/ID -> username or clientId ("" when unreadable)
+	self   *selfLogin
+}
+
+// selfLogin is the provider's own login, read from its access token.
+type selfLogin struct{ realm, userID, client string }
+
+// Actor resolves who made a change: their realm, username and client by name
+// where the admin account may read them (a dash-realm service account cannot
+// read the master realm's administrators), and whether it was the provider's
+// own login.
+func (c *Client) Actor(ctx context.Context, a AuthDetails) Actor {
+	out := Actor{Realm: c.realmName(ctx, a.RealmID), UserID: a.UserID, IP: a.IP}
+	out.Username = c.actorName(ctx, "users", out.Realm, a.UserID, func(raw json.RawMessage) string {
+		var u struct{ Username string }
+		_ = json.Unmarshal(raw, &u)
+		return u.Username
+	})
+	out.Client = c.actorName(ctx, "clients", out.Realm, a.ClientID, func(raw json.RawMessage) string {
+		var cl struct{ ClientID string }
+		_ = json.Unmarshal(raw, &cl)
+		return cl.ClientID
+	})
+	if out.Client == "" {
+		out.Client = a.ClientID
+	}
+	if self := c.selfLogin(ctx); self != nil {
+		out.Self = self.realm == out.Realm && self.userID == a.UserID && self.client == out.Client
+	}
+	return out
+}
+
+// realmName is the name of the realm with id, or id when the account cannot list it.
+func (c *Client) realmName(ctx context.Context, id string) string {
+	c.actors.mu.Lock()
+	known := c.actors.realms != nil
+	c.actors.mu.Unlock()
+	if !known {
+		var realms []struct{ ID, Realm string }
+		_ = c.getJSON(ctx, strings.TrimSuffix(c.realmURL(), "/"+c.cfg.Realm), nil, &realms)
+		c.actors.mu.Lock()
+		c.actors.realms = map[string]string{}
+		for _, r := range realms {
+			c.actors.realms[r.ID] = r.Realm
+		}
+		c.actors.mu.Unlock()
+	}
+	c.actors.mu.Lock()
+	defer c.actors.mu.Unlock()
+	if name, ok := c.actors.realms[id]; ok {
+		return name
+	}
+	return id
+}
+
+// actorName reads the name of a user or client of a realm once per run ("" when it cannot).
+func (c *Client) actorName(ctx context.Context, kind, realm, id string, name func(json.RawMessage) string) string {
+	if id == "" {
+		return ""
+	}
+	key := kind + "/" + realm + "/" + id
+	c.actors.mu.Lock()
+	if c.actors.names == nil {
+		c.actors.names = map[string]string{}
+	}
+	v, ok := c.actors.names[key]
+	c.actors.mu.Unlock()
+	if ok {
+		return v
+	}
+	var raw json.RawMessage
+	url := strings.Join([]string{strings.TrimRight(c.cfg.BaseURL, "/"), "admin", "realms", realm, kind, id}, "/")
+	if err := c.getJSON(ctx, url, nil, &raw); err == nil {
+		v = name(raw)
+	}
+	c.actors.mu.Lock()
+	c.actors.names[key] = v
+	c.actors.mu.Unlock()
+	return v
+}
+
+// selfLogin is the realm, user and client of the provider's own login: the
+// realm and client it is configured with, and the user from its access token's
+// sub claim or, when the token has none (Keycloak 26's admin-cli tokens carry
+// no sub), looked up by username (password login) or as the client's service
+// account (client credentials). nil when the user cannot be found.
+func (c *Client) selfLogin(ctx context.Context) *selfLogin {
+	c.actors.mu.Lock()
+	self := c.actors.self
+	c.actors.mu.Unlock()
+	if self != nil {
+		return self
+	}
+	id := c.tokenSubject(ctx)
+	base := strings.Join([]string{strings.TrimRight(c.cfg.BaseURL, "/"), "admin", "realms", c.cfg.AdminRealm}, "/")
+	switch {
+	case id != "":
+	case c.cfg.Username != "":
+		var users []User
+		_ = c.getJSON(ctx, base+"/users", map[string]string{"username": c.cfg.Username, "exact": "true"}, &users)
+		for _, u := range users {
+			if u.Username == c.cfg.Username {
+				id = u.ID
+			}
+		}
+	default:
+		var clients []struct{ ID string }
+		_ = c.getJSON(ctx, base+"/clients", map[string]string{"clientId": c.cfg.AdminClientID}, &clients)
+		var sa User
+		if len(clients) == 1 && c.getJSON(ctx, base+"/clients/"+clients[0].ID+"/service-account-user", nil, &sa) == nil {
+			id = sa.ID
+		}
+	}
+	if id == "" {
+		return nil
+	}
+	self = &selfLogin{realm: c.cfg.AdminRealm, userID: id, client: c.cfg.AdminClientID}
+	c.actors.mu.Lock()
+	c.actors.self = self
+	c.actors.mu.Unlock()
+	return self
+}
+
+// tokenSubject is the sub claim of the provider's access token ("" when it has none).
+func (c *Client) tokenSubject(ctx context.Context) string {
+	token, err := c.tokens.Token(ctx)
+	if err != nil {
+		return ""
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var claims struct {
+		Sub string `json:"sub"`
+	}
+	_ = json.Unmarshal(payload, &claims)
+	return claims.Sub
+}

@@ -1,0 +1,205 @@
+package keycloak
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// AdminEventPageSize is the page size of the admin event sweep.
+const AdminEventPageSize = 1000
+
+// AuthDetails says who made an admin change: the realm, client and user of
+// their login (Keycloak's internal IDs) and the address the request came from.
+type AuthDetails struct {
+	RealmID  string `json:"realmId"`
+	ClientID string `json:"clientId"`
+	UserID   string `json:"userId"`
+	IP       string `json:"ipAddress"`
+}
+
+// AdminEvent is one stored admin event about a user's role mappings or group
+// memberships.
+type AdminEvent struct {
+	ID            string `json:"id"`
+	Millis        int64  `json:"time"`
+	OperationType string `json:"operationType"`
+	ResourceType  string `json:"resourceType"`
+	ResourcePath  string `json:"resourcePath"`
+	// Representation is the JSON body of the change, stored only with
+	// adminEventsDetailsEnabled: the roles mapped or unmapped, the group joined or left.
+	Representation string      `json:"representation"`
+	Auth           AuthDetails `json:"authDetails"`
+	// Details carries, on Keycloak 26, the username of the user concerned.
+	Details map[string]string `json:"details"`
+}
+
+// DeletedUser reads the deletion of a user: its ID and, when the event
+// carries it, its username.
+func (e AdminEvent) DeletedUser() (userID, username string, ok bool) {
+	parts := strings.Split(e.ResourcePath, "/")
+	if e.ResourceType != "USER" || e.OperationType != "DELETE" || len(parts) != 2 || parts[0] != "users" {
+		return "", "", false
+	}
+	var u struct {
+		Username string `json:"username"`
+	}
+	_ = json.Unmarshal([]byte(e.Representation), &u)
+	if u.Username == "" {
+		u.Username = e.Details["username"]
+	}
+	return parts[1], u.Username, true
+}
+
+// Time is when Keycloak recorded the change.
+func (e AdminEvent) Time() time.Time { return time.UnixMilli(e.Millis).UTC() }
+
+// Added reports whether the change adds (a role mapping, a membership) rather than removes.
+func (e AdminEvent) Added() bool { return e.OperationType == "CREATE" }
+
+// UserClientRoles reads a change of a user's mappings of one client's roles:
+// the user, the client's internal ID and the roles' names. ok is false for
+// any other event, and for one stored without its roles.
+func (e AdminEvent) UserClientRoles() (userID, clientUUID string, roles []string, ok bool) {
+	parts := strings.Split(e.ResourcePath, "/")
+	if e.ResourceType != "CLIENT_ROLE_MAPPING" || len(parts) != 5 || parts[0] != "users" || parts[2] != "role-mappings" || parts[3] != "clients" {
+		return "", "", nil, false
+	}
+	var rs []struct {
+		Name string `json:"name"`
+	}
+	if json.Unmarshal([]byte(e.Representation), &rs) != nil || len(rs) == 0 {
+		return "", "", nil, false
+	}
+	for _, r := range rs {
+		roles = append(roles, r.Name)
+	}
+	return parts[1], parts[4], roles, true
+}
+
+// UserGroup reads a change of a user's direct membership of a group: the
+// user, the group's ID and, when the event carries it, the group's path.
+func (e AdminEvent) UserGroup() (userID, groupID, path string, ok bool) {
+	parts := strings.Split(e.ResourcePath, "/")
+	if e.ResourceType != "GROUP_MEMBERSHIP" || len(parts) != 4 || parts[0] != "users" || parts[2] != "groups" {
+		return "", "", "", false
+	}
+	var g struct {
+		Path string `json:"path"`
+	}
+	_ = json.Unmarshal([]byte(e.Representation), &g)
+	return parts[1], parts[3], g.Path, true
+}
+
+// AdminEvents is what the realm's admin events say about users' role mappings
+// and group memberships since a time.
+type AdminEvents struct {
+	// Events are the stored events, newest first, each once.
+	Events []AdminEvent
+	// Unavailable says why Keycloak cannot say who changed what (empty when it can):
+	// admin events not stored, stored without their details, expired for part of
+	// the window, or not readable by the admin account.
+	Unavailable string
+}
+
+type adminEventsConfig struct {
+	Enabled bool `json:"adminEventsEnabled"`
+	Details bool `json:"adminEventsDetailsEnabled"`
+}
+
+// How to turn admin events on, said wherever Keycloak cannot say.
+const enableAdminEventsHint = "Turn them on in the Keycloak admin console (realm settings → Events → Admin events settings: " +
+	"save events and include representation), or with the keycloak provider's keycloak_realm_events " +
+	"(admin_events_enabled and admin_events_details_enabled)."
+
+// AdminEvents reads the stored admin events about users' client role mappings
+// and group memberships, and users' deletions, from since to now, once per run and day of since (the
+// dateFrom filter is a date on every supported Keycloak; events before since
+// are dropped here). It needs view-events and, for the settings, view-realm;
+// when Keycloak cannot say, Unavailable says why and how to turn them on.
+func (c *Client) AdminEvents(ctx context.Context, since, now time.Time) (*AdminEvents, error) {
+	day := since.UTC().AddDate(0, 0, -1).Format(time.DateOnly) // a day early: the server's day may start later than UTC's
+	all, err := c.adminEvents.Get(day, func() (*AdminEvents, error) { return c.readAdminEvents(ctx, day, now) })
+	if err != nil || all.Unavailable != "" {
+		return all, err
+	}
+	out := &AdminEvents{}
+	for _, e := range all.Events {
+		if !e.Time().Before(since) {
+			out.Events = append(out.Events, e)
+		}
+	}
+	return out, nil
+}
+
+func (c *Client) readAdminEvents(ctx context.Context, day string, now time.Time) (*AdminEvents, error) {
+	var cfg adminEventsConfig
+	err := c.getJSON(ctx, c.realmURL("events", "config"), nil, &cfg)
+	switch {
+	case statusOf(err) == http.StatusForbidden:
+		return &AdminEvents{Unavailable: fmt.Sprintf("the admin account may not read the admin events of realm %q: it needs the realm-management role view-events.", c.cfg.Realm)}, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading the events settings of realm %q: %w", c.cfg.Realm, c.describe(err))
+	case !cfg.Enabled:
+		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q does not store admin events. %s", c.cfg.Realm, enableAdminEventsHint)}, nil
+	case !cfg.Details:
+		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q stores admin events without their representation, so an event does not say which role or group changed. %s", c.cfg.Realm, enableAdminEventsHint)}, nil
+	}
+	if floor := c.adminEventsFloor(ctx, now); floor.After(mustDay(day).AddDate(0, 0, 1)) {
+		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q keeps admin events only since %s (adminEventsExpiration), which does not reach back to %s.", c.cfg.Realm, floor.Format(time.RFC3339), day)}, nil
+	}
+	out := &AdminEvents{}
+	seen := map[string]bool{}
+	q := url.Values{"resourceTypes": {"CLIENT_ROLE_MAPPING", "GROUP_MEMBERSHIP", "USER"}, "operationTypes": {"CREATE", "DELETE"}, "dateFrom": {day}}
+	err = c.sweep(ctx, c.realmURL("admin-events"), q, AdminEventPageSize, func(raw json.RawMessage) (int64, error) {
+		var e AdminEvent
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return 0, err
+		}
+		// An event read twice (the sweep re-reads a page's last millisecond),
+		// and the body-less twin some versions store beside a role mapping, are kept once.
+		key := e.ID
+		if key == "" {
+			key = strings.Join([]string{strconv.FormatInt(e.Millis, 10), e.OperationType, e.ResourcePath, e.Auth.UserID}, " ")
+		}
+		_, _, deleted := e.DeletedUser()
+		if !seen[key] && (e.ResourceType != "USER" || deleted) && (e.Representation != "" || e.ResourceType != "CLIENT_ROLE_MAPPING") {
+			seen[key] = true
+			out.Events = append(out.Events, e)
+		}
+		return e.Millis, nil
+	})
+	if statusOf(err) == http.StatusForbidden {
+		return &AdminEvents{Unavailable: fmt.Sprintf("the admin account may not read the admin events of realm %q: it needs the realm-management role view-events.", c.cfg.Realm)}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the admin events of realm %q: %w", c.cfg.Realm, c.describe(err))
+	}
+	return out, nil
+}
+
+// adminEventsFloor is the oldest time the realm still keeps admin events for
+// (zero when they are kept forever, or the realm's settings cannot be read).
+func (c *Client) adminEventsFloor(ctx context.Context, now time.Time) time.Time {
+	var realm struct {
+		Attributes map[string]string `json:"attributes"`
+	}
+	if c.getJSON(ctx, c.realmURL(), nil, &realm) != nil {
+		return time.Time{}
+	}
+	secs, err := strconv.ParseInt(realm.Attributes["adminEventsExpiration"], 10, 64)
+	if err != nil || secs <= 0 {
+		return time.Time{}
+	}
+	return now.Add(-time.Duration(secs) * time.Second)
+}
+
+func mustDay(day string) time.Time {
+	t, _ := time.Parse(time.DateOnly, day)
+	return t
+}
