@@ -129,7 +129,7 @@ func (c *Client) Activity(ctx context.Context, now time.Time) (*Activity, error)
 // once, only none skipped (see sweep).
 func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (time.Time, error) {
 	var oldest time.Time
-	err := c.sweep(ctx, c.realmURL("events"), url.Values{"type": {"LOGIN"}}, EventPageSize, func(raw json.RawMessage) (int64, error) {
+	err := c.sweep(ctx, c.realmURL("events"), url.Values{"type": {"LOGIN"}}, EventPageSize, 0, func(raw json.RawMessage) (int64, error) {
 		var e struct {
 			Time   int64  `json:"time"`
 			UserID string `json:"userId"`
@@ -162,8 +162,9 @@ func (c *Client) sweepLogins(ctx context.Context, last map[string]time.Time) (ti
 // at the first event of the previous page's last millisecond, so a tie that
 // straddles a page boundary is read whole. Events arriving during the sweep
 // push older ones to later pages, so an event may be visited twice but none
-// is skipped.
-func (c *Client) sweep(ctx context.Context, listURL string, query url.Values, size int, visit func(json.RawMessage) (int64, error)) error {
+// is skipped. The sweep ends after the page that reaches an event older than
+// stopBefore (Unix milliseconds; 0 reads every event).
+func (c *Client) sweep(ctx context.Context, listURL string, query url.Values, size int, stopBefore int64, visit func(json.RawMessage) (int64, error)) error {
 	for first, limit := 0, size; ; {
 		q := url.Values{"first": {strconv.Itoa(first)}, "max": {strconv.Itoa(limit)}}
 		for k, v := range query {
@@ -186,7 +187,7 @@ func (c *Client) sweep(ctx context.Context, listURL string, query url.Values, si
 				tieTime, tie = t, 1
 			}
 		}
-		if len(page) < limit {
+		if len(page) < limit || tieTime < stopBefore {
 			return nil
 		}
 		// Read the last millisecond again with the next page (a page that is

@@ -118,13 +118,15 @@ const enableAdminEventsHint = "Turn them on in the Keycloak admin console (realm
 	"(admin_events_enabled and admin_events_details_enabled)."
 
 // AdminEvents reads the stored admin events about users' client role mappings
-// and group memberships, and users' deletions, from since to now, once per run and day of since (the
-// dateFrom filter is a date on every supported Keycloak; events before since
-// are dropped here). It needs view-events and, for the settings, view-realm;
-// when Keycloak cannot say, Unavailable says why and how to turn them on.
+// and group memberships, and users' deletions, from since to now: one sweep
+// per run and hour of since (resources refreshed together share it), newest
+// first, ending with the page that reaches the hour. The dateFrom filter is
+// only a date on some supported Keycloaks, so it is a day early and the
+// sweep's end bounds the pages. It needs view-events and, for the settings,
+// view-realm; when Keycloak cannot say, Unavailable says why and how to turn them on.
 func (c *Client) AdminEvents(ctx context.Context, since, now time.Time) (*AdminEvents, error) {
-	day := since.UTC().AddDate(0, 0, -1).Format(time.DateOnly) // a day early: the server's day may start later than UTC's
-	all, err := c.adminEvents.Get(day, func() (*AdminEvents, error) { return c.readAdminEvents(ctx, day, now) })
+	hour := since.UTC().Truncate(time.Hour)
+	all, err := c.adminEvents.Get(hour.Format(time.RFC3339), func() (*AdminEvents, error) { return c.readAdminEvents(ctx, hour, now) })
 	if err != nil || all.Unavailable != "" {
 		return all, err
 	}
@@ -137,7 +139,8 @@ func (c *Client) AdminEvents(ctx context.Context, since, now time.Time) (*AdminE
 	return out, nil
 }
 
-func (c *Client) readAdminEvents(ctx context.Context, day string, now time.Time) (*AdminEvents, error) {
+func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*AdminEvents, error) {
+	day := from.AddDate(0, 0, -1).Format(time.DateOnly) // a day early: the server's day may start later than UTC's
 	var cfg adminEventsConfig
 	err := c.getJSON(ctx, c.realmURL("events", "config"), nil, &cfg)
 	switch {
@@ -150,13 +153,13 @@ func (c *Client) readAdminEvents(ctx context.Context, day string, now time.Time)
 	case !cfg.Details:
 		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q stores admin events without their representation, so an event does not say which role or group changed. %s", c.cfg.Realm, enableAdminEventsHint)}, nil
 	}
-	if floor := c.adminEventsFloor(ctx, now); floor.After(mustDay(day).AddDate(0, 0, 1)) {
-		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q keeps admin events only since %s (adminEventsExpiration), which does not reach back to %s.", c.cfg.Realm, floor.Format(time.RFC3339), day)}, nil
+	if floor := c.adminEventsFloor(ctx, now); floor.After(from) {
+		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q keeps admin events only since %s (adminEventsExpiration), which does not reach back to %s.", c.cfg.Realm, floor.Format(time.RFC3339), from.Format(time.RFC3339))}, nil
 	}
 	out := &AdminEvents{}
 	seen := map[string]bool{}
 	q := url.Values{"resourceTypes": {"CLIENT_ROLE_MAPPING", "GROUP_MEMBERSHIP", "USER"}, "operationTypes": {"CREATE", "DELETE"}, "dateFrom": {day}}
-	err = c.sweep(ctx, c.realmURL("admin-events"), q, AdminEventPageSize, func(raw json.RawMessage) (int64, error) {
+	err = c.sweep(ctx, c.realmURL("admin-events"), q, AdminEventPageSize, from.UnixMilli(), func(raw json.RawMessage) (int64, error) {
 		var e AdminEvent
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return 0, err
@@ -197,9 +200,4 @@ func (c *Client) adminEventsFloor(ctx context.Context, now time.Time) time.Time 
 		return time.Time{}
 	}
 	return now.Add(-time.Duration(secs) * time.Second)
-}
-
-func mustDay(day string) time.Time {
-	t, _ := time.Parse(time.DateOnly, day)
-	return t
 }
