@@ -645,6 +645,37 @@ type AdminEvent struct {
 	} `json:"authDetails"`
 }
 
+// AdminEventCount counts the realm's stored admin events about users' role
+// mappings, group memberships and accounts made since since.
+func AdminEventCount(t *testing.T, since time.Time) int {
+	t.Helper()
+	var all []AdminEvent
+	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetResult(&all).
+		SetQueryParamsFromValues(url.Values{"max": {"100000"}, "resourceTypes": {"CLIENT_ROLE_MAPPING", "GROUP_MEMBERSHIP", "USER"},
+			"operationTypes": {"CREATE", "DELETE"}, "dateFrom": {since.UTC().AddDate(0, 0, -1).Format(time.DateOnly)}}).
+		Get(KeycloakBase + "/admin/realms/" + Realm + "/admin-events")
+	if err != nil || resp.StatusCode() != 200 {
+		t.Fatalf("admin events: %v %v", err, resp)
+	}
+	n := 0
+	for _, e := range all {
+		if e.Time >= since.UnixMilli() {
+			n++
+		}
+	}
+	return n
+}
+
+// UserCount is the number of users of the realm.
+func UserCount(t *testing.T) int {
+	t.Helper()
+	n, err := Admin(t).GetUserCount(context.Background(), token(t), Realm, gocloak.GetUsersParams{})
+	if err != nil {
+		t.Fatalf("user count: %v", err)
+	}
+	return n
+}
+
 // AdminEventsAbout lists, newest first, the realm's stored admin events whose
 // resource path starts with users/{userID}/.
 func AdminEventsAbout(t *testing.T, userID string) []AdminEvent {

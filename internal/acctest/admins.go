@@ -107,3 +107,29 @@ func (a OtherAdmin) LeaveGroup(t *testing.T, userID, path string) {
 		t.Fatalf("%s removing %s from %s: %v", a.Username, userID, path, err)
 	}
 }
+
+// RevokeRoleFromAll removes a direct dash client role mapping from each of
+// usernames (users of the dash realm), as this administrator, logging in once
+// and again every 200 users.
+func (a OtherAdmin) RevokeRoleFromAll(t *testing.T, usernames []string, role string) {
+	t.Helper()
+	ctx, gc := context.Background(), Admin(t)
+	client, r := dashClientUUID(t), dashRole(t, role)
+	users, err := ListUsers(role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, u := range users {
+		ids[*u.Username] = *u.ID
+	}
+	var tok string
+	for i, name := range usernames {
+		if i%200 == 0 {
+			tok = a.token(t)
+		}
+		if err := gc.DeleteClientRolesFromUser(ctx, tok, Realm, client, ids[name], []gocloak.Role{r}); err != nil {
+			t.Fatalf("%s revoking %s of %s: %v", a.Username, role, name, err)
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package framework
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -73,6 +75,7 @@ func (c *Clients) SeatHistory(ctx context.Context, since time.Time) (operations.
 		return operations.SeatHistory{From: since}, err
 	}
 	var recorded []operations.RecordedChange
+	var userIDs []string // of each recorded change, in order
 	for _, e := range ev.Events {
 		r := operations.RecordedChange{Added: e.Added(), Time: e.Time()}
 		userID, client, roles, isRole := e.UserClientRoles()
@@ -80,12 +83,7 @@ func (c *Clients) SeatHistory(ctx context.Context, since time.Time) (operations.
 		deletedID, deletedName, isDeletion := e.DeletedUser()
 		switch {
 		case isDeletion:
-			r.UserDeleted, r.Username, r.By = true, deletedName, actorOf(kc.Actor(ctx, e.Auth))
-			if r.Username == "" {
-				r.Username = c.usernameOf(ctx, holders, deletedID)
-			}
-			recorded = append(recorded, r)
-			continue
+			userID, r.UserDeleted, r.Username = deletedID, true, deletedName
 		case isRole && client == rolesClient:
 			r.Roles = roles
 		case isGroup:
@@ -96,9 +94,14 @@ func (c *Clients) SeatHistory(ctx context.Context, since time.Time) (operations.
 		default:
 			continue
 		}
-		r.Username = c.usernameOf(ctx, holders, userID)
+		if u, ok := holders.Users[userID]; ok && r.Username == "" {
+			r.Username = u.Username
+		}
 		r.By = actorOf(kc.Actor(ctx, e.Auth))
-		recorded = append(recorded, r)
+		recorded, userIDs = append(recorded, r), append(userIDs, userID)
+	}
+	if err := c.nameUsers(ctx, recorded, userIDs); err != nil {
+		return operations.SeatHistory{From: since}, err
 	}
 	return operations.NewSeatHistory(since, recorded, SeatRole, holders.Groups), nil
 }
@@ -123,16 +126,25 @@ func groupPaths(ctx context.Context, kc *keycloak.Client) (map[string]string, er
 	return out, nil
 }
 
-// usernameOf names the user with id: from the run's seat snapshot, else a
-// lookup; a user deleted since is named by ID.
-func (c *Clients) usernameOf(ctx context.Context, holders *keycloak.Holders, id string) string {
-	if u, ok := holders.Users[id]; ok {
-		return u.Username
+// nameUsers names the users of the recorded changes the seat snapshot did
+// not (no longer holders), in one read; a user deleted since keeps its ID.
+func (c *Clients) nameUsers(ctx context.Context, recorded []operations.RecordedChange, userIDs []string) error {
+	var unknown []string
+	for i, r := range recorded {
+		if r.Username == "" {
+			unknown = append(unknown, userIDs[i])
+		}
 	}
-	if u, err := c.Keycloak.UserByID(ctx, id); err == nil {
-		return u.Username
+	names, err := c.Keycloak.UsernamesOf(ctx, slices.Compact(slices.Sorted(slices.Values(unknown))))
+	if err != nil {
+		return err
 	}
-	return id
+	for i := range recorded {
+		if recorded[i].Username == "" {
+			recorded[i].Username = cmp.Or(names[userIDs[i]], userIDs[i])
+		}
+	}
+	return nil
 }
 
 func actorOf(a keycloak.Actor) operations.Actor {

@@ -29,7 +29,9 @@ type actorNames struct {
 	mu     sync.Mutex
 	realms map[string]string // realm ID -> name
 	names  map[string]string // kind/realm/ID -> username or clientId ("" when unreadable)
-	self   *selfLogin
+	// realmID is the managed realm's ID, once its settings were read.
+	realmID string
+	self    *selfLogin
 }
 
 // selfLogin is the provider's own login, read from its access token.
@@ -64,7 +66,11 @@ func (c *Client) Actor(ctx context.Context, a AuthDetails) Actor {
 func (c *Client) realmName(ctx context.Context, id string) string {
 	c.actors.mu.Lock()
 	known := c.actors.realms != nil
+	own := id != "" && id == c.actors.realmID
 	c.actors.mu.Unlock()
+	if own {
+		return c.cfg.Realm
+	}
 	if !known {
 		var realms []struct{ ID, Realm string }
 		_ = c.getJSON(ctx, strings.TrimSuffix(c.realmURL(), "/"+c.cfg.Realm), nil, &realms)

@@ -107,9 +107,24 @@ type AdminEvents struct {
 	Unavailable string
 }
 
-type adminEventsConfig struct {
-	Enabled bool `json:"adminEventsEnabled"`
-	Details bool `json:"adminEventsDetailsEnabled"`
+// adminEventsSettings are the realm's admin event settings, as its
+// representation carries them (view-realm) or, without it, its events
+// settings (view-events, which have no expiration).
+type adminEventsSettings struct {
+	ID         string            `json:"id"`
+	Enabled    bool              `json:"adminEventsEnabled"`
+	Details    bool              `json:"adminEventsDetailsEnabled"`
+	Attributes map[string]string `json:"attributes"`
+}
+
+// floor is the oldest time the realm still keeps admin events for (zero when
+// they are kept forever or the expiration is unknown).
+func (s adminEventsSettings) floor(now time.Time) time.Time {
+	secs, err := strconv.ParseInt(s.Attributes["adminEventsExpiration"], 10, 64)
+	if err != nil || secs <= 0 {
+		return time.Time{}
+	}
+	return now.Add(-time.Duration(secs) * time.Second)
 }
 
 // How to turn admin events on, said wherever Keycloak cannot say.
@@ -119,14 +134,14 @@ const enableAdminEventsHint = "Turn them on in the Keycloak admin console (realm
 
 // AdminEvents reads the stored admin events about users' client role mappings
 // and group memberships, and users' deletions, from since to now: one sweep
-// per run and hour of since (resources refreshed together share it), newest
-// first, ending with the page that reaches the hour. The dateFrom filter is
+// per run and minute of since (resources refreshed together share it), newest
+// first, ending with the page that reaches that minute. The dateFrom filter is
 // only a date on some supported Keycloaks, so it is a day early and the
 // sweep's end bounds the pages. It needs view-events and, for the settings,
 // view-realm; when Keycloak cannot say, Unavailable says why and how to turn them on.
 func (c *Client) AdminEvents(ctx context.Context, since, now time.Time) (*AdminEvents, error) {
-	hour := since.UTC().Truncate(time.Hour)
-	all, err := c.adminEvents.Get(hour.Format(time.RFC3339), func() (*AdminEvents, error) { return c.readAdminEvents(ctx, hour, now) })
+	minute := since.UTC().Truncate(time.Minute)
+	all, err := c.adminEvents.Get(minute.Format(time.RFC3339), func() (*AdminEvents, error) { return c.readAdminEvents(ctx, minute, now) })
 	if err != nil || all.Unavailable != "" {
 		return all, err
 	}
@@ -141,8 +156,16 @@ func (c *Client) AdminEvents(ctx context.Context, since, now time.Time) (*AdminE
 
 func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*AdminEvents, error) {
 	day := from.AddDate(0, 0, -1).Format(time.DateOnly) // a day early: the server's day may start later than UTC's
-	var cfg adminEventsConfig
-	err := c.getJSON(ctx, c.realmURL("events", "config"), nil, &cfg)
+	var cfg adminEventsSettings
+	err := c.getJSON(ctx, c.realmURL(), nil, &cfg)
+	if statusOf(err) == http.StatusForbidden {
+		err = c.getJSON(ctx, c.realmURL("events", "config"), nil, &cfg)
+	}
+	if cfg.ID != "" {
+		c.actors.mu.Lock()
+		c.actors.realmID = cfg.ID
+		c.actors.mu.Unlock()
+	}
 	switch {
 	case statusOf(err) == http.StatusForbidden:
 		return &AdminEvents{Unavailable: fmt.Sprintf("the admin account may not read the admin events of realm %q: it needs the realm-management role view-events.", c.cfg.Realm)}, nil
@@ -153,8 +176,8 @@ func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*Adm
 	case !cfg.Details:
 		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q stores admin events without their representation, so an event does not say which role or group changed. %s", c.cfg.Realm, enableAdminEventsHint)}, nil
 	}
-	if floor := c.adminEventsFloor(ctx, now); floor.After(from) {
-		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q keeps admin events only since %s (adminEventsExpiration), which does not reach back to %s.", c.cfg.Realm, floor.Format(time.RFC3339), from.Format(time.RFC3339))}, nil
+	if floor := cfg.floor(now); floor.After(from) {
+		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q keeps admin events only since %s, which does not reach back to %s: raise the expiration in the realm's Admin events settings.", c.cfg.Realm, floor.Format(time.RFC3339), from.Format(time.RFC3339))}, nil
 	}
 	out := &AdminEvents{}
 	seen := map[string]bool{}
@@ -184,20 +207,4 @@ func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*Adm
 		return nil, fmt.Errorf("reading the admin events of realm %q: %w", c.cfg.Realm, c.describe(err))
 	}
 	return out, nil
-}
-
-// adminEventsFloor is the oldest time the realm still keeps admin events for
-// (zero when they are kept forever, or the realm's settings cannot be read).
-func (c *Client) adminEventsFloor(ctx context.Context, now time.Time) time.Time {
-	var realm struct {
-		Attributes map[string]string `json:"attributes"`
-	}
-	if c.getJSON(ctx, c.realmURL(), nil, &realm) != nil {
-		return time.Time{}
-	}
-	secs, err := strconv.ParseInt(realm.Attributes["adminEventsExpiration"], 10, 64)
-	if err != nil || secs <= 0 {
-		return time.Time{}
-	}
-	return now.Add(-time.Duration(secs) * time.Second)
 }

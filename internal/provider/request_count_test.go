@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/emulator"
@@ -183,5 +184,52 @@ output "restricted" {
 	t.Logf("platform requests for the access of 1,000 apps: %d (pages needed: 10)", requests)
 	if string(res.Outputs["restricted"]) != "1000" || requests != 11 {
 		t.Fatalf("read %s apps' access in %d requests, want 1000 in 11", res.Outputs["restricted"], requests)
+	}
+}
+
+// A refresh that finds 1,000 seats of the set revoked outside Terraform, with
+// 1,000 admin events in its window, names who revoked each (one warning per
+// user) with one sweep of the events: its Keycloak requests stay within 1.2 ×
+// the physical limit, which is the refresh without drift, the pages of the
+// admin events of its window (counted through Keycloak's own API), the
+// events settings, the acting administrator's user and client, the provider's
+// own user, and naming the 1,000 users (no longer seat holders) in one listing.
+func TestAccDriftRequestCount_1000SeatsAnd1000Events(t *testing.T) {
+	acctest.PreCheck(t)
+	prefix := acctest.RandomName("drc")
+	names := acctest.BulkUsers(t, prefix, 1000, "licensed_user")
+	windowStart := time.Now().Truncate(time.Minute)
+	proxy, ws, _ := importedSeatsSet(t)
+	ws.Cleanup()
+	refreshOnly := func() (acctest.Result, int, time.Duration) {
+		proxy.ResetCounts()
+		start := time.Now()
+		res := ws.Plan("-refresh-only")
+		if res.Err != nil {
+			t.Fatalf("refresh: %v %v", res.Err, res.Errors())
+		}
+		return res, int(proxy.Requests.Load()), time.Since(start)
+	}
+	_, quiet, quietTime := refreshOnly()
+
+	helpdesk := acctest.DashAdmin(t)
+	helpdesk.RevokeRoleFromAll(t, names, "licensed_user")
+	res, total, elapsed := refreshOnly()
+	named := res.Find("warning", "Changed outside Terraform by "+helpdesk.Username+": the direct seat of "+prefix)
+	if len(named) != len(names) {
+		t.Fatalf("%d warnings name %s, want %d", len(named), helpdesk.Username, len(names))
+	}
+	inWindow := acctest.AdminEventCount(t, windowStart)
+	pages := inWindow/keycloak.AdminEventPageSize + 1
+	userPages := acctest.UserCount(t)/keycloak.DefaultUserPageSize + 1
+	physical := quiet + pages + 1 + 2 + 1 + 1 + userPages
+	eventPages := proxy.Count("/admin-events")
+	t.Logf("refresh naming %d revocations: %d Keycloak requests (%d event pages for %d events in the window) in %s; without drift %d requests in %s; physical limit %d; ratio %.2f×",
+		len(names), total, eventPages, inWindow, elapsed.Round(time.Millisecond), quiet, quietTime.Round(time.Millisecond), physical, float64(total)/float64(physical))
+	if eventPages > pages {
+		t.Errorf("%d pages of admin events; want at most %d: %v", eventPages, pages, proxy.Paths())
+	}
+	if float64(total) > 1.2*float64(physical) {
+		t.Errorf("%d requests; want at most 1.2 × %d: %v", total, physical, proxy.Paths())
 	}
 }

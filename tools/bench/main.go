@@ -141,7 +141,7 @@ func main() {
 	// save writes the report of what has been measured so far, so that a
 	// failure in a later section keeps the earlier ones; the sections measured
 	// on their own (paired, backends, seat set in rounds) are carried over.
-	ownRuns := []marked{pairedMarks, backendsMarks, setPairedMarks, platformMarks}
+	ownRuns := []marked{pairedMarks, backendsMarks, setPairedMarks, platformMarks, driftMarks}
 	kept := map[marked]string{}
 	for _, m := range ownRuns {
 		kept[m] = m.inFile(*out)

@@ -311,6 +311,10 @@ var (
 	// request-count tests (TestAccPlatformRequestCount_*) and kept by hand.
 	platformMarks = marked{"<!-- platform requests: begin (kept by make bench; measured by the TestAccPlatformRequestCount tests) -->",
 		"<!-- platform requests: end -->"}
+	// driftMarks is the cost of naming who changed seats, measured by
+	// TestAccDriftRequestCount_1000SeatsAnd1000Events and kept by hand.
+	driftMarks = marked{"<!-- drift attribution: begin (kept by make bench; measured by TestAccDriftRequestCount_1000SeatsAnd1000Events) -->",
+		"<!-- drift attribution: end -->"}
 )
 
 // splice replaces the section of a report (or appends it; "" leaves the report as it is).
