@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -674,6 +675,47 @@ func UserCount(t *testing.T) int {
 		t.Fatalf("user count: %v", err)
 	}
 	return n
+}
+
+// LoginEventsResumed is when, per Keycloak's admin events, the realm last
+// started storing LOGIN events again after a change that stopped it (zero
+// when its admin events record no such break).
+func LoginEventsResumed(t *testing.T) time.Time {
+	t.Helper()
+	var events []struct {
+		Time           int64  `json:"time"`
+		ResourcePath   string `json:"resourcePath"`
+		Representation string `json:"representation"`
+	}
+	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetResult(&events).
+		SetQueryParamsFromValues(url.Values{"max": {"100000"}, "resourceTypes": {"REALM"}, "operationTypes": {"UPDATE"}}).
+		Get(KeycloakBase + "/admin/realms/" + Realm + "/admin-events")
+	if err != nil || resp.StatusCode() != 200 {
+		t.Fatalf("admin events: %v %v", err, resp)
+	}
+	stored := func(rep string) (bool, bool) {
+		var cfg struct {
+			EventsEnabled     *bool    `json:"eventsEnabled"`
+			EnabledEventTypes []string `json:"enabledEventTypes"`
+		}
+		if json.Unmarshal([]byte(rep), &cfg) != nil || cfg.EventsEnabled == nil {
+			return false, false
+		}
+		return *cfg.EventsEnabled && (len(cfg.EnabledEventTypes) == 0 || slices.Contains(cfg.EnabledEventTypes, "LOGIN")), true
+	}
+	var resumed time.Time
+	wasOff := false
+	for i := len(events) - 1; i >= 0; i-- { // oldest first
+		on, ok := stored(events[i].Representation)
+		switch {
+		case !ok || (events[i].ResourcePath != "events/config" && events[i].ResourcePath != ""):
+		case !on:
+			wasOff = true
+		case wasOff:
+			resumed, wasOff = time.UnixMilli(events[i].Time).UTC(), false
+		}
+	}
+	return resumed
 }
 
 // AdminEventsAbout lists, newest first, the realm's stored admin events whose

@@ -41,6 +41,9 @@ func ReadActivity(ctx context.Context, c *Clients, now time.Time, window time.Du
 	case window > 0 && !a.Covers(now, window):
 		AddFindings(diags, operations.ActivityShorterThanWindow(operations.FormatWindow(window), a.Horizon))
 	}
+	if a.Gap != nil && first {
+		AddFindings(diags, operations.ActivityGap(a.Gap.Off, a.Gap.On))
+	}
 	return a
 }
 

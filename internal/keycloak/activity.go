@@ -33,6 +33,10 @@ type Activity struct {
 	// LastAccess is the latest access of each user's live sessions of the
 	// roles client, online or offline, by user ID.
 	LastAccess map[string]time.Time
+	// Gap is the latest time within the stored events that the realm did not
+	// store LOGIN events, as its admin events say (nil when none, or they cannot
+	// say); Horizon then starts where it ended.
+	Gap *LoginGap
 }
 
 // Last is the user's latest known activity and where it comes from: "event"
@@ -98,6 +102,12 @@ func (c *Client) Activity(ctx context.Context, now time.Time) (*Activity, error)
 			if floor := now.Add(-time.Duration(cfg.EventsExpiration) * time.Second); floor.After(oldest) {
 				a.Horizon = floor
 			}
+		}
+		// A break in the storing of LOGIN events inside the history: logins of
+		// the break were never stored, so the history starts after it. Without
+		// admin events nothing says so (see the users data source's docs).
+		if gap, err := c.LoginGap(ctx, a.Horizon); !a.Horizon.IsZero() && err == nil && gap != nil && gap.On.After(a.Horizon) {
+			a.Horizon, a.Gap = gap.On, gap
 		}
 	}
 	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)

@@ -154,10 +154,10 @@ func (c *Client) AdminEvents(ctx context.Context, since, now time.Time) (*AdminE
 	return out, nil
 }
 
-func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*AdminEvents, error) {
-	day := from.AddDate(0, 0, -1).Format(time.DateOnly) // a day early: the server's day may start later than UTC's
-	var cfg adminEventsSettings
-	err := c.getJSON(ctx, c.realmURL(), nil, &cfg)
+// adminEventSettings reads the realm's admin event settings; unavailable
+// says why Keycloak cannot say who changed what (empty when it can).
+func (c *Client) adminEventSettings(ctx context.Context) (cfg adminEventsSettings, unavailable string, err error) {
+	err = c.getJSON(ctx, c.realmURL(), nil, &cfg)
 	if statusOf(err) == http.StatusForbidden {
 		err = c.getJSON(ctx, c.realmURL("events", "config"), nil, &cfg)
 	}
@@ -168,13 +168,22 @@ func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*Adm
 	}
 	switch {
 	case statusOf(err) == http.StatusForbidden:
-		return &AdminEvents{Unavailable: fmt.Sprintf("the admin account may not read the admin events of realm %q: it needs the realm-management role view-events.", c.cfg.Realm)}, nil
+		return cfg, fmt.Sprintf("the admin account may not read the admin events of realm %q: it needs the realm-management role view-events.", c.cfg.Realm), nil
 	case err != nil:
-		return nil, fmt.Errorf("reading the events settings of realm %q: %w", c.cfg.Realm, c.describe(err))
+		return cfg, "", fmt.Errorf("reading the events settings of realm %q: %w", c.cfg.Realm, c.describe(err))
 	case !cfg.Enabled:
-		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q does not store admin events. %s", c.cfg.Realm, enableAdminEventsHint)}, nil
+		return cfg, fmt.Sprintf("realm %q does not store admin events. %s", c.cfg.Realm, enableAdminEventsHint), nil
 	case !cfg.Details:
-		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q stores admin events without their representation, so an event does not say which role or group changed. %s", c.cfg.Realm, enableAdminEventsHint)}, nil
+		return cfg, fmt.Sprintf("realm %q stores admin events without their representation, so an event does not say which role or group changed. %s", c.cfg.Realm, enableAdminEventsHint), nil
+	}
+	return cfg, "", nil
+}
+
+func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*AdminEvents, error) {
+	day := from.AddDate(0, 0, -1).Format(time.DateOnly) // a day early: the server's day may start later than UTC's
+	cfg, unavailable, err := c.adminEventSettings(ctx)
+	if err != nil || unavailable != "" {
+		return &AdminEvents{Unavailable: unavailable}, err
 	}
 	if floor := cfg.floor(now); floor.After(from) {
 		return &AdminEvents{Unavailable: fmt.Sprintf("realm %q keeps admin events only since %s, which does not reach back to %s: raise the expiration in the realm's Admin events settings.", c.cfg.Realm, floor.Format(time.RFC3339), from.Format(time.RFC3339))}, nil
@@ -207,4 +216,51 @@ func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*Adm
 		return nil, fmt.Errorf("reading the admin events of realm %q: %w", c.cfg.Realm, c.describe(err))
 	}
 	return out, nil
+}
+
+// LoginGap is a time the realm did not store LOGIN events: its events
+// settings were changed to store none (Off), then to store them again (On).
+type LoginGap struct {
+	Off, On time.Time
+}
+
+// LoginGap finds, in the admin events since since, the latest time the realm
+// stopped storing LOGIN events and started again (nil when there was none, or
+// the admin events cannot say).
+func (c *Client) LoginGap(ctx context.Context, since time.Time) (*LoginGap, error) {
+	_, unavailable, err := c.adminEventSettings(ctx)
+	if err != nil || unavailable != "" {
+		return nil, err
+	}
+	type change struct {
+		at     time.Time
+		stores bool
+	}
+	var changes []change // newest first
+	q := url.Values{"resourceTypes": {"REALM"}, "operationTypes": {"UPDATE"}, "dateFrom": {since.UTC().AddDate(0, 0, -1).Format(time.DateOnly)}}
+	err = c.sweep(ctx, c.realmURL("admin-events"), q, AdminEventPageSize, since.UnixMilli(), func(raw json.RawMessage) (int64, error) {
+		var e AdminEvent
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return 0, err
+		}
+		var cfg eventsConfig
+		if (e.ResourcePath == "events/config" || e.ResourcePath == "") && json.Unmarshal([]byte(e.Representation), &cfg) == nil && !e.Time().Before(since) {
+			changes = append(changes, change{e.Time(), cfg.storesLogins()})
+		}
+		return e.Millis, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the admin events of realm %q: %w", c.cfg.Realm, c.describe(err))
+	}
+	for i := 0; i+1 < len(changes); i++ { // the newest "on" right after an "off"
+		if !changes[i].stores || changes[i+1].stores {
+			continue
+		}
+		gap := &LoginGap{On: changes[i].at}
+		for j := i + 1; j < len(changes) && !changes[j].stores; j++ {
+			gap.Off = changes[j].at // the first of the "off" changes before it
+		}
+		return gap, nil
+	}
+	return nil, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -31,15 +32,21 @@ func adminEventsServer(t *testing.T, cfg map[string]any, events []map[string]any
 	mux.HandleFunc("/admin/realms/dash/admin-events", func(w http.ResponseWriter, r *http.Request) {
 		pages.Add(1)
 		q := r.URL.Query()
-		if q.Get("dateFrom") == "" || len(q["resourceTypes"]) != 3 {
+		if q.Get("dateFrom") == "" || len(q["resourceTypes"]) == 0 {
 			http.Error(w, "unexpected query "+r.URL.RawQuery, http.StatusBadRequest)
 			return
+		}
+		var listed []map[string]any // the events of the types asked for
+		for _, e := range events {
+			if slices.Contains(q["resourceTypes"], e["resourceType"].(string)) {
+				listed = append(listed, e)
+			}
 		}
 		first, _ := strconv.Atoi(q.Get("first"))
 		size, _ := strconv.Atoi(q.Get("max"))
 		page := []map[string]any{}
-		for i := first; i < len(events) && i < first+size; i++ {
-			page = append(page, events[i])
+		for i := first; i < len(listed) && i < first+size; i++ {
+			page = append(page, listed[i])
 		}
 		answer(w, page)
 	})
@@ -138,5 +145,34 @@ func TestAdminEventParsing(t *testing.T) {
 	r := AdminEvent{ResourceType: "CLIENT_ROLE_MAPPING", ResourcePath: "users/u3/role-mappings/clients/c9"}
 	if _, _, _, ok := r.UserClientRoles(); ok {
 		t.Error("a role mapping without its representation was read as one")
+	}
+}
+
+// Turning LOGIN events off and on again inside the history is a gap: the
+// latest one is found, from its first "off" to the "on" that ended it.
+func TestLoginGap(t *testing.T) {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	realm := func(id string, at time.Time, path string, enabled bool, types ...string) map[string]any {
+		rep, _ := json.Marshal(map[string]any{"eventsEnabled": enabled, "enabledEventTypes": types})
+		return map[string]any{"id": id, "time": at.UnixMilli(), "operationType": "UPDATE", "resourceType": "REALM", "resourcePath": path, "representation": string(rep)}
+	}
+	events := []map[string]any{ // newest first
+		realm("on2", now.Add(-1*time.Hour), "events/config", true, "LOGIN"),
+		realm("off2b", now.Add(-2*time.Hour), "", true, "LOGOUT"), // the realm's own update, storing no LOGIN
+		realm("off2a", now.Add(-3*time.Hour), "events/config", false),
+		realm("on1", now.Add(-10*time.Hour), "events/config", true),
+		realm("off1", now.Add(-11*time.Hour), "events/config", false),
+	}
+	var pages atomic.Int32
+	c := adminEventsServer(t, map[string]any{"adminEventsEnabled": true, "adminEventsDetailsEnabled": true}, events, &pages)
+	gap, err := c.LoginGap(context.Background(), now.Add(-24*time.Hour))
+	if err != nil || gap == nil {
+		t.Fatalf("gap %v, %v", gap, err)
+	}
+	if !gap.Off.Equal(now.Add(-3*time.Hour)) || !gap.On.Equal(now.Add(-time.Hour)) {
+		t.Errorf("gap from %s to %s; want the latest, from its first off", gap.Off, gap.On)
+	}
+	if gap, _ := c.LoginGap(context.Background(), now.Add(-90*time.Minute)); gap != nil {
+		t.Errorf("a gap that began before the history was found: %+v", gap)
 	}
 }

@@ -12,6 +12,7 @@ const (
 	CodeLogoutPlanned     Code = "logout.planned"
 	CodeActivityNoEvents  Code = "activity.no_login_events"
 	CodeActivityShort     Code = "activity.history_shorter_than_window"
+	CodeActivityGap       Code = "activity.login_events_gap"
 	CodeSeatWritesRefused Code = "seat.writes_refused"
 )
 
@@ -86,6 +87,17 @@ func ActivityShorterThanWindow(window string, horizon time.Time) Finding {
 	return finding(CodeActivityShort, Warning, "", nil, "Activity history shorter than inactive_for",
 		fmt.Sprintf("inactive_for is %s but %s: users with no recorded activity are not counted as inactive, only users whose last activity is older than the window.", window, reach),
 		"Keep events longer (the realm's events expiration) or wait until the history covers the window.")
+}
+
+// ActivityGap is the warning when the realm's admin events show that LOGIN
+// events were not stored for a while inside the stored history: the history
+// (activity_horizon) starts after the gap.
+func ActivityGap(off, on time.Time) Finding {
+	return finding(CodeActivityGap, Warning, "", nil, "LOGIN events were not stored for a while: the activity history starts after the gap",
+		fmt.Sprintf("The realm's events settings stopped storing LOGIN events at %s and stored them again from %s (its admin events record both changes). "+
+			"A login during the gap left no event, so activity_horizon starts at %s: a user without recorded activity since then is not counted as inactive for a window reaching further back.",
+			off.UTC().Format(time.RFC3339), on.UTC().Format(time.RFC3339), on.UTC().Format(time.RFC3339)),
+		"Keep LOGIN events on; the horizon moves back as the gap ages out of the events' expiration.")
 }
 
 // SeatWritesRefused closes the errors of a seat set's apply that checked every

@@ -137,6 +137,8 @@ func findingCases() []struct {
 			}},
 		{"history unavailable", CodeDriftUnavailable, Warning, []string{"Keycloak cannot say who changed the seats", "does not store admin events"},
 			func() Findings { return Findings{HistoryUnavailable("realm \"dash\" does not store admin events.")} }},
+		{"login events gap", CodeActivityGap, Warning, []string{"activity history starts after the gap", "2026-12-01T09:00:00Z", "from 2026-12-01T10:00:00Z"},
+			func() Findings { return Findings{ActivityGap(t0, t0.Add(time.Hour))} }},
 		{"license unreadable", CodeSeatCapacityNotChecked, Warning, []string{"Cannot check seat capacity for x, y", "boom"},
 			func() Findings { return Findings{CapacityNotChecked([]string{"x", "y"}, boom)} }},
 		{"seat holders unreadable", CodeSeatNotChecked, Warning, []string{"Cannot check the planned seats", "boom"},

@@ -145,7 +145,13 @@ func TestAccUsersDataSource_activity(t *testing.T) {
 	if lastAccess.After(lastLogin) {
 		wantSource, wantLast = "session", lastAccess
 	}
+	// The history starts at the oldest stored LOGIN event, or after the latest
+	// break in storing them that the admin events record (an earlier run of
+	// this test makes one).
 	horizon := acctest.OldestLoginEvent(t)
+	if resumed := acctest.LoginEventsResumed(t); resumed.After(horizon) {
+		horizon = resumed
+	}
 
 	w := acctest.NewWorkspace(t)
 	w.Write(fmt.Sprintf(`
@@ -191,7 +197,7 @@ output "idle_90d" { value = data.dashenterprise_users.idle_90d.users[*].username
 	var gotHorizon string
 	_ = json.Unmarshal(out["horizon"], &gotHorizon)
 	if gotHorizon != rfc(horizon) {
-		t.Errorf("activity_horizon %q, Keycloak's oldest stored LOGIN event %s", gotHorizon, rfc(horizon))
+		t.Errorf("activity_horizon %q, Keycloak's oldest stored LOGIN event or the end of the latest break %s", gotHorizon, rfc(horizon))
 	}
 	var idle2, idle90 []string
 	_ = json.Unmarshal(out["idle_2s"], &idle2)
@@ -224,6 +230,40 @@ data "dashenterprise_users" "bad" {
 `, tag))
 	if res := w.Plan(); len(res.Find("error", "Invalid inactive_for", `"90d"`)) != 1 {
 		t.Errorf("want an error for the malformed window, got %v", res.Errors())
+	}
+}
+
+// LOGIN events turned off and on again: the history (activity_horizon)
+// starts when Keycloak's admin events say they were stored again, and the
+// plan says why.
+func TestAccUsersDataSource_loginEventsGap(t *testing.T) {
+	acctest.PreCheck(t)
+	acctest.StoreLoginEvents(t, false)
+	time.Sleep(1100 * time.Millisecond) // the break lasts, in Keycloak's milliseconds
+	acctest.StoreLoginEvents(t, true)
+	resumed := acctest.LoginEventsResumed(t)
+	if time.Since(resumed) > time.Minute {
+		t.Fatalf("Keycloak's admin events record no recent break: %s", resumed)
+	}
+	w := acctest.NewWorkspace(t)
+	w.Write(`
+provider "dashenterprise" {}
+
+data "dashenterprise_users" "all" {
+  search       = "alice"
+  inactive_for = "90d"
+}
+
+output "horizon" { value = data.dashenterprise_users.all.activity_horizon }
+`)
+	res := w.MustApply()
+	var got string
+	_ = json.Unmarshal(res.Outputs["horizon"], &got)
+	if got != rfc(resumed) {
+		t.Errorf("activity_horizon %q; LOGIN events were stored again at %s", got, rfc(resumed))
+	}
+	if len(res.Find("warning", "LOGIN events were not stored for a while", "from "+rfc(resumed))) != 1 {
+		t.Errorf("want one warning on the break, got %v", res.Warnings())
 	}
 }
 

@@ -92,8 +92,9 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Validators: []validator.String{validators.Window()}},
 			"activity_horizon": schema.StringAttribute{Computed: true, MarkdownDescription: "How far back the realm's stored LOGIN events reach (RFC 3339): the later of the oldest stored LOGIN event and now minus the realm's events expiration. " +
 				"Null when the realm stores no LOGIN events (the data source then warns and says how to enable them) or the admin account lacks `view-events`. " +
-				"The horizon assumes the realm stored LOGIN events without a break since then: if saving events (or the `LOGIN` type) was ever turned off and on again, " +
-				"logins during the break were never stored, and a user who was active only then can look inactive. Keep `inactive_for` shorter than the time since storage was last re-enabled."},
+				"If saving events (or the `LOGIN` type) was turned off and on again within that history, logins during the break were never stored: when the realm stores admin events " +
+				"with their representation, the provider reads the break from them, the horizon starts where it ended, and the plan says so. " +
+				"Without admin events nothing says so, and a user who was active only during a break can look inactive: keep `inactive_for` shorter than the time since storage was last re-enabled."},
 			"users": schema.ListNestedAttribute{Computed: true, MarkdownDescription: "Matching users, sorted by username.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":                schema.StringAttribute{Computed: true, MarkdownDescription: "Keycloak user ID."},
