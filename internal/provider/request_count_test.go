@@ -200,7 +200,6 @@ func TestAccDriftRequestCount_1000SeatsAnd1000Events(t *testing.T) {
 	names := acctest.BulkUsers(t, prefix, 1000, "licensed_user")
 	windowStart := time.Now().Truncate(time.Minute)
 	proxy, ws, _ := importedSeatsSet(t)
-	ws.Cleanup()
 	refreshOnly := func() (acctest.Result, int, time.Duration) {
 		proxy.ResetCounts()
 		start := time.Now()
