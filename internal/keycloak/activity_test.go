@@ -119,13 +119,7 @@ type activityServer struct {
 func (a *activityServer) client(t *testing.T) *Client {
 	t.Helper()
 	mux := http.NewServeMux()
-	answer := func(w http.ResponseWriter, v any) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(v)
-	}
-	mux.HandleFunc("/realms/master/protocol/openid-connect/token", func(w http.ResponseWriter, r *http.Request) {
-		answer(w, map[string]any{"access_token": "tok", "expires_in": 300})
-	})
+	answer := answerJSON
 	mux.HandleFunc("/admin/realms/dash/events/config", func(w http.ResponseWriter, r *http.Request) {
 		answer(w, map[string]any{"eventsEnabled": true, "enabledEventTypes": []string{"LOGIN"}})
 	})
@@ -143,13 +137,7 @@ func (a *activityServer) client(t *testing.T) *Client {
 	mux.HandleFunc("/admin/realms/dash/clients/dash-uuid/offline-sessions", func(w http.ResponseWriter, r *http.Request) {
 		answer(w, a.offline)
 	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	hc, err := transport.New(transport.Options{Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(Config{BaseURL: srv.URL, Realm: "dash", RolesClientID: "dash", AdminRealm: "master", AdminClientID: "admin-cli", Username: "admin", Password: "admin", HTTP: hc})
+	return serveKeycloak(t, mux)
 }
 
 // Events in the same millisecond straddle a page boundary, and the database

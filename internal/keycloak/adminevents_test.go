@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
 // adminEventsServer is a Keycloak whose dash realm stores the given admin
@@ -20,13 +17,7 @@ import (
 func adminEventsServer(t *testing.T, cfg map[string]any, events []map[string]any, pages *atomic.Int32) *Client {
 	t.Helper()
 	mux := http.NewServeMux()
-	answer := func(w http.ResponseWriter, v any) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(v)
-	}
-	mux.HandleFunc("/realms/master/protocol/openid-connect/token", func(w http.ResponseWriter, r *http.Request) {
-		answer(w, map[string]any{"access_token": "tok", "expires_in": 300})
-	})
+	answer := answerJSON
 	// The realm's representation carries its admin event settings.
 	mux.HandleFunc("/admin/realms/dash", func(w http.ResponseWriter, r *http.Request) { answer(w, cfg) })
 	mux.HandleFunc("/admin/realms/dash/admin-events", func(w http.ResponseWriter, r *http.Request) {
@@ -50,13 +41,7 @@ func adminEventsServer(t *testing.T, cfg map[string]any, events []map[string]any
 		}
 		answer(w, page)
 	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	hc, err := transport.New(transport.Options{Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(Config{BaseURL: srv.URL, Realm: "dash", RolesClientID: "dash", AdminRealm: "master", AdminClientID: "admin-cli", Username: "admin", Password: "admin", HTTP: hc})
+	return serveKeycloak(t, mux)
 }
 
 func roleEvent(id string, at time.Time, op, user string) map[string]any {

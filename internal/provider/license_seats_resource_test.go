@@ -153,11 +153,13 @@ func TestAccLicenseSeats_savedPlanRefusesChangesSincePlan(t *testing.T) {
 	if res := ws.Plan("-out=add-carol.tfplan"); res.Changes[addr] != "update" || len(res.Errors()) > 0 {
 		t.Fatalf("plan adding %s: %v %v", carol, res.Changes, res.Diagnostics)
 	}
-	acctest.GrantRole(t, daveID, "licensed_user")
+	helpdesk := acctest.DashAdmin(t) // a second administrator of the realm: the refusal names them (Keycloak's admin events)
+	helpdesk.GrantRole(t, daveID, "licensed_user")
 	res := ws.Apply("add-carol.tfplan")
-	if len(res.Find("error", "Changed since the plan: "+dave, dave+" was granted a license seat outside Terraform", "run terraform plan again")) != 1 ||
+	if len(res.Find("error", "Changed since the plan: "+dave, dave+" was granted a license seat outside Terraform", "run terraform plan again",
+		"Keycloak recorded: a seat granted directly to "+dave+", by "+helpdesk.Username+" (realm dash) through admin-cli")) != 1 ||
 		len(res.Find("error", "No seat was changed")) != 1 {
-		t.Fatalf("want a refusal naming %s: %v\n%s", dave, res.Diagnostics, res.Log)
+		t.Fatalf("want a refusal naming %s and who granted the seat: %v\n%s", dave, res.Diagnostics, res.Log)
 	}
 	if acctest.DirectRoles(t, carolID)["licensed_user"] || !acctest.DirectRoles(t, daveID)["licensed_user"] {
 		t.Fatalf("the refused apply changed seats: %s granted=%v, %s kept=%v", carol, acctest.DirectRoles(t, carolID)["licensed_user"],
