@@ -14,6 +14,7 @@ import (
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/keycloak"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/platform"
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/runcache"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
@@ -39,6 +40,8 @@ type Clients struct {
 	uncheckedNoted atomic.Bool
 	// historyNoted is set once the run has warned that Keycloak cannot say who changed seats.
 	historyNoted atomic.Bool
+	// histories are the run's seat histories, by minute (see SeatHistory).
+	histories *runcache.Cache[operations.SeatHistory]
 	// activity is the run's user activity (see readActivity).
 	activity struct {
 		once     sync.Once
@@ -202,7 +205,7 @@ func NewClients(s config.Settings) (*Clients, error) {
 		Username: s.AdminUsername, Password: s.AdminPassword, ClientSecret: s.AdminClientSecret,
 		HTTP: httpKC,
 	})
-	c := &Clients{settings: s, Keycloak: kc}
+	c := &Clients{settings: s, Keycloak: kc, histories: runcache.New[operations.SeatHistory]()}
 	c.Run.Strict = s.OrphanProtection == config.OrphanProtectionError
 	if err := c.ConfigurePlatform(); err != nil {
 		return nil, err

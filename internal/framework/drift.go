@@ -53,10 +53,19 @@ func MarkRefreshed(ctx context.Context, p PrivateSetter, now time.Time, diags *d
 	diags.Append(p.SetKey(ctx, RefreshedAtKey, raw)...)
 }
 
-// SeatHistory reads what Keycloak recorded about seats since since: direct
-// grants and revocations of the seat role, and joins and leaves of the groups
-// that grant it (one admin-events read per run and day, however many resources ask).
+// SeatHistory reads what Keycloak recorded about seats since the minute of
+// since: direct grants and revocations of the seat role, and joins and leaves
+// of the groups that grant it. It is read once per run and minute, however
+// many resources ask (a thousand seats refreshed together share one).
 func (c *Clients) SeatHistory(ctx context.Context, since time.Time) (operations.SeatHistory, error) {
+	minute := since.UTC().Truncate(time.Minute)
+	if c.histories == nil { // clients of a configuration known only at apply read nothing
+		return c.readSeatHistory(ctx, minute)
+	}
+	return c.histories.Get(minute.Format(time.RFC3339), func() (operations.SeatHistory, error) { return c.readSeatHistory(ctx, minute) })
+}
+
+func (c *Clients) readSeatHistory(ctx context.Context, since time.Time) (operations.SeatHistory, error) {
 	kc := c.Keycloak
 	ev, err := kc.AdminEvents(ctx, since, time.Now())
 	if err != nil || ev.Unavailable != "" {

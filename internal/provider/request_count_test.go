@@ -232,3 +232,32 @@ func TestAccDriftRequestCount_1000SeatsAnd1000Events(t *testing.T) {
 		t.Errorf("%d requests; want at most 1.2 × %d: %v", total, physical, proxy.Paths())
 	}
 }
+
+// Twenty single seats revoked outside Terraform, refreshed together: one
+// history for the run, so one sweep of the admin events and one naming of the
+// users, not one per resource.
+func TestAccDriftRequestCount_singleSeatsShareOneHistory(t *testing.T) {
+	acctest.PreCheck(t)
+	prefix := acctest.RandomName("drs")
+	names := acctest.BulkUsers(t, prefix, 20, "licensed_user")
+	proxy := acctest.NewFaultProxy(t, acctest.KeycloakURL)
+	ws := acctest.NewWorkspace(t, "DASHENTERPRISE_KEYCLOAK_URL="+proxy.URL)
+	var config strings.Builder
+	config.WriteString("provider \"dashenterprise\" {}\n")
+	for i, n := range names {
+		fmt.Fprintf(&config, "\nresource \"dashenterprise_license_seat\" \"s%d\" {\n  username = %q\n}\n", i, n)
+	}
+	ws.Write(config.String())
+	ws.MustApply() // adopts the seats
+	helpdesk := acctest.DashAdmin(t)
+	helpdesk.RevokeRoleFromAll(t, names, "licensed_user")
+	proxy.ResetCounts()
+	res := ws.Plan("-refresh-only")
+	if named := res.Find("warning", "Changed outside Terraform by "+helpdesk.Username+": the direct seat of "+prefix); len(named) != len(names) {
+		t.Fatalf("%d warnings name %s, want %d: %v", len(named), helpdesk.Username, len(names), res.Diagnostics)
+	}
+	t.Logf("%d Keycloak requests: %v", proxy.Requests.Load(), proxy.Paths())
+	if sweeps, counts := proxy.Count("/admin-events"), proxy.Count("/users/count"); sweeps > 2 || counts > 2 {
+		t.Errorf("%d admin-event pages and %d user counts for one refresh of %d seats; want one history for the run (at most 2 of each, if the seats were last refreshed across a minute's end)", sweeps, counts, len(names))
+	}
+}
