@@ -148,4 +148,36 @@ resource "dashenterprise_license_seat" "b" {
 	if len(plan.Find("warning", "Changed outside Terraform")) != 0 || plan.Changes["dashenterprise_license_seat.a"] != "create" || plan.Changes["dashenterprise_license_seat.b"] != "create" {
 		t.Fatalf("the plan should show both seats to grant again, with no attribution: %v %v", plan.Changes, plan.Diagnostics)
 	}
+
+	// The history says the same, still with one warning for the run.
+	ws.Write(fmt.Sprintf(`
+provider "dashenterprise" {}
+
+resource "dashenterprise_license_seat" "a" {
+  username = %q
+}
+
+resource "dashenterprise_license_seat" "b" {
+  username = %q
+}
+
+data "dashenterprise_seat_history" "all" {}
+
+output "recorded"    { value = data.dashenterprise_seat_history.all.recorded }
+output "unavailable" { value = data.dashenterprise_seat_history.all.unavailable }
+output "changes"     { value = length(data.dashenterprise_seat_history.all.changes) }
+`, a, b))
+	res := ws.Apply("-refresh-only")
+	var recorded bool
+	var unavailable string
+	var changes int
+	_ = json.Unmarshal(res.Outputs["recorded"], &recorded)
+	_ = json.Unmarshal(res.Outputs["unavailable"], &unavailable)
+	_ = json.Unmarshal(res.Outputs["changes"], &changes)
+	if res.Err != nil || recorded || changes != 0 || !strings.Contains(unavailable, "does not store admin events") {
+		t.Fatalf("history with admin events off: recorded %v, %d changes, unavailable %q: %v %v", recorded, changes, unavailable, res.Err, res.Diagnostics)
+	}
+	if n := len(res.Find("warning", "Keycloak cannot say who changed the seats")); n != 1 {
+		t.Fatalf("%d warnings that Keycloak cannot say, want 1: %v", n, res.Diagnostics)
+	}
 }
