@@ -103,6 +103,9 @@ func (c *Clients) readSeatHistory(ctx context.Context, since time.Time) (operati
 		default:
 			continue
 		}
+		if !r.IsSeatChange(SeatRole, holders.Groups) {
+			continue // only the actors of seat changes are looked up
+		}
 		if u, ok := holders.Users[userID]; ok && r.Username == "" {
 			r.Username = u.Username
 		}

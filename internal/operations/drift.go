@@ -113,13 +113,20 @@ type SeatHistory struct {
 func NewSeatHistory(from time.Time, recorded []RecordedChange, seatRole string, seatGroups []string) SeatHistory {
 	h := SeatHistory{From: from}
 	for _, r := range recorded {
-		grants := r.Group != "" && slices.ContainsFunc(seatGroups, func(g string) bool { return r.Group == g || strings.HasPrefix(r.Group, g+"/") })
-		if (r.Group == "" && slices.Contains(r.Roles, seatRole)) || grants || r.UserDeleted {
+		if r.IsSeatChange(seatRole, seatGroups) {
 			h.Changes = append(h.Changes, SeatChange{Username: r.Username, Granted: r.Added && !r.UserDeleted, Deleted: r.UserDeleted, Group: r.Group, Time: r.Time, By: r.By})
 		}
 	}
 	slices.SortStableFunc(h.Changes, func(a, b SeatChange) int { return a.Time.Compare(b.Time) })
 	return h
+}
+
+// IsSeatChange reports whether a recorded change changes a seat: a mapping of
+// seatRole, joining or leaving a group of seatGroups or one of their
+// sub-groups, or the deletion of an account.
+func (r RecordedChange) IsSeatChange(seatRole string, seatGroups []string) bool {
+	grants := r.Group != "" && slices.ContainsFunc(seatGroups, func(g string) bool { return r.Group == g || strings.HasPrefix(r.Group, g+"/") })
+	return (r.Group == "" && slices.Contains(r.Roles, seatRole)) || grants || r.UserDeleted
 }
 
 // Of lists the recorded changes of username, oldest first.
