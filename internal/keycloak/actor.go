@@ -73,7 +73,7 @@ func (c *Client) realmName(ctx context.Context, id string) string {
 	}
 	if !known {
 		var realms []struct{ ID, Realm string }
-		_ = c.getJSON(ctx, strings.TrimSuffix(c.realmURL(), "/"+c.cfg.Realm), nil, &realms)
+		_ = c.getJSON(ctx, c.adminURL(), nil, &realms)
 		c.actors.mu.Lock()
 		c.actors.realms = map[string]string{}
 		for _, r := range realms {
@@ -105,8 +105,7 @@ func (c *Client) actorName(ctx context.Context, kind, realm, id string, name fun
 		return v
 	}
 	var raw json.RawMessage
-	url := strings.Join([]string{strings.TrimRight(c.cfg.BaseURL, "/"), "admin", "realms", realm, kind, id}, "/")
-	if err := c.getJSON(ctx, url, nil, &raw); err == nil {
+	if err := c.getJSON(ctx, c.adminURL(realm, kind, id), nil, &raw); err == nil {
 		v = name(raw)
 	}
 	c.actors.mu.Lock()
@@ -128,12 +127,11 @@ func (c *Client) selfLogin(ctx context.Context) *selfLogin {
 		return self
 	}
 	id := c.tokenSubject(ctx)
-	base := strings.Join([]string{strings.TrimRight(c.cfg.BaseURL, "/"), "admin", "realms", c.cfg.AdminRealm}, "/")
 	switch {
 	case id != "":
 	case c.cfg.Username != "":
 		var users []User
-		_ = c.getJSON(ctx, base+"/users", map[string]string{"username": c.cfg.Username, "exact": "true"}, &users)
+		_ = c.getJSON(ctx, c.adminURL(c.cfg.AdminRealm, "users"), map[string]string{"username": c.cfg.Username, "exact": "true"}, &users)
 		for _, u := range users {
 			if u.Username == c.cfg.Username {
 				id = u.ID
@@ -141,9 +139,9 @@ func (c *Client) selfLogin(ctx context.Context) *selfLogin {
 		}
 	default:
 		var clients []struct{ ID string }
-		_ = c.getJSON(ctx, base+"/clients", map[string]string{"clientId": c.cfg.AdminClientID}, &clients)
+		_ = c.getJSON(ctx, c.adminURL(c.cfg.AdminRealm, "clients"), map[string]string{"clientId": c.cfg.AdminClientID}, &clients)
 		var sa User
-		if len(clients) == 1 && c.getJSON(ctx, base+"/clients/"+clients[0].ID+"/service-account-user", nil, &sa) == nil {
+		if len(clients) == 1 && c.getJSON(ctx, c.adminURL(c.cfg.AdminRealm, "clients", clients[0].ID, "service-account-user"), nil, &sa) == nil {
 			id = sa.ID
 		}
 	}

@@ -168,7 +168,7 @@ func (c *Client) adminEventSettings(ctx context.Context) (cfg adminEventsSetting
 	}
 	switch {
 	case statusOf(err) == http.StatusForbidden:
-		return cfg, fmt.Sprintf("the admin account may not read the admin events of realm %q: it needs the realm-management role view-events.", c.cfg.Realm), nil
+		return cfg, c.noViewEvents(), nil
 	case err != nil:
 		return cfg, "", fmt.Errorf("reading the events settings of realm %q: %w", c.cfg.Realm, c.describe(err))
 	case !cfg.Enabled:
@@ -177,6 +177,11 @@ func (c *Client) adminEventSettings(ctx context.Context) (cfg adminEventsSetting
 		return cfg, fmt.Sprintf("realm %q stores admin events without their representation, so an event does not say which role or group changed. %s", c.cfg.Realm, enableAdminEventsHint), nil
 	}
 	return cfg, "", nil
+}
+
+// noViewEvents says that the admin account may not read the admin events.
+func (c *Client) noViewEvents() string {
+	return fmt.Sprintf("the admin account may not read the admin events of realm %q: it needs the realm-management role view-events.", c.cfg.Realm)
 }
 
 func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*AdminEvents, error) {
@@ -210,7 +215,7 @@ func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*Adm
 		return e.Millis, nil
 	})
 	if statusOf(err) == http.StatusForbidden {
-		return &AdminEvents{Unavailable: fmt.Sprintf("the admin account may not read the admin events of realm %q: it needs the realm-management role view-events.", c.cfg.Realm)}, nil
+		return &AdminEvents{Unavailable: c.noViewEvents()}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the admin events of realm %q: %w", c.cfg.Realm, c.describe(err))

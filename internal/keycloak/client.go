@@ -166,7 +166,13 @@ func IsNotFound(err error) bool {
 }
 
 func (c *Client) realmURL(parts ...string) string {
-	return strings.Join(append([]string{strings.TrimRight(c.cfg.BaseURL, "/"), "admin", "realms", c.cfg.Realm}, parts...), "/")
+	return c.adminURL(append([]string{c.cfg.Realm}, parts...)...)
+}
+
+// adminURL is an endpoint of the admin API: /admin/realms, then parts (a
+// realm's name first, for another realm than the managed one).
+func (c *Client) adminURL(parts ...string) string {
+	return strings.Join(append([]string{strings.TrimRight(c.cfg.BaseURL, "/"), "admin", "realms"}, parts...), "/")
 }
 
 // roleURL is the admin endpoint of a client role (clientUUID "" for a realm role).

@@ -123,8 +123,8 @@ func (c *Client) UserByUsername(ctx context.Context, username string) (*User, er
 // requests than the lookups made so far; a failure leaves the lookups to work.
 func (c *Client) listAllUsers(ctx context.Context, lookups int) {
 	_, _ = shared(&c.sf, "users:index", func() (bool, error) {
-		var count int
-		if err := c.getJSON(ctx, c.realmURL("users", "count"), nil, &count); err != nil {
+		count, err := c.userCount(ctx, "")
+		if err != nil {
 			return false, err
 		}
 		c.users.mu.Lock()
@@ -179,9 +179,9 @@ func (c *Client) UsernamesOf(ctx context.Context, ids []string) (map[string]stri
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var total int
-	if err := c.getJSON(ctx, c.realmURL("users", "count"), nil, &total); err != nil {
-		return nil, fmt.Errorf("counting users of realm %q: %w", c.cfg.Realm, c.describe(err))
+	total, err := c.userCount(ctx, "")
+	if err != nil {
+		return nil, err
 	}
 	if pages := total/c.cfg.UserPageSize + 1; len(ids) > pages {
 		users, err := c.usersKnown(ctx, map[string]string{"briefRepresentation": "true"}, total)
@@ -210,15 +210,27 @@ func (c *Client) UsernamesOf(ctx context.Context, ids []string) (map[string]stri
 // substring search over username, email and names ("" lists all).
 func (c *Client) Users(ctx context.Context, search string) ([]User, error) {
 	extra := map[string]string{"briefRepresentation": "true"}
-	count := map[string]string{}
 	if search != "" {
-		extra["search"], count["search"] = search, search
+		extra["search"] = search
 	}
-	var total int
-	if err := c.getJSON(ctx, c.realmURL("users", "count"), count, &total); err != nil {
-		return nil, fmt.Errorf("counting users of realm %q: %w", c.cfg.Realm, c.describe(err))
+	total, err := c.userCount(ctx, search)
+	if err != nil {
+		return nil, err
 	}
 	return c.usersKnown(ctx, extra, total)
+}
+
+// userCount is the number of the realm's users that search matches ("" counts all).
+func (c *Client) userCount(ctx context.Context, search string) (int, error) {
+	var q map[string]string
+	if search != "" {
+		q = map[string]string{"search": search}
+	}
+	var total int
+	if err := c.getJSON(ctx, c.realmURL("users", "count"), q, &total); err != nil {
+		return 0, fmt.Errorf("counting users of realm %q: %w", c.cfg.Realm, c.describe(err))
+	}
+	return total, nil
 }
 
 // usersKnown lists the realm's users when their number is known, several pages at a time.
