@@ -32,7 +32,7 @@ type Actor struct {
 // console from 10.0.0.7", "user 5c1e… of realm master through admin-cli from …",
 // or "Terraform (this provider's own login, admin of realm master through admin-cli)".
 func (a Actor) String() string {
-	who := fmt.Sprintf("user %s of realm %s", a.UserID, a.Realm)
+	who := a.byID()
 	if a.Username != "" {
 		who = fmt.Sprintf("%s (realm %s)", a.Username, a.Realm)
 	}
@@ -190,9 +190,12 @@ func (a Actor) name() string {
 	case a.Username != "":
 		return a.Username
 	default:
-		return fmt.Sprintf("user %s of realm %s", a.UserID, a.Realm)
+		return a.byID()
 	}
 }
+
+// byID names an actor the provider's account could not read.
+func (a Actor) byID() string { return fmt.Sprintf("user %s of realm %s", a.UserID, a.Realm) }
 
 // Explain adds to the refusals of a seat set's apply ("changed since the
 // plan") who made each change, as Keycloak recorded it.

@@ -210,18 +210,11 @@ func (r *licenseSeatsResource) Read(ctx context.Context, req resource.ReadReques
 	now := time.Now()
 	var before []string
 	if !prior.Usernames.IsNull() {
-		before = nonNilSet(framework.SetStrings(prior.Usernames.SetValue))
+		before = framework.NonNil(framework.SetStrings(prior.Usernames.SetValue))
 	}
 	r.clients.AttributeDrift(ctx, framework.RefreshedAt(ctx, req.Private, now), operations.SetDrift(before, framework.SetStrings(st.Usernames.SetValue)), &resp.Diagnostics)
 	framework.MarkRefreshed(ctx, resp.Private, now, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
-}
-
-func nonNilSet(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 func (r *licenseSeatsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
