@@ -218,16 +218,28 @@ func dashRole(t *testing.T, name string) gocloak.Role {
 // GrantRole maps a dash client role directly to a user (an out-of-band change).
 func GrantRole(t *testing.T, userID, role string) {
 	t.Helper()
-	if err := Admin(t).AddClientRolesToUser(context.Background(), token(t), Realm, dashClientUUID(t), userID, []gocloak.Role{dashRole(t, role)}); err != nil {
-		t.Fatalf("granting %s: %v", role, err)
-	}
+	grantRole(t, token(t), "", userID, role)
 }
 
 // RevokeRole removes a direct dash client role mapping (an out-of-band change).
 func RevokeRole(t *testing.T, userID, role string) {
 	t.Helper()
-	if err := Admin(t).DeleteClientRolesFromUser(context.Background(), token(t), Realm, dashClientUUID(t), userID, []gocloak.Role{dashRole(t, role)}); err != nil {
-		t.Fatalf("revoking %s: %v", role, err)
+	revokeRole(t, token(t), "", userID, role)
+}
+
+// grantRole and revokeRole change a user's dash client roles with tok, the
+// token of who (named in a failure; empty for the fixtures' administrator).
+func grantRole(t *testing.T, tok, who, userID, role string) {
+	t.Helper()
+	if err := Admin(t).AddClientRolesToUser(context.Background(), tok, Realm, dashClientUUID(t), userID, []gocloak.Role{dashRole(t, role)}); err != nil {
+		t.Fatalf("%sgranting %s: %v", who, role, err)
+	}
+}
+
+func revokeRole(t *testing.T, tok, who, userID, role string) {
+	t.Helper()
+	if err := Admin(t).DeleteClientRolesFromUser(context.Background(), tok, Realm, dashClientUUID(t), userID, []gocloak.Role{dashRole(t, role)}); err != nil {
+		t.Fatalf("%srevoking %s: %v", who, role, err)
 	}
 }
 
@@ -640,24 +652,33 @@ type AdminEvent struct {
 	OperationType string `json:"operationType"`
 	ResourceType  string `json:"resourceType"`
 	ResourcePath  string `json:"resourcePath"`
-	AuthDetails   struct {
+	// Representation is the body of the change (stored with the realm's details setting).
+	Representation string `json:"representation"`
+	AuthDetails    struct {
 		UserID    string `json:"userId"`
 		IPAddress string `json:"ipAddress"`
 	} `json:"authDetails"`
+}
+
+// adminEvents lists the realm's stored admin events, newest first, through
+// Keycloak's own admin API.
+func adminEvents(t *testing.T, query url.Values) []AdminEvent {
+	t.Helper()
+	var all []AdminEvent
+	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetResult(&all).
+		SetQueryParamsFromValues(query).Get(KeycloakBase + "/admin/realms/" + Realm + "/admin-events")
+	if err != nil || resp.StatusCode() != 200 {
+		t.Fatalf("admin events: %v %v", err, resp)
+	}
+	return all
 }
 
 // AdminEventCount counts the realm's stored admin events about users' role
 // mappings, group memberships and accounts made since since.
 func AdminEventCount(t *testing.T, since time.Time) int {
 	t.Helper()
-	var all []AdminEvent
-	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetResult(&all).
-		SetQueryParamsFromValues(url.Values{"max": {"100000"}, "resourceTypes": {"CLIENT_ROLE_MAPPING", "GROUP_MEMBERSHIP", "USER"},
-			"operationTypes": {"CREATE", "DELETE"}, "dateFrom": {since.UTC().AddDate(0, 0, -1).Format(time.DateOnly)}}).
-		Get(KeycloakBase + "/admin/realms/" + Realm + "/admin-events")
-	if err != nil || resp.StatusCode() != 200 {
-		t.Fatalf("admin events: %v %v", err, resp)
-	}
+	all := adminEvents(t, url.Values{"max": {"100000"}, "resourceTypes": {"CLIENT_ROLE_MAPPING", "GROUP_MEMBERSHIP", "USER"},
+		"operationTypes": {"CREATE", "DELETE"}, "dateFrom": {since.UTC().AddDate(0, 0, -1).Format(time.DateOnly)}})
 	n := 0
 	for _, e := range all {
 		if e.Time >= since.UnixMilli() {
@@ -682,17 +703,7 @@ func UserCount(t *testing.T) int {
 // when its admin events record no such break).
 func LoginEventsResumed(t *testing.T) time.Time {
 	t.Helper()
-	var events []struct {
-		Time           int64  `json:"time"`
-		ResourcePath   string `json:"resourcePath"`
-		Representation string `json:"representation"`
-	}
-	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetResult(&events).
-		SetQueryParamsFromValues(url.Values{"max": {"100000"}, "resourceTypes": {"REALM"}, "operationTypes": {"UPDATE"}}).
-		Get(KeycloakBase + "/admin/realms/" + Realm + "/admin-events")
-	if err != nil || resp.StatusCode() != 200 {
-		t.Fatalf("admin events: %v %v", err, resp)
-	}
+	events := adminEvents(t, url.Values{"max": {"100000"}, "resourceTypes": {"REALM"}, "operationTypes": {"UPDATE"}})
 	stored := func(rep string) (bool, bool) {
 		var cfg struct {
 			EventsEnabled     *bool    `json:"eventsEnabled"`
@@ -722,14 +733,8 @@ func LoginEventsResumed(t *testing.T) time.Time {
 // resource path starts with users/{userID}/.
 func AdminEventsAbout(t *testing.T, userID string) []AdminEvent {
 	t.Helper()
-	var all []AdminEvent
-	resp, err := Admin(t).RestyClient().R().SetAuthToken(token(t)).SetResult(&all).
-		SetQueryParam("max", "10000").Get(KeycloakBase + "/admin/realms/" + Realm + "/admin-events")
-	if err != nil || resp.StatusCode() != 200 {
-		t.Fatalf("admin events: %v %v", err, resp)
-	}
 	var out []AdminEvent
-	for _, e := range all {
+	for _, e := range adminEvents(t, url.Values{"max": {"10000"}}) {
 		if strings.HasPrefix(e.ResourcePath, "users/"+userID+"/") {
 			out = append(out, e)
 		}
@@ -799,8 +804,14 @@ func tokenRequest(form url.Values) (string, error) {
 // JoinGroup adds a user to a group (/Parent/child), as a change made in the admin console would.
 func JoinGroup(t *testing.T, userID, path string) {
 	t.Helper()
-	if err := Admin(t).AddUserToGroup(context.Background(), token(t), Realm, userID, groupID(t, path)); err != nil {
-		t.Fatalf("adding %s to %s: %v", userID, path, err)
+	joinGroup(t, token(t), "", userID, path)
+}
+
+// joinGroup adds a user to a group with tok, the token of who (see grantRole).
+func joinGroup(t *testing.T, tok, who, userID, path string) {
+	t.Helper()
+	if err := Admin(t).AddUserToGroup(context.Background(), tok, Realm, userID, groupID(t, path)); err != nil {
+		t.Fatalf("%sadding %s to %s: %v", who, userID, path, err)
 	}
 }
 

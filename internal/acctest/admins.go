@@ -79,25 +79,19 @@ func (a OtherAdmin) token(t *testing.T) string {
 // GrantRole maps a dash client role directly to a user, as this administrator.
 func (a OtherAdmin) GrantRole(t *testing.T, userID, role string) {
 	t.Helper()
-	if err := Admin(t).AddClientRolesToUser(context.Background(), a.token(t), Realm, dashClientUUID(t), userID, []gocloak.Role{dashRole(t, role)}); err != nil {
-		t.Fatalf("%s granting %s: %v", a.Username, role, err)
-	}
+	grantRole(t, a.token(t), a.Username+" ", userID, role)
 }
 
 // RevokeRole removes a direct dash client role mapping, as this administrator.
 func (a OtherAdmin) RevokeRole(t *testing.T, userID, role string) {
 	t.Helper()
-	if err := Admin(t).DeleteClientRolesFromUser(context.Background(), a.token(t), Realm, dashClientUUID(t), userID, []gocloak.Role{dashRole(t, role)}); err != nil {
-		t.Fatalf("%s revoking %s: %v", a.Username, role, err)
-	}
+	revokeRole(t, a.token(t), a.Username+" ", userID, role)
 }
 
 // JoinGroup adds a user to a group (/Parent/child), as this administrator.
 func (a OtherAdmin) JoinGroup(t *testing.T, userID, path string) {
 	t.Helper()
-	if err := Admin(t).AddUserToGroup(context.Background(), a.token(t), Realm, userID, groupID(t, path)); err != nil {
-		t.Fatalf("%s adding %s to %s: %v", a.Username, userID, path, err)
-	}
+	joinGroup(t, a.token(t), a.Username+" ", userID, path)
 }
 
 // LeaveGroup removes a user from a group (/Parent/child), as this administrator.
