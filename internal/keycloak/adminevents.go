@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -185,7 +186,6 @@ func (c *Client) noViewEvents() string {
 }
 
 func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*AdminEvents, error) {
-	day := from.AddDate(0, 0, -1).Format(time.DateOnly) // a day early: the server's day may start later than UTC's
 	cfg, unavailable, err := c.adminEventSettings(ctx)
 	if err != nil || unavailable != "" {
 		return &AdminEvents{Unavailable: unavailable}, err
@@ -195,12 +195,8 @@ func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*Adm
 	}
 	out := &AdminEvents{}
 	seen := map[string]bool{}
-	q := url.Values{"resourceTypes": {"CLIENT_ROLE_MAPPING", "GROUP_MEMBERSHIP", "USER"}, "operationTypes": {"CREATE", "DELETE"}, "dateFrom": {day}}
-	err = c.sweep(ctx, c.realmURL("admin-events"), q, AdminEventPageSize, from.UnixMilli(), func(raw json.RawMessage) (int64, error) {
-		var e AdminEvent
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return 0, err
-		}
+	q := url.Values{"resourceTypes": {"CLIENT_ROLE_MAPPING", "GROUP_MEMBERSHIP", "USER"}, "operationTypes": {"CREATE", "DELETE"}}
+	err = c.sweepAdminEvents(ctx, from, q, func(e AdminEvent) {
 		// An event read twice (the sweep re-reads a page's last millisecond),
 		// and the body-less twin some versions store beside a role mapping, are kept once.
 		key := e.ID
@@ -212,7 +208,6 @@ func (c *Client) readAdminEvents(ctx context.Context, from, now time.Time) (*Adm
 			seen[key] = true
 			out.Events = append(out.Events, e)
 		}
-		return e.Millis, nil
 	})
 	if statusOf(err) == http.StatusForbidden {
 		return &AdminEvents{Unavailable: c.noViewEvents()}, nil
@@ -242,17 +237,12 @@ func (c *Client) LoginGap(ctx context.Context, since time.Time) (*LoginGap, erro
 		stores bool
 	}
 	var changes []change // newest first
-	q := url.Values{"resourceTypes": {"REALM"}, "operationTypes": {"UPDATE"}, "dateFrom": {since.UTC().AddDate(0, 0, -1).Format(time.DateOnly)}}
-	err = c.sweep(ctx, c.realmURL("admin-events"), q, AdminEventPageSize, since.UnixMilli(), func(raw json.RawMessage) (int64, error) {
-		var e AdminEvent
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return 0, err
-		}
+	q := url.Values{"resourceTypes": {"REALM"}, "operationTypes": {"UPDATE"}}
+	err = c.sweepAdminEvents(ctx, since, q, func(e AdminEvent) {
 		var cfg eventsConfig
 		if (e.ResourcePath == "events/config" || e.ResourcePath == "") && json.Unmarshal([]byte(e.Representation), &cfg) == nil && !e.Time().Before(since) {
 			changes = append(changes, change{e.Time(), cfg.storesLogins()})
 		}
-		return e.Millis, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the admin events of realm %q: %w", c.cfg.Realm, c.describe(err))
@@ -268,4 +258,21 @@ func (c *Client) LoginGap(ctx context.Context, since time.Time) (*LoginGap, erro
 		return gap, nil
 	}
 	return nil, nil
+}
+
+// sweepAdminEvents sweeps the realm's admin events that query selects, newest
+// first, back to from, calling visit with each (see sweep). dateFrom is sent
+// a day early as a date: older Keycloaks take no time, and the server's day
+// may start later than UTC's; the sweep's end bounds the pages.
+func (c *Client) sweepAdminEvents(ctx context.Context, from time.Time, query url.Values, visit func(AdminEvent)) error {
+	q := url.Values{"dateFrom": {from.UTC().AddDate(0, 0, -1).Format(time.DateOnly)}}
+	maps.Copy(q, query)
+	return c.sweep(ctx, c.realmURL("admin-events"), q, AdminEventPageSize, from.UnixMilli(), func(raw json.RawMessage) (int64, error) {
+		var e AdminEvent
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return 0, err
+		}
+		visit(e)
+		return e.Millis, nil
+	})
 }
