@@ -15,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/operations"
 )
 
 func Known(v types.Set) bool { return !v.IsNull() && !v.IsUnknown() }
@@ -51,13 +53,7 @@ func NonNil(s []string) []string {
 
 // Added returns the members of desired that current lacks, sorted.
 func Added(current, desired []string) []string {
-	cur := setOf(current)
-	var out []string
-	for _, d := range desired {
-		if !cur[d] {
-			out = append(out, d)
-		}
-	}
+	out := operations.Minus(desired, current)
 	sort.Strings(out)
 	return out
 }
@@ -87,14 +83,6 @@ func SetElems(s types.Set) (known []string, unknown int) {
 	}
 	sort.Strings(known)
 	return known, unknown
-}
-
-func setOf(xs []string) map[string]bool {
-	m := make(map[string]bool, len(xs))
-	for _, x := range xs {
-		m[x] = true
-	}
-	return m
 }
 
 // AddAppNotFound is the error about an app the platform does not have.

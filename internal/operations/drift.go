@@ -231,10 +231,10 @@ func SetDrift(prior, live []string) []SeatDrift {
 		return nil
 	}
 	var out []SeatDrift
-	for _, u := range minus(live, prior) {
+	for _, u := range Minus(live, prior) {
 		out = append(out, SeatDrift{Username: u, Granted: true})
 	}
-	for _, u := range minus(prior, live) {
+	for _, u := range Minus(prior, live) {
 		out = append(out, SeatDrift{Username: u})
 	}
 	return out
@@ -262,10 +262,10 @@ func SeatDrifts(username string, lost bool, viaBefore, viaNow []string) []SeatDr
 		return gs
 	}
 	before, now := groups(viaBefore), groups(viaNow)
-	for _, g := range minus(now, before) {
+	for _, g := range Minus(now, before) {
 		out = append(out, SeatDrift{Username: username, Granted: true, Group: g})
 	}
-	for _, g := range minus(before, now) {
+	for _, g := range Minus(before, now) {
 		out = append(out, SeatDrift{Username: username, Group: g})
 	}
 	return out

@@ -16,15 +16,16 @@ type SeatSet struct {
 }
 
 // Dropped are the usernames of the state that the plan leaves out.
-func (in SeatSet) Dropped() []string { return minus(in.Prior, in.Desired) }
+func (in SeatSet) Dropped() []string { return Minus(in.Prior, in.Desired) }
 
 // Arriving are the usernames of the plan that the state does not hold.
-func (in SeatSet) Arriving() []string { return minus(in.Desired, in.Prior) }
+func (in SeatSet) Arriving() []string { return Minus(in.Desired, in.Prior) }
 
 // NeedsLicense reports whether the plan step checks the license (when the set keeps or gives any seat).
 func (in SeatSet) NeedsLicense() bool { return len(in.Desired) > 0 }
 
-func minus(a, b []string) []string {
+// Minus returns the members of a that b lacks, in a's order.
+func Minus(a, b []string) []string {
 	in := setOf(b)
 	var out []string
 	for _, x := range a {

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/acctest"
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/config"
 )
