@@ -158,9 +158,9 @@ func (c *Client) ReadSeats(ctx context.Context, roleName string, groupsOf, lookU
 	}
 	read.Holders, read.Seats = h, map[string]Holding{}
 	for id, u := range h.Users {
-		_, direct := h.Direct[id]
-		if via := h.Via[id]; direct || len(via) > 0 {
-			read.Seats[u.Username] = Holding{Direct: direct, Via: via}
+		if h.Effective(id) {
+			_, direct := h.Direct[id]
+			read.Seats[u.Username] = Holding{Direct: direct, Via: h.Via[id]}
 		}
 	}
 	for _, username := range lookUp {
