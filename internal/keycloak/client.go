@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/Nerzal/gocloak/v13"
 	"github.com/hashicorp/go-retryablehttp"
@@ -55,15 +54,20 @@ type Client struct {
 	gc     *gocloak.GoCloak
 	tokens *TokenSource
 
-	mu        sync.Mutex
-	clientIDs map[string]string // clientId -> UUID
-	roles     map[string]*gocloak.Role
-	holders   *runcache.Cache[*Holders]
-	users     userIndex
-	// memberships indexes direct group memberships for the run (see UserGroupPaths).
-	memberships memberships
-	structure   *structure
-	sf          singleflight.Group
+	// Run-scoped values, each read once per Client (one terraform command).
+	holders *runcache.Cache[*Holders]
+	// exports holds the realm's partial export (nil: the account may not export).
+	exports *runcache.Cache[*realmExport]
+	// clientUUIDs maps a clientId to its UUID; roles the roles client's roles by name.
+	clientUUIDs *runcache.Cache[string]
+	roles       *runcache.Cache[*gocloak.Role]
+	// membershipIndex indexes direct group memberships (see UserGroupPaths);
+	// memberships decides when it is worth building.
+	membershipIndex *runcache.Cache[*MembershipIndex]
+	memberships     memberships
+	users           userIndex
+	// sf merges concurrent listings of the realm's users.
+	sf singleflight.Group
 	// adminEvents are the run's admin event sweeps, by their first day.
 	adminEvents *runcache.Cache[*AdminEvents]
 	// actors resolves the realms, users and clients named by admin events.
@@ -77,8 +81,9 @@ func New(cfg Config) *Client {
 	// ignore its own TLS options once a transport is set.
 	gc.RestyClient().SetTransport(&retryablehttp.RoundTripper{Client: cfg.HTTP})
 	gc.RestyClient().SetTimeout(0)
-	c := &Client{cfg: cfg, gc: gc, clientIDs: map[string]string{}, roles: map[string]*gocloak.Role{}, holders: runcache.New[*Holders](),
-		adminEvents: runcache.New[*AdminEvents]()}
+	c := &Client{cfg: cfg, gc: gc, holders: runcache.New[*Holders](), exports: runcache.New[*realmExport](),
+		clientUUIDs: runcache.New[string](), roles: runcache.New[*gocloak.Role](),
+		membershipIndex: runcache.New[*MembershipIndex](), adminEvents: runcache.New[*AdminEvents]()}
 	if c.cfg.PageSize <= 0 {
 		c.cfg.PageSize = DefaultPageSize
 	}
@@ -218,15 +223,15 @@ func checkResponse(resp *http.Response, err error, what string) error {
 	return nil
 }
 
-// ClientUUID returns the internal ID of a client by its clientId, cached per Client.
+// ClientUUID returns the internal ID of a client by its clientId, cached per
+// Client (and known without a request once the realm's export was read).
 func (c *Client) ClientUUID(ctx context.Context, clientID string) (string, error) {
-	c.mu.Lock()
-	id, ok := c.clientIDs[clientID]
-	c.mu.Unlock()
-	if ok {
-		return id, nil
+	if ex, _ := c.exports.Peek(exportKey); ex != nil {
+		if id := ex.clientUUID(clientID); id != "" {
+			return id, nil
+		}
 	}
-	return shared(&c.sf, "client:"+clientID, func() (string, error) {
+	return c.clientUUIDs.Get(clientID, func() (string, error) {
 		var clients []*gocloak.Client
 		err := c.withToken(ctx, func(token string) error {
 			var err error
@@ -238,29 +243,28 @@ func (c *Client) ClientUUID(ctx context.Context, clientID string) (string, error
 		}
 		for _, cl := range clients {
 			if cl.ClientID != nil && *cl.ClientID == clientID && cl.ID != nil {
-				c.mu.Lock()
-				c.clientIDs[clientID] = *cl.ID
-				c.mu.Unlock()
 				return *cl.ID, nil
 			}
 		}
-		return "", fmt.Errorf("realm %q has no client %q: %w (set roles_client_id to the client that owns the Dash Enterprise roles)", c.cfg.Realm, clientID, errNotFound)
+		return "", c.noClient(clientID)
 	})
+}
+
+// noClient is the error for a client the realm does not have.
+func (c *Client) noClient(clientID string) error {
+	return fmt.Errorf("realm %q has no client %q: %w (set roles_client_id to the client that owns the Dash Enterprise roles)", c.cfg.Realm, clientID, errNotFound)
 }
 
 // ClientRole returns a role of the roles client, cached per Client.
 func (c *Client) ClientRole(ctx context.Context, roleName string) (*gocloak.Role, error) {
-	c.mu.Lock()
-	r, ok := c.roles[roleName]
-	c.mu.Unlock()
-	if ok {
+	if r, ok := c.roles.Peek(roleName); ok {
 		return r, nil
 	}
 	clientUUID, err := c.ClientUUID(ctx, c.cfg.RolesClientID)
 	if err != nil {
 		return nil, err
 	}
-	return shared(&c.sf, "role:"+roleName, func() (*gocloak.Role, error) {
+	return c.roles.Get(roleName, func() (*gocloak.Role, error) {
 		var role *gocloak.Role
 		err := c.withToken(ctx, func(token string) error {
 			var err error
@@ -273,9 +277,6 @@ func (c *Client) ClientRole(ctx context.Context, roleName string) (*gocloak.Role
 			}
 			return nil, fmt.Errorf("looking up role %s/%s: %w", c.cfg.RolesClientID, roleName, c.describe(err))
 		}
-		c.mu.Lock()
-		c.roles[roleName] = role
-		c.mu.Unlock()
 		return role, nil
 	})
 }

@@ -40,47 +40,40 @@ type exportRole struct {
 	} `json:"composites"`
 }
 
-// structure is the cached export, or the knowledge that the admin may not export.
-type structure struct {
-	export    *realmExport
-	forbidden bool
-}
+// exportKey is the one key of the Client's export cache.
+const exportKey = "partial-export"
 
-// export returns the realm's partial export, cached for the Client's life
-// (one terraform command). It returns
-// (nil, nil) when the admin account may not export (it needs manage-realm);
-// callers then fall back to listing roles and groups one by one.
+// export returns the realm's partial export, read once per Client (one
+// terraform command). It returns (nil, nil) when the admin account may not
+// export (it needs manage-realm); callers then fall back to listing roles and
+// groups one by one.
 func (c *Client) export(ctx context.Context) (*realmExport, error) {
-	c.mu.Lock()
-	s := c.structure
-	c.mu.Unlock()
-	if s != nil {
-		return s.export, nil
-	}
 	if c.cfg.noExport {
 		return nil, nil
 	}
-	return shared(&c.sf, "export", func() (*realmExport, error) {
+	return c.exports.Get(exportKey, func() (*realmExport, error) {
 		var ex realmExport
 		err := c.requestJSON(ctx, http.MethodPost, c.realmURL("partial-export"),
 			map[string]string{"exportClients": "true", "exportGroupsAndRoles": "true"}, &ex)
-		s := &structure{}
 		switch status := statusOf(err); {
 		case err == nil:
-			s.export = &ex
+			return &ex, nil
 		case status == http.StatusForbidden:
-			s.forbidden = true
+			return nil, nil
 		default:
 			return nil, fmt.Errorf("reading the roles and groups of realm %q: %w", c.cfg.Realm, c.describe(err))
 		}
-		c.mu.Lock()
-		c.structure = s
-		for _, cl := range ex.Clients {
-			c.clientIDs[cl.ClientID] = cl.ID
-		}
-		c.mu.Unlock()
-		return s.export, nil
 	})
+}
+
+// clientUUID is the UUID of the exported client clientID ("" when the export has none).
+func (ex *realmExport) clientUUID(clientID string) string {
+	for _, cl := range ex.Clients {
+		if cl.ClientID == clientID {
+			return cl.ID
+		}
+	}
+	return ""
 }
 
 func (g exportGroup) toGroup() *Group {
@@ -98,7 +91,10 @@ func (g exportGroup) toGroup() *Group {
 // realm is the export's part of a Realm for target: the group forest with each
 // group's roles, and every composite role's contents.
 func (ex *realmExport) realm(target string) *Realm {
-	r := &Realm{Target: target, Composites: map[string][]string{}}
+	r := &Realm{Target: target, Composites: map[string][]string{}, Clients: map[string]string{}}
+	for _, cl := range ex.Clients {
+		r.Clients[cl.ClientID] = cl.ID
+	}
 	add := func(parent string, role exportRole) {
 		if role.Composites == nil {
 			return

@@ -138,11 +138,10 @@ func (c *Client) MembersOfPath(ctx context.Context, path string) ([]User, error)
 	return c.GroupMembers(ctx, g.ID)
 }
 
-// memberships is the run's index of direct group memberships (see
-// Memberships), and the budget that decides when UserGroupPaths builds it.
+// memberships is the budget that decides when UserGroupPaths builds the
+// run's index of direct group memberships (see Memberships).
 type memberships struct {
 	mu     sync.Mutex
-	index  *MembershipIndex
 	budget lookupBudget
 }
 
@@ -164,13 +163,7 @@ func (c *Client) Memberships(ctx context.Context) (*MembershipIndex, error) {
 }
 
 func (c *Client) indexMemberships(ctx context.Context, forest []*Group) (*MembershipIndex, error) {
-	c.memberships.mu.Lock()
-	idx := c.memberships.index
-	c.memberships.mu.Unlock()
-	if idx != nil {
-		return idx, nil
-	}
-	return shared(&c.sf, "memberships", func() (*MembershipIndex, error) {
+	return c.membershipIndex.Get("", func() (*MembershipIndex, error) {
 		idx := &MembershipIndex{ByUser: map[string][]string{}}
 		for _, g := range Flatten(forest) {
 			idx.Groups = append(idx.Groups, g.Path)
@@ -186,7 +179,7 @@ func (c *Client) indexMemberships(ctx context.Context, forest []*Group) (*Member
 			sort.Strings(paths)
 		}
 		c.memberships.mu.Lock()
-		c.memberships.index, c.memberships.budget.listed = idx, true
+		c.memberships.budget.listed = true
 		c.memberships.mu.Unlock()
 		return idx, nil
 	})
@@ -197,13 +190,13 @@ func (c *Client) indexMemberships(ctx context.Context, forest []*Group) (*Member
 // the realm has groups, then from the membership index (a destroy of 1,000
 // seats then costs a few dozen listings, not 1,000 requests).
 func (c *Client) UserGroupPaths(ctx context.Context, userID string) ([]string, error) {
-	c.memberships.mu.Lock()
-	idx := c.memberships.index
+	idx, _ := c.membershipIndex.Peek("")
 	n, consider := 0, false
 	if idx == nil {
+		c.memberships.mu.Lock()
 		n, consider = c.memberships.budget.looked()
+		c.memberships.mu.Unlock()
 	}
-	c.memberships.mu.Unlock()
 	if idx == nil && consider {
 		idx = c.membershipsIfCheaper(ctx, n)
 	}

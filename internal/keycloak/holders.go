@@ -224,7 +224,7 @@ func (c *Client) buildHolders(ctx context.Context, roleName string) (*Holders, e
 func (c *Client) readHolders(ctx context.Context, r *Realm) error {
 	r.RoleUsers, r.Members = map[string][]User{}, map[string][]User{}
 	for _, k := range r.relevantKeys() {
-		rolesURL, err := c.keyURL(ctx, k)
+		rolesURL, err := c.keyURL(r, k)
 		if err != nil {
 			return err
 		}
@@ -252,15 +252,16 @@ func (c *Client) noRole(k string) error {
 	return fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, strings.TrimPrefix(k, c.cfg.RolesClientID+"/"), errNotFound)
 }
 
-// keyURL is the admin URL of the role with key k.
-func (c *Client) keyURL(ctx context.Context, k string) (string, error) {
+// keyURL is the admin URL of the role with key k of realm r (the realm read
+// knows its clients' UUIDs, so no lookup is needed).
+func (c *Client) keyURL(r *Realm, k string) (string, error) {
 	if name, ok := strings.CutPrefix(k, "realm:"); ok {
 		return c.roleURL("", name), nil
 	}
 	cl, name, _ := strings.Cut(k, "/")
-	uuid, err := c.ClientUUID(ctx, cl)
-	if err != nil {
-		return "", err
+	uuid, ok := r.Clients[cl]
+	if !ok {
+		return "", c.noClient(cl)
 	}
 	return c.roleURL(uuid, name), nil
 }

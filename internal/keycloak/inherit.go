@@ -27,6 +27,8 @@ type Realm struct {
 	// Members lists the direct members of a group, by group ID, for every group
 	// in Inheriting().
 	Members map[string][]User
+	// Clients maps the clientId of every client of the realm to its UUID.
+	Clients map[string]string
 }
 
 // RealmGroup is one group of the forest.

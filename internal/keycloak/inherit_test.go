@@ -123,7 +123,8 @@ func TestInheritDeduplicatesGrants(t *testing.T) {
 }
 
 // The export's JSON becomes the Realm that Inherit reads: roles of groups of
-// both kinds, sub-group paths, composites of realm and client roles.
+// both kinds, sub-group paths, composites of realm and client roles, and the
+// clients' UUIDs.
 func TestExportBecomesRealm(t *testing.T) {
 	var ex realmExport
 	err := json.Unmarshal([]byte(`{
@@ -134,7 +135,8 @@ func TestExportBecomesRealm(t *testing.T) {
 	    "realm": [{"name": "power", "composite": true, "composites": {"client": {"dash": ["admin"]}}}],
 	    "client": {"dash": [{"name": "admin", "composite": true, "composites": {"realm": ["x"], "client": {"dash": ["licensed_user"]}}},
 	                        {"name": "licensed_user", "composite": false}]}
-	  }}`), &ex)
+	  },
+	  "clients": [{"id": "0b5e-dash", "clientId": "dash"}, {"id": "77aa-cli", "clientId": "admin-cli"}]}`), &ex)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +147,7 @@ func TestExportBecomesRealm(t *testing.T) {
 		Groups: []RealmGroup{{ID: "g1", Path: "/Ops", Roles: []string{"dash/viewer", "realm:power"}, Children: []RealmGroup{
 			{ID: "g2", Path: "/Ops/Admins", Roles: []string{"dash/licensed_user"}},
 		}}},
+		Clients: map[string]string{"dash": "0b5e-dash", "admin-cli": "77aa-cli"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("realm from export\n got %+v\nwant %+v", got, want)

@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sync/singleflight"
 )
 
 // DefaultPageSize is the page size of role-member and group listings. Not
@@ -186,11 +185,4 @@ func (c *Client) getPage(ctx context.Context, url string, query neturl.Values) (
 		return nil
 	})
 	return items, err
-}
-
-// shared runs fn once for concurrent callers with the same key.
-func shared[T any](sf *singleflight.Group, key string, fn func() (T, error)) (T, error) {
-	v, err, _ := sf.Do(key, func() (any, error) { return fn() })
-	t, _ := v.(T)
-	return t, err
 }

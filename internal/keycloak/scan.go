@@ -11,9 +11,9 @@ import (
 // partial export): the group tree, every composite role's contents, and the
 // groups mapped to each role that grants target.
 func (c *Client) scanRealm(ctx context.Context, target string) (*Realm, error) {
-	r := &Realm{Target: target}
+	r := &Realm{Target: target, Clients: map[string]string{}}
 	var err error
-	if r.Composites, err = c.scanComposites(ctx); err != nil {
+	if r.Composites, err = c.scanComposites(ctx, r.Clients); err != nil {
 		return nil, err
 	}
 	forest, err := c.GroupTree(ctx)
@@ -27,7 +27,7 @@ func (c *Client) scanRealm(ctx context.Context, target string) (*Realm, error) {
 	roles := map[string][]string{} // group ID -> keys of the relevant roles mapped to it
 	var strays []RealmGroup        // groups created since the tree was read
 	for _, k := range r.relevantKeys() {
-		rolesURL, err := c.keyURL(ctx, k)
+		rolesURL, err := c.keyURL(r, k)
 		if err != nil {
 			return nil, err
 		}
@@ -68,8 +68,8 @@ func (c *Client) scanRealm(ctx context.Context, target string) (*Realm, error) {
 
 // scanComposites reads every composite role of the realm (realm roles and
 // every client's roles) once: Keycloak has no reverse lookup for "composites
-// containing this role".
-func (c *Client) scanComposites(ctx context.Context) (map[string][]string, error) {
+// containing this role". It notes the UUID of every client in uuids.
+func (c *Client) scanComposites(ctx context.Context, uuids map[string]string) (map[string][]string, error) {
 	type ref struct{ id, key string }
 	var all []ref
 	keyOf := map[string]string{}
@@ -92,6 +92,7 @@ func (c *Client) scanComposites(ctx context.Context) (map[string][]string, error
 		return nil, fmt.Errorf("listing clients: %w", c.describe(err))
 	}
 	for _, cl := range clients {
+		uuids[deref(cl.ClientID)] = deref(cl.ID)
 		roles, err := pagedGet[gocloak.Role](ctx, c, c.realmURL("clients", deref(cl.ID), "roles"), map[string]string{"briefRepresentation": "true"})
 		if err != nil {
 			return nil, fmt.Errorf("listing roles of client %q: %w", deref(cl.ClientID), c.describe(err))

@@ -122,7 +122,7 @@ func (c *Client) UserByUsername(ctx context.Context, username string) (*User, er
 // listAllUsers indexes every user of the realm when listing them takes fewer
 // requests than the lookups made so far; a failure leaves the lookups to work.
 func (c *Client) listAllUsers(ctx context.Context, lookups int) {
-	_, _ = shared(&c.sf, "users:index", func() (bool, error) {
+	_, _, _ = c.sf.Do("users:index", func() (any, error) {
 		count, err := c.userCount(ctx, "")
 		if err != nil {
 			return false, err

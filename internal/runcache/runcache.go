@@ -86,6 +86,14 @@ func (c *Cache[T]) Get(key string, build func() (T, error)) (T, error) {
 	return t, err
 }
 
+// Peek returns the cached value of key without building it.
+func (c *Cache[T]) Peek(key string) (T, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.values[key]
+	return v, ok
+}
+
 // Update applies a write to key: to the cached value when there is one, and
 // to the value being built when a build is in flight (replayed when it ends).
 // With neither, the next build reads the write from the server.

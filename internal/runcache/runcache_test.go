@@ -104,3 +104,21 @@ func TestFailedBuildIsNotCachedAndBuildsAreShared(t *testing.T) {
 		t.Fatalf("%d builds for 20 concurrent callers", builds.Load())
 	}
 }
+
+// Peek sees only a finished build, and never starts one.
+func TestPeekNeverBuilds(t *testing.T) {
+	c := New[set]()
+	if _, ok := c.Peek("holders"); ok {
+		t.Fatal("Peek found a value nobody built")
+	}
+	if _, err := c.Get("holders", func() (set, error) { return nil, errors.New("down") }); err == nil {
+		t.Fatal("the failed build reported no error")
+	}
+	if _, ok := c.Peek("holders"); ok {
+		t.Fatal("Peek found the value of a failed build")
+	}
+	_, _ = c.Get("holders", func() (set, error) { return set{"alice": true}, nil })
+	if v, ok := c.Peek("holders"); !ok || !v["alice"] {
+		t.Fatalf("Peek after a build = %v, %v; want alice's set", v, ok)
+	}
+}
