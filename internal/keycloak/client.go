@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/Nerzal/gocloak/v13"
@@ -178,14 +177,6 @@ func (c *Client) realmURL(parts ...string) string {
 // realm's name first, for another realm than the managed one).
 func (c *Client) adminURL(parts ...string) string {
 	return strings.Join(append([]string{strings.TrimRight(c.cfg.BaseURL, "/"), "admin", "realms"}, parts...), "/")
-}
-
-// roleURL is the admin endpoint of a client role (clientUUID "" for a realm role).
-func (c *Client) roleURL(clientUUID, name string) string {
-	if clientUUID == "" {
-		return c.realmURL("roles", url.PathEscape(name))
-	}
-	return c.realmURL("clients", clientUUID, "roles", url.PathEscape(name))
 }
 
 // getJSON performs an authenticated GET through gocloak's request helper.

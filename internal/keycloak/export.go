@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sort"
 )
 
 // realmExport is the part of Keycloak's partial export the provider reads: the
@@ -84,60 +83,6 @@ func (g exportGroup) toGroup() *Group {
 			ch.Path = out.Path + "/" + ch.Name
 		}
 		out.Children = append(out.Children, ch)
-	}
-	return out
-}
-
-// realm is the export's part of a Realm for target: the group forest with each
-// group's roles, and every composite role's contents.
-func (ex *realmExport) realm(target string) *Realm {
-	r := &Realm{Target: target, Composites: map[string][]string{}, Clients: map[string]string{}}
-	for _, cl := range ex.Clients {
-		r.Clients[cl.ClientID] = cl.ID
-	}
-	add := func(parent string, role exportRole) {
-		if role.Composites == nil {
-			return
-		}
-		for _, n := range role.Composites.Realm {
-			r.Composites[parent] = append(r.Composites[parent], roleKey("", n))
-		}
-		for cl, names := range role.Composites.Client {
-			for _, n := range names {
-				r.Composites[parent] = append(r.Composites[parent], roleKey(cl, n))
-			}
-		}
-	}
-	for _, role := range ex.Roles.Realm {
-		add(roleKey("", role.Name), role)
-	}
-	for cl, roles := range ex.Roles.Client {
-		for _, role := range roles {
-			add(roleKey(cl, role.Name), role)
-		}
-	}
-	for _, g := range ex.Groups {
-		r.Groups = append(r.Groups, g.realmGroup(""))
-	}
-	return r
-}
-
-func (g exportGroup) realmGroup(parentPath string) RealmGroup {
-	out := RealmGroup{ID: g.ID, Path: g.Path}
-	if out.Path == "" {
-		out.Path = parentPath + "/" + g.Name
-	}
-	for _, n := range g.RealmRoles {
-		out.Roles = append(out.Roles, roleKey("", n))
-	}
-	for cl, names := range g.ClientRoles {
-		for _, n := range names {
-			out.Roles = append(out.Roles, roleKey(cl, n))
-		}
-	}
-	sort.Strings(out.Roles)
-	for _, sg := range g.SubGroups {
-		out.Children = append(out.Children, sg.realmGroup(out.Path))
 	}
 	return out
 }

@@ -22,9 +22,8 @@ type Group struct {
 	Children []*Group `json:"-"`
 }
 
-// GroupTree lists every group of the realm with its descendants. Keycloak 23+
-// sends a subGroupCount and children come from /groups/{id}/children (which
-// older versions lack); before 23, listings carry the whole tree inline.
+// GroupTree lists every group of the realm with its descendants: from the
+// realm's export when the account may read it, else as treeRead says.
 func (c *Client) GroupTree(ctx context.Context) ([]*Group, error) {
 	ex, err := c.export(ctx)
 	if err != nil {
@@ -37,46 +36,103 @@ func (c *Client) GroupTree(ctx context.Context) ([]*Group, error) {
 		}
 		return forest, nil
 	}
-	top, err := pagedGet[*Group](ctx, c, c.realmURL("groups"), map[string]string{"briefRepresentation": "true"})
-	if err != nil {
-		return nil, fmt.Errorf("listing groups of realm %q: %w", c.cfg.Realm, c.describe(err))
+	t := &treeRead{c: c}
+	if err := c.readTree(ctx, t); err != nil {
+		return nil, err
 	}
-	for _, g := range top {
-		if err := c.fillChildren(ctx, g, g.SubGroupCount == nil); err != nil {
-			return nil, err
-		}
-	}
-	return top, nil
+	return t.forest, nil
 }
 
-// fillChildren reads the sub-groups of g. A subGroupCount (Keycloak 23+) says
-// whether the inline subGroups are complete; without one, inline says they
-// are (a listing before 23 carries the whole tree), and otherwise
-// /groups/{id}/children is asked (Keycloak 24's group-by-path sends neither a
-// count nor sub-groups; before 23 that endpoint does not exist: 404 or 405).
-func (c *Client) fillChildren(ctx context.Context, g *Group, inline bool) error {
-	children := g.SubGroups
-	counted := g.SubGroupCount != nil
-	if counted && *g.SubGroupCount != len(children) || !counted && len(children) == 0 && !inline {
-		var err error
-		children, err = pagedGet[*Group](ctx, c, c.realmURL("groups", g.ID, "children"), map[string]string{"briefRepresentation": "true"})
-		switch status := statusOf(err); {
-		case err == nil:
-		case !counted && (status == http.StatusNotFound || status == http.StatusMethodNotAllowed):
-			children = nil
-		default:
-			return fmt.Errorf("listing child groups of %q: %w", g.Path, c.describe(err))
+// readTree sends the rounds of t until the tree is complete.
+func (c *Client) readTree(ctx context.Context, t *treeRead) error {
+	for asks := t.asks(); len(asks) > 0; asks = t.asks() {
+		if err := t.take(c.send(ctx, asks)); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// treeRead reads a group forest level by level: the top groups, then the
+// sub-groups of every group whose listing did not carry them all. A
+// subGroupCount (Keycloak 23+) says whether the inline subGroups are complete;
+// without one, inline says they are (a listing before 23 carries the whole
+// tree), and otherwise /groups/{id}/children is asked (Keycloak 24's
+// group-by-path sends neither a count nor sub-groups; before 23 that endpoint
+// does not exist: 404 or 405).
+type treeRead struct {
+	c *Client
+	// forest holds the top groups once listed.
+	forest []*Group
+	listed bool
+	// waiting are the groups whose sub-groups the next round asks for.
+	waiting []waitingGroup
+}
+
+type waitingGroup struct {
+	g       *Group
+	counted bool
+}
+
+// add takes in a group read from a listing.
+func (t *treeRead) add(g *Group, inline bool) {
+	counted := g.SubGroupCount != nil
+	if counted && *g.SubGroupCount != len(g.SubGroups) || !counted && len(g.SubGroups) == 0 && !inline {
+		t.waiting = append(t.waiting, waitingGroup{g, counted})
+		return
+	}
+	t.adopt(g, g.SubGroups, counted)
+}
+
+// adopt gives g its sub-groups and takes each of them in.
+func (t *treeRead) adopt(g *Group, children []*Group, counted bool) {
 	for _, ch := range children {
 		if ch.Path == "" {
 			ch.Path = g.Path + "/" + ch.Name
 		}
-		if err := c.fillChildren(ctx, ch, ch.SubGroupCount == nil && !counted); err != nil {
-			return err
-		}
+		t.add(ch, ch.SubGroupCount == nil && !counted)
 	}
 	g.Children = children
+}
+
+// asks is the next round: the top groups, or the sub-groups of those waiting.
+func (t *treeRead) asks() []ask {
+	if !t.listed {
+		return []ask{t.c.list(t.c.realmURL("groups"), brief)}
+	}
+	out := make([]ask, 0, len(t.waiting))
+	for _, w := range t.waiting {
+		out = append(out, t.c.list(t.c.realmURL("groups", w.g.ID, "children"), brief))
+	}
+	return out
+}
+
+// take reads the answers to the round asks made.
+func (t *treeRead) take(answers []answer) error {
+	if !t.listed {
+		top, err := listing[*Group](answers[0])
+		if err != nil {
+			return fmt.Errorf("listing groups of realm %q: %w", t.c.cfg.Realm, t.c.describe(err))
+		}
+		t.forest, t.listed = top, true
+		for _, g := range top {
+			t.add(g, g.SubGroupCount == nil)
+		}
+		return nil
+	}
+	waiting := t.waiting
+	t.waiting = nil
+	for i, w := range waiting {
+		children, err := listing[*Group](answers[i])
+		switch status := statusOf(err); {
+		case err == nil:
+		case !w.counted && (status == http.StatusNotFound || status == http.StatusMethodNotAllowed):
+			children = nil
+		default:
+			return fmt.Errorf("listing child groups of %q: %w", w.g.Path, t.c.describe(err))
+		}
+		t.adopt(w.g, children, w.counted)
+	}
 	return nil
 }
 
@@ -105,7 +161,9 @@ func (c *Client) GroupByPath(ctx context.Context, path string) (*Group, error) {
 		}
 		return nil, fmt.Errorf("looking up group %q: %w", path, c.describe(err))
 	}
-	if err := c.fillChildren(ctx, &g, false); err != nil {
+	t := &treeRead{c: c, listed: true}
+	t.add(&g, false)
+	if err := c.readTree(ctx, t); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -121,7 +179,17 @@ func escapePath(p string) string {
 
 // GroupMembers lists the direct members of a group, page by page.
 func (c *Client) GroupMembers(ctx context.Context, groupID string) ([]User, error) {
-	users, err := pagedGet[User](ctx, c, c.realmURL("groups", groupID, "members"), map[string]string{"briefRepresentation": "true"})
+	return c.members(c.send(ctx, []ask{c.membersAsk(groupID)})[0], groupID)
+}
+
+// membersAsk asks for the direct members of a group.
+func (c *Client) membersAsk(groupID string) ask {
+	return c.list(c.realmURL("groups", groupID, "members"), brief)
+}
+
+// members reads the answer to membersAsk(groupID).
+func (c *Client) members(a answer, groupID string) ([]User, error) {
+	users, err := listing[User](a)
 	if err != nil {
 		return nil, fmt.Errorf("listing members of group %s: %w", groupID, c.describe(err))
 	}

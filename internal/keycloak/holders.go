@@ -2,9 +2,7 @@ package keycloak
 
 import (
 	"context"
-	"fmt"
 	"sort"
-	"strings"
 )
 
 // Holders is a snapshot of who holds one client role of the roles client,
@@ -201,74 +199,20 @@ func (c *Client) noteDirect(roleName string, u User, direct bool) {
 	})
 }
 
+// buildHolders reads who holds roleName: the realm's export (read once per
+// run), then the rounds holdersRead decides.
 func (c *Client) buildHolders(ctx context.Context, roleName string) (*Holders, error) {
-	target := roleKey(c.cfg.RolesClientID, roleName)
 	ex, err := c.export(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var realm *Realm
-	if ex != nil {
-		realm = ex.realm(target)
-	} else if realm, err = c.scanRealm(ctx, target); err != nil {
+	read := &holdersRead{c: c}
+	err = read.start(roleKey(c.cfg.RolesClientID, roleName), ex)
+	for err == nil && len(read.next) > 0 {
+		err = read.take(c.send(ctx, read.next))
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err := c.readHolders(ctx, realm); err != nil {
-		return nil, err
-	}
-	return Inherit(realm), nil
-}
-
-// readHolders fills in the listings a Realm needs that no export contains:
-// the users of every relevant role and the members of every inheriting group.
-func (c *Client) readHolders(ctx context.Context, r *Realm) error {
-	r.RoleUsers, r.Members = map[string][]User{}, map[string][]User{}
-	for _, k := range r.relevantKeys() {
-		rolesURL, err := c.keyURL(r, k)
-		if err != nil {
-			return err
-		}
-		users, err := pagedGet[User](ctx, c, rolesURL+"/users", map[string]string{"briefRepresentation": "true"})
-		switch {
-		case err != nil && k == r.Target && IsNotFound(err):
-			return c.noRole(k)
-		case err != nil:
-			return fmt.Errorf("listing holders of %s: %w", strings.TrimPrefix(k, "realm:"), c.describe(err))
-		}
-		r.RoleUsers[k] = users
-	}
-	for _, id := range r.Inheriting() {
-		members, err := c.GroupMembers(ctx, id)
-		if err != nil {
-			return err
-		}
-		r.Members[id] = members
-	}
-	return nil
-}
-
-// noRole is the error for a target role the roles client does not have.
-func (c *Client) noRole(k string) error {
-	return fmt.Errorf("client %q in realm %q has no role %q: %w", c.cfg.RolesClientID, c.cfg.Realm, strings.TrimPrefix(k, c.cfg.RolesClientID+"/"), errNotFound)
-}
-
-// keyURL is the admin URL of the role with key k of realm r (the realm read
-// knows its clients' UUIDs, so no lookup is needed).
-func (c *Client) keyURL(r *Realm, k string) (string, error) {
-	if name, ok := strings.CutPrefix(k, "realm:"); ok {
-		return c.roleURL("", name), nil
-	}
-	cl, name, _ := strings.Cut(k, "/")
-	uuid, ok := r.Clients[cl]
-	if !ok {
-		return "", c.noClient(cl)
-	}
-	return c.roleURL(uuid, name), nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
+	return Inherit(read.realm), nil
 }

@@ -128,24 +128,36 @@ func pagedGet[T any](ctx context.Context, c *Client, url string, extra map[strin
 
 // pagedGetSize lists a raw admin endpoint in pages of size.
 func pagedGetSize[T any](ctx context.Context, c *Client, url string, extra map[string]string, size int) ([]T, error) {
-	return pagedGetWith[T](c, url, extra, func(fetch pageFetch) ([]json.RawMessage, error) { return pageAll(ctx, size, fetch) })
+	raw, err := c.listRaw(ctx, url, extra, size)
+	return decodeListing[T](url, raw, err)
 }
 
 // pagedGetKnown lists an endpoint of about total items, several pages at a time.
 func pagedGetKnown[T any](ctx context.Context, c *Client, url string, extra map[string]string, size, total int) ([]T, error) {
-	return pagedGetWith[T](c, url, extra, func(fetch pageFetch) ([]json.RawMessage, error) { return pageAllKnown(ctx, size, total, fetch) })
+	raw, err := pageAllKnown(ctx, size, total, c.pages(url, extra))
+	return decodeListing[T](url, raw, err)
 }
 
 type pageFetch = func(ctx context.Context, first, limit int) ([]json.RawMessage, error)
 
-func pagedGetWith[T any](c *Client, url string, extra map[string]string, list func(pageFetch) ([]json.RawMessage, error)) ([]T, error) {
-	raw, err := list(func(ctx context.Context, first, limit int) ([]json.RawMessage, error) {
+// listRaw lists an endpoint in pages of size, its items undecoded.
+func (c *Client) listRaw(ctx context.Context, url string, extra map[string]string, size int) ([]json.RawMessage, error) {
+	return pageAll(ctx, size, c.pages(url, extra))
+}
+
+// pages fetches pages of the listing at url with the extra query parameters.
+func (c *Client) pages(url string, extra map[string]string) pageFetch {
+	return func(ctx context.Context, first, limit int) ([]json.RawMessage, error) {
 		q := neturl.Values{"first": {strconv.Itoa(first)}, "max": {strconv.Itoa(limit)}}
 		for k, v := range extra {
 			q.Set(k, v)
 		}
 		return c.getPage(ctx, url, q)
-	})
+	}
+}
+
+// decodeListing decodes the items of the listing at url (err: the listing failed).
+func decodeListing[T any](url string, raw []json.RawMessage, err error) ([]T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing %s: %w", url, err)
 	}
