@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -151,5 +152,109 @@ func TestExportBecomesRealm(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("realm from export\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// Without the export (an account without manage-realm), the realm's structure
+// is read round by round, each round asking what the last one made known, and
+// a group created after the tree was read still counts.
+func TestHoldersReadScansTheRealmInRounds(t *testing.T) {
+	s := newScript(t)
+	s.answers["roles"] = `[{"id": "r-power", "name": "power", "composite": true}, {"id": "r-x", "name": "x"}]`
+	s.answers["clients"] = `[{"id": "c-dash", "clientId": "dash"}, {"id": "c-cli", "clientId": "admin-cli"}]`
+	s.answers["clients/c-dash/roles"] = `[{"id": "d-lic", "name": "licensed_user"}, {"id": "d-admin", "name": "admin", "composite": true}]`
+	s.answers["clients/c-cli/roles"] = `[]`
+	s.answers["roles-by-id/r-power/composites"] = `[{"id": "d-admin", "name": "admin"}]`
+	s.answers["roles-by-id/d-admin/composites"] = `[{"id": "d-lic", "name": "licensed_user"}, {"id": "r-x", "name": "x"}]`
+	s.answers["groups"] = `[{"id": "g1", "name": "Ops", "path": "/Ops", "subGroupCount": 1, "subGroups": []}]`
+	s.answers["groups/g1/children"] = `[{"id": "g2", "name": "Admins", "path": "/Ops/Admins", "subGroupCount": 0}]`
+	s.answers["clients/c-dash/roles/admin/groups"] = `[]`
+	s.answers["clients/c-dash/roles/licensed_user/groups"] = `[{"id": "g2", "path": "/Ops/Admins"}]`
+	s.answers["roles/power/groups"] = `[{"id": "g9", "path": "/New"}]`
+	s.answers["clients/c-dash/roles/admin/users"] = `[{"id": "u-alice", "username": "alice"}]`
+	s.answers["clients/c-dash/roles/licensed_user/users"] = `[{"id": "u-bob", "username": "bob"}]`
+	s.answers["roles/power/users"] = `[]`
+	s.answers["groups/g2/members"] = `[{"id": "u-carol", "username": "carol"}]`
+	s.answers["groups/g9/members"] = `[{"id": "u-dave", "username": "dave"}]`
+
+	realm, err := s.runHolders("dash/licensed_user", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.wantRounds(
+		"roles clients",
+		"clients/c-dash/roles clients/c-cli/roles",
+		"roles-by-id/r-power/composites roles-by-id/d-admin/composites",
+		"groups",
+		"groups/g1/children",
+		"clients/c-dash/roles/admin/groups clients/c-dash/roles/licensed_user/groups roles/power/groups",
+		"clients/c-dash/roles/admin/users clients/c-dash/roles/licensed_user/users roles/power/users groups/g2/members groups/g9/members",
+	)
+	h := Inherit(realm)
+	for user, want := range map[string]string{"alice": "composite:dash/admin", "carol": "group:/Ops/Admins", "dave": "composite:power"} {
+		if got := strings.Join(h.Indirect()[user], ","); got != want {
+			t.Errorf("%s holds the seat through %q, want %q", user, got, want)
+		}
+	}
+	if _, ok := h.DirectByUsername("bob"); !ok {
+		t.Error("bob's direct mapping was lost")
+	}
+	if got := h.EffectiveCount(); got != 4 {
+		t.Errorf("%d holders, want 4", got)
+	}
+}
+
+// With the export, one round asks for every relevant role's users and every
+// inheriting group's members, and nothing else.
+func TestHoldersReadWithTheExportTakesOneRound(t *testing.T) {
+	var ex realmExport
+	if err := json.Unmarshal([]byte(`{
+	  "groups": [{"id": "g1", "name": "Ops", "path": "/Ops", "realmRoles": ["power"],
+	    "subGroups": [{"id": "g2", "name": "Admins"}]}, {"id": "g3", "name": "Sales", "path": "/Sales"}],
+	  "roles": {"realm": [{"name": "power", "composite": true, "composites": {"client": {"dash": ["licensed_user"]}}}],
+	            "client": {"dash": [{"name": "licensed_user"}]}},
+	  "clients": [{"id": "c-dash", "clientId": "dash"}]}`), &ex); err != nil {
+		t.Fatal(err)
+	}
+	s := newScript(t)
+	s.answers["clients/c-dash/roles/licensed_user/users"] = `[{"id": "u-bob", "username": "bob"}]`
+	s.answers["roles/power/users"] = `[]`
+	s.answers["groups/g1/members"] = `[]`
+	s.answers["groups/g2/members"] = `[{"id": "u-carol", "username": "carol"}]`
+	realm, err := s.runHolders("dash/licensed_user", &ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.wantRounds("clients/c-dash/roles/licensed_user/users roles/power/users groups/g1/members groups/g2/members")
+	if got := strings.Join(Inherit(realm).Indirect()["carol"], ","); got != "composite:power" {
+		t.Errorf("carol holds the seat through %q, want composite:power", got)
+	}
+}
+
+// What the read cannot do is said in words a person can act on: a target
+// role the roles client lacks, and a roles client the realm lacks.
+func TestHoldersReadNamesWhatIsMissing(t *testing.T) {
+	var ex realmExport
+	_ = json.Unmarshal([]byte(`{"clients": [{"id": "c-dash", "clientId": "dash"}]}`), &ex)
+	s := newScript(t)
+	s.codes["clients/c-dash/roles/licensed_user/users"] = 404
+	_, err := s.runHolders("dash/licensed_user", &ex)
+	if err == nil || !strings.Contains(err.Error(), `client "dash" in realm "dash" has no role "licensed_user"`) || !IsNotFound(err) {
+		t.Errorf("a missing target role: %v", err)
+	}
+	s = newScript(t)
+	_, err = s.runHolders("dash/licensed_user", &realmExport{})
+	if err == nil || !strings.Contains(err.Error(), `realm "dash" has no client "dash"`) || !IsNotFound(err) {
+		t.Errorf("a missing roles client: %v", err)
+	}
+	if len(s.rounds) != 0 {
+		t.Errorf("asked %v before knowing the roles client is missing", s.rounds)
+	}
+	s = newScript(t)
+	s.answers["roles"] = `[]`
+	s.codes["clients"] = 403
+	_, err = s.runHolders("dash/licensed_user", nil)
+	if err == nil || !strings.Contains(err.Error(), "listing clients") || !strings.Contains(err.Error(), "lacks permission") {
+		t.Errorf("a forbidden client listing: %v", err)
 	}
 }
