@@ -90,9 +90,9 @@ func TestSendAnswersEveryAskInOrder(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/admin/realms/dash/groups/g1/members", func(w http.ResponseWriter, r *http.Request) {
 		first, _ := strconv.Atoi(r.URL.Query().Get("first"))
-		max, _ := strconv.Atoi(r.URL.Query().Get("max"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("max"))
 		var page []User
-		for i := first; i < min(first+max, 5); i++ {
+		for i := first; i < min(first+limit, 5); i++ {
 			page = append(page, User{ID: fmt.Sprint("u", i), Username: fmt.Sprint("user", i)})
 		}
 		answerJSON(w, page)
