@@ -208,7 +208,7 @@ func (c *Client) buildHolders(ctx context.Context, roleName string) (*Holders, e
 	}
 	read := &holdersRead{c: c}
 	err = read.start(roleKey(c.cfg.RolesClientID, roleName), ex)
-	for err == nil && len(read.next) > 0 {
+	for err == nil && !read.done {
 		err = read.take(c.send(ctx, read.next))
 	}
 	if err != nil {

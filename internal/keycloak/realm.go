@@ -148,12 +148,14 @@ func (g exportGroup) realmGroup(parentPath string) RealmGroup {
 // every composite role (Keycloak has no reverse lookup for "composites
 // containing this role"); the group tree; the groups of every role that
 // grants the target. It sends nothing itself: Client.buildHolders sends each
-// round (Client.send) and hands the answers to take.
+// round (Client.send) and hands the answers to take, until done.
 type holdersRead struct {
 	c     *Client
 	realm *Realm
-	// next is the round to send; none when the read is done.
+	// next is the round to send (it may be empty: a realm without composite
+	// roles has none to ask about); done says the read is complete.
 	next []ask
+	done bool
 	// step is what the answers to next mean.
 	step readStep
 	// The structure read, without an export: role IDs to keys, the composite
@@ -357,6 +359,7 @@ func (r *holdersRead) askHolders() error {
 }
 
 func (r *holdersRead) takeHolders(answers []answer) error {
+	r.done = true
 	r.realm.RoleUsers, r.realm.Members = map[string][]User{}, map[string][]User{}
 	keys := r.realm.relevantKeys()
 	for i, k := range keys {

@@ -258,3 +258,23 @@ func TestHoldersReadNamesWhatIsMissing(t *testing.T) {
 		t.Errorf("a forbidden client listing: %v", err)
 	}
 }
+
+// A round with nothing to ask (no composite roles) is passed through, not
+// taken for the end of the read.
+func TestHoldersReadPassesAnEmptyRound(t *testing.T) {
+	s := newScript(t)
+	s.answers["roles"] = `[{"id": "r-x", "name": "x"}]`
+	s.answers["clients"] = `[{"id": "c-dash", "clientId": "dash"}]`
+	s.answers["clients/c-dash/roles"] = `[{"id": "d-lic", "name": "licensed_user"}]`
+	s.answers["groups"] = `[]`
+	s.answers["clients/c-dash/roles/licensed_user/groups"] = `[]`
+	s.answers["clients/c-dash/roles/licensed_user/users"] = `[{"id": "u-bob", "username": "bob"}]`
+	realm, err := s.runHolders("dash/licensed_user", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.wantRounds("roles clients", "clients/c-dash/roles", "", "groups", "clients/c-dash/roles/licensed_user/groups", "clients/c-dash/roles/licensed_user/users")
+	if _, ok := Inherit(realm).DirectByUsername("bob"); !ok {
+		t.Error("bob's seat was not read")
+	}
+}

@@ -62,7 +62,7 @@ func (s *script) answer(asks []ask) []answer {
 func (s *script) runHolders(target string, ex *realmExport) (*Realm, error) {
 	r := &holdersRead{c: scriptClient()}
 	err := r.start(target, ex)
-	for err == nil && len(r.next) > 0 {
+	for err == nil && !r.done {
 		err = r.take(s.answer(r.next))
 	}
 	return r.realm, err
