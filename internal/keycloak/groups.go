@@ -221,7 +221,7 @@ type MembershipIndex struct {
 }
 
 // Memberships returns the run's membership index, built once per Client from
-// one member listing per group.
+// one member listing per group, asked in one round.
 func (c *Client) Memberships(ctx context.Context) (*MembershipIndex, error) {
 	forest, err := c.GroupTree(ctx)
 	if err != nil {
@@ -233,9 +233,15 @@ func (c *Client) Memberships(ctx context.Context) (*MembershipIndex, error) {
 func (c *Client) indexMemberships(ctx context.Context, forest []*Group) (*MembershipIndex, error) {
 	return c.membershipIndex.Get("", func() (*MembershipIndex, error) {
 		idx := &MembershipIndex{ByUser: map[string][]string{}}
-		for _, g := range Flatten(forest) {
+		groups := Flatten(forest)
+		asks := make([]ask, len(groups))
+		for i, g := range groups {
+			asks[i] = c.membersAsk(g.ID)
+		}
+		answers := c.send(ctx, asks) // one round: every group's members, four at a time
+		for i, g := range groups {
 			idx.Groups = append(idx.Groups, g.Path)
-			members, err := c.GroupMembers(ctx, g.ID)
+			members, err := c.members(answers[i], g.ID)
 			if err != nil {
 				return nil, err
 			}
