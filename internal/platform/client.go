@@ -31,8 +31,14 @@ type Client struct {
 	queries, mutations *retryablehttp.Client
 	tokens             TokenSource
 
-	// memo holds the run-scoped apps (dropped on every mutation), users, groups and license.
-	memo *runcache.Cache[any]
+	// Run-scoped values, each read once per Client (one terraform command):
+	// the apps (dropped on every mutation), users, groups, license, and what
+	// the server's schema offers.
+	apps    *runcache.Cache[[]App]
+	users   *runcache.Cache[[]User]
+	groups  *runcache.Cache[[]string]
+	license *runcache.Cache[*License]
+	compat  *runcache.Cache[*Compatibility]
 }
 
 // New returns a client for the GraphQL endpoint; it makes no network call.
@@ -55,7 +61,9 @@ func New(endpoint string, base *retryablehttp.Client, tokens TokenSource) *Clien
 		}
 		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable, nil
 	}
-	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, memo: runcache.New[any]()}
+	return &Client{endpoint: endpoint, queries: base, mutations: m, tokens: tokens, apps: runcache.New[[]App](),
+		users: runcache.New[[]User](), groups: runcache.New[[]string](), license: runcache.New[*License](),
+		compat: runcache.New[*Compatibility]()}
 }
 
 // Endpoint returns the GraphQL URL.

@@ -105,7 +105,7 @@ fragment ref on __Type { kind name ofType { kind name ofType { kind name ofType 
 // gives Checked false and the reason; a server that cannot be reached is an
 // error, like any other request.
 func (c *Client) Compatibility(ctx context.Context) (*Compatibility, error) {
-	return cached(c, "compatibility", func() (*Compatibility, error) { return c.checkCompatibility(ctx) })
+	return c.compat.Get("", func() (*Compatibility, error) { return c.checkCompatibility(ctx) })
 }
 
 func (c *Client) checkCompatibility(ctx context.Context) (*Compatibility, error) {

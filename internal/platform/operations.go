@@ -205,7 +205,7 @@ func (c *Client) Current(ctx context.Context) (*CurrentUser, error) {
 // Apps returns every app, listed once per Client and shared by all callers
 // until a mutation through this Client invalidates it.
 func (c *Client) Apps(ctx context.Context) ([]App, error) {
-	return cached(c, "apps", func() ([]App, error) { return c.listApps(ctx) })
+	return c.apps.Get("", func() ([]App, error) { return c.listApps(ctx) })
 }
 
 // OwnedApps lists the apps of one owner straight from the server (no cache).
@@ -310,7 +310,7 @@ func (c *Client) FetchApp(ctx context.Context, name string) (*App, error) {
 
 // Users lists every user known to the platform, once per Client.
 func (c *Client) Users(ctx context.Context) ([]User, error) {
-	return cached(c, "users", func() ([]User, error) { return pages[User](ctx, c, "users", "listing platform users") })
+	return c.users.Get("", func() ([]User, error) { return pages[User](ctx, c, "users", "listing platform users") })
 }
 
 // listingAttempts is how many times a listing that changed while it was
@@ -420,7 +420,7 @@ func sameItems(a, b []json.RawMessage) bool {
 
 // Groups lists the groups known to the platform (canonical, /Parent/child), once per Client.
 func (c *Client) Groups(ctx context.Context) ([]string, error) {
-	return cached(c, "groups", func() ([]string, error) { return c.listGroups(ctx) })
+	return c.groups.Get("", func() ([]string, error) { return c.listGroups(ctx) })
 }
 
 func (c *Client) listGroups(ctx context.Context) ([]string, error) {
@@ -436,7 +436,7 @@ func (c *Client) listGroups(ctx context.Context) ([]string, error) {
 
 // License returns the license, read once per Client.
 func (c *Client) License(ctx context.Context) (*License, error) {
-	return cached(c, "license", func() (*License, error) { return c.readLicense(ctx) })
+	return c.license.Get("", func() (*License, error) { return c.readLicense(ctx) })
 }
 
 func (c *Client) readLicense(ctx context.Context) (*License, error) {
@@ -449,7 +449,7 @@ func (c *Client) readLicense(ctx context.Context) (*License, error) {
 
 // invalidate drops the run-scoped app listing after a mutation (also one in
 // flight, which is then not kept).
-func (c *Client) invalidate() { c.memo.Invalidate("apps") }
+func (c *Client) invalidate() { c.apps.Invalidate("") }
 
 // AddCoOwners adds user and group (canonical, /Parent/child) co-owners. After a lost
 // answer it reads the app back and only sends the mutation again if the
@@ -714,11 +714,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// cached runs fetch once per Client and key (concurrent callers share it); errors are not cached.
-func cached[T any](c *Client, key string, fetch func() (T, error)) (T, error) {
-	v, err := c.memo.Get(key, func() (any, error) { return fetch() })
-	t, _ := v.(T)
-	return t, err
 }

@@ -141,7 +141,9 @@ func TestListingThatKeepsChangingFails(t *testing.T) {
 // (as a compatibility check that found nothing missing would).
 func byNameClient(t *testing.T, p *pagedApps) *Client {
 	c := pagedClient(t, p)
-	_, _ = c.memo.Get("compatibility", func() (any, error) { return &Compatibility{Checked: true, Problems: map[string][]string{}}, nil })
+	_, _ = c.compat.Get("", func() (*Compatibility, error) {
+		return &Compatibility{Checked: true, Problems: map[string][]string{}}, nil
+	})
 	return c
 }
 
