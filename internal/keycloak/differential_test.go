@@ -210,11 +210,11 @@ func (s realmShape) realmJSON(realm string) []byte {
 
 // adminHTTP calls the master admin API with plain HTTP.
 type adminHTTP struct {
-	t     *testing.T
+	t     testing.TB
 	token string
 }
 
-func newAdminHTTP(t *testing.T) *adminHTTP {
+func newAdminHTTP(t testing.TB) *adminHTTP {
 	t.Helper()
 	resp, err := http.PostForm(diffKeycloak+"/realms/master/protocol/openid-connect/token",
 		url.Values{"grant_type": {"password"}, "client_id": {"admin-cli"}, "username": {"admin"}, "password": {"admin"}})
