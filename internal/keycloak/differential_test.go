@@ -253,6 +253,26 @@ func (a *adminHTTP) do(method, path string, body []byte, out any) int {
 	return resp.StatusCode
 }
 
+// readPath is one way the client reads a realm: by its export (the master
+// admin) or by listing (the realm's scanner client, without manage-realm).
+type readPath struct {
+	name string
+	cfg  Config
+}
+
+// readPaths are the two read paths for realm of the local Keycloak.
+func readPaths(realm string) []readPath {
+	hc, _ := transport.New(transport.Options{Timeout: 20 * time.Second})
+	paths := []readPath{
+		{"export", Config{AdminRealm: "master", AdminClientID: "admin-cli", Username: "admin", Password: "admin"}},
+		{"scan", Config{AdminRealm: realm, AdminClientID: "scanner", ClientSecret: "scanner-secret", noExport: exportNeedsViewRealmOnly()}},
+	}
+	for i := range paths {
+		paths[i].cfg.BaseURL, paths[i].cfg.Realm, paths[i].cfg.RolesClientID, paths[i].cfg.HTTP = diffKeycloak, realm, "dash", hc
+	}
+	return paths
+}
+
 func TestDifferentialRoleHoldersAgainstKeycloak(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("needs the local Keycloak (make test starts it)")
@@ -301,16 +321,9 @@ func checkStructure(t *testing.T, s realmShape) {
 		want[u.ID], wantDirect[u.ID] = slices.ContainsFunc(roles, isSeat), slices.ContainsFunc(direct, isSeat)
 	}
 
-	hc, _ := transport.New(transport.Options{Timeout: 20 * time.Second})
-	for _, path := range []struct {
-		name string
-		cfg  Config
-	}{
-		{"export", Config{AdminRealm: "master", AdminClientID: "admin-cli", Username: "admin", Password: "admin"}},
-		{"scan", Config{AdminRealm: realm, AdminClientID: "scanner", ClientSecret: "scanner-secret", noExport: exportNeedsViewRealmOnly()}},
-	} {
+	for _, path := range readPaths(realm) {
 		cfg := path.cfg
-		cfg.BaseURL, cfg.Realm, cfg.RolesClientID, cfg.HTTP, cfg.PageSize = diffKeycloak, realm, "dash", hc, 3 // several pages everywhere
+		cfg.PageSize = 3 // several pages everywhere
 		c := New(cfg)
 		h, err := c.RoleHolders(context.Background(), "licensed_user")
 		if err != nil {

@@ -6,9 +6,6 @@ import (
 	"net/http"
 	"os"
 	"testing"
-	"time"
-
-	"github.com/plotly-community/terraform-provider-dashenterprise/internal/transport"
 )
 
 // BenchmarkRoleHolders reads who holds licensed_user with a fresh client (no
@@ -30,17 +27,9 @@ func BenchmarkRoleHolders(b *testing.B) {
 	realm := fmt.Sprintf("bench%d", seed%1_000_000_007)
 	admin.do(http.MethodPost, "", s.realmJSON(realm), nil)
 	b.Cleanup(func() { admin.do(http.MethodDelete, "/"+realm, nil, nil) })
-	hc, _ := transport.New(transport.Options{Timeout: 20 * time.Second})
-	for _, path := range []struct {
-		name string
-		cfg  Config
-	}{
-		{"export", Config{AdminRealm: "master", AdminClientID: "admin-cli", Username: "admin", Password: "admin"}},
-		{"scan", Config{AdminRealm: realm, AdminClientID: "scanner", ClientSecret: "scanner-secret", noExport: exportNeedsViewRealmOnly()}},
-	} {
+	for _, path := range readPaths(realm) {
 		b.Run(path.name, func(b *testing.B) {
 			cfg := path.cfg
-			cfg.BaseURL, cfg.Realm, cfg.RolesClientID, cfg.HTTP = diffKeycloak, realm, "dash", hc
 			for b.Loop() {
 				b.StopTimer() // the login is the same whatever the read
 				c := New(cfg)
