@@ -164,6 +164,10 @@ type holdersRead struct {
 	composites []string
 	clientIDs  []string
 	tree       *treeRead
+	// keys are the roles that grant the target and urls their admin URLs,
+	// known once the composites are; inheriting are the groups whose members
+	// the last round asks for. Each round's answers come in this order.
+	keys, urls, inheriting []string
 }
 
 type readStep int
@@ -182,7 +186,11 @@ const (
 func (r *holdersRead) start(target string, ex *realmExport) error {
 	if ex != nil {
 		r.realm = ex.realm(target)
-		return r.askHolders()
+		if err := r.knowRelevant(); err != nil {
+			return err
+		}
+		r.askHolders()
+		return nil
 	}
 	r.realm = &Realm{Target: target, Composites: map[string][]string{}, Clients: map[string]string{}}
 	r.keyOf, r.tree = map[string]string{}, &treeRead{c: r.c}
@@ -286,12 +294,11 @@ func (r *holdersRead) askTree() error {
 		r.then(groupTree, asks...)
 		return nil
 	}
-	var asks []ask
-	for _, k := range r.realm.relevantKeys() {
-		url, err := r.c.keyURL(r.realm, k)
-		if err != nil {
-			return err
-		}
+	if err := r.knowRelevant(); err != nil {
+		return err
+	}
+	asks := make([]ask, 0, len(r.urls))
+	for _, url := range r.urls {
 		// One request: Keycloak orders this listing by group name, which is not
 		// unique (/Sales/Admins, /Eng/Admins), so offset pages over it can skip or
 		// repeat a group (the page overlap check caught it, differential test seed
@@ -311,7 +318,7 @@ func (r *holdersRead) takeRoleGroups(answers []answer) error {
 	}
 	roles := map[string][]string{} // group ID -> keys of the relevant roles mapped to it
 	var strays []RealmGroup
-	for i, k := range r.realm.relevantKeys() {
+	for i, k := range r.keys {
 		groups, err := listing[Group](answers[i])
 		if err != nil {
 			return r.listingFailed(k, "groups holding", err)
@@ -329,7 +336,8 @@ func (r *holdersRead) takeRoleGroups(answers []answer) error {
 		g.Roles = roles[g.ID]
 		r.realm.Groups = append(r.realm.Groups, g)
 	}
-	return r.askHolders()
+	r.askHolders()
+	return nil
 }
 
 func realmGroups(gs []*Group, roles map[string][]string) []RealmGroup {
@@ -340,37 +348,47 @@ func realmGroups(gs []*Group, roles map[string][]string) []RealmGroup {
 	return out
 }
 
-// askHolders asks, in one round, for the users of every role that grants the
-// target and the members of every group that inherits it.
-func (r *holdersRead) askHolders() error {
-	var asks []ask
-	for _, k := range r.realm.relevantKeys() {
+// knowRelevant notes the roles that grant the target and their URLs (a role
+// of a client the realm lacks is an error).
+func (r *holdersRead) knowRelevant() error {
+	r.keys = r.realm.relevantKeys()
+	r.urls = make([]string, len(r.keys))
+	for i, k := range r.keys {
 		url, err := r.c.keyURL(r.realm, k)
 		if err != nil {
 			return err
 		}
+		r.urls[i] = url
+	}
+	return nil
+}
+
+// askHolders asks, in one round, for the users of every role that grants the
+// target and the members of every group that inherits it.
+func (r *holdersRead) askHolders() {
+	r.inheriting = r.realm.Inheriting()
+	asks := make([]ask, 0, len(r.urls)+len(r.inheriting))
+	for _, url := range r.urls {
 		asks = append(asks, r.c.list(url+"/users", brief))
 	}
-	for _, id := range r.realm.Inheriting() {
+	for _, id := range r.inheriting {
 		asks = append(asks, r.c.membersAsk(id))
 	}
 	r.then(holderListings, asks...)
-	return nil
 }
 
 func (r *holdersRead) takeHolders(answers []answer) error {
 	r.done = true
 	r.realm.RoleUsers, r.realm.Members = map[string][]User{}, map[string][]User{}
-	keys := r.realm.relevantKeys()
-	for i, k := range keys {
+	for i, k := range r.keys {
 		users, err := listing[User](answers[i])
 		if err != nil {
 			return r.listingFailed(k, "holders of", err)
 		}
 		r.realm.RoleUsers[k] = users
 	}
-	for i, id := range r.realm.Inheriting() {
-		members, err := r.c.members(answers[len(keys)+i], id)
+	for i, id := range r.inheriting {
+		members, err := r.c.members(answers[len(r.keys)+i], id)
 		if err != nil {
 			return err
 		}
