@@ -1,11 +1,14 @@
 package keycloak
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"sync"
+
+	"github.com/plotly-community/terraform-provider-dashenterprise/internal/runcache"
 )
 
 // Actor is who made an admin change, as far as the admin account can tell:
@@ -24,14 +27,18 @@ type Actor struct {
 	Self bool
 }
 
-// actorNames caches, for the run, the names behind the IDs admin events carry.
+// actorNames are, for the run, the names behind the IDs admin events carry.
 type actorNames struct {
-	mu     sync.Mutex
-	realms map[string]string // realm ID -> name
-	names  map[string]string // kind/realm/ID -> username or clientId ("" when unreadable)
+	realms *runcache.Cache[map[string]string] // one listing: realm ID -> name
+	names  *runcache.Cache[string]            // kind/realm/ID -> username or clientId ("" when unreadable)
+	self   *runcache.Cache[*selfLogin]
 	// realmID is the managed realm's ID, once its settings were read.
+	mu      sync.Mutex
 	realmID string
-	self    *selfLogin
+}
+
+func newActorNames() actorNames {
+	return actorNames{realms: runcache.New[map[string]string](), names: runcache.New[string](), self: runcache.New[*selfLogin]()}
 }
 
 // selfLogin is the provider's own login, read from its access token.
@@ -65,28 +72,21 @@ func (c *Client) Actor(ctx context.Context, a AuthDetails) Actor {
 // realmName is the name of the realm with id, or id when the account cannot list it.
 func (c *Client) realmName(ctx context.Context, id string) string {
 	c.actors.mu.Lock()
-	known := c.actors.realms != nil
 	own := id != "" && id == c.actors.realmID
 	c.actors.mu.Unlock()
 	if own {
 		return c.cfg.Realm
 	}
-	if !known {
-		var realms []struct{ ID, Realm string }
-		_ = c.getJSON(ctx, c.adminURL(), nil, &realms)
-		c.actors.mu.Lock()
-		c.actors.realms = map[string]string{}
-		for _, r := range realms {
-			c.actors.realms[r.ID] = r.Realm
+	realms, _ := c.actors.realms.Get("", func() (map[string]string, error) {
+		var list []struct{ ID, Realm string }
+		_ = c.getJSON(ctx, c.adminURL(), nil, &list)
+		out := map[string]string{}
+		for _, r := range list {
+			out[r.ID] = r.Realm
 		}
-		c.actors.mu.Unlock()
-	}
-	c.actors.mu.Lock()
-	defer c.actors.mu.Unlock()
-	if name, ok := c.actors.realms[id]; ok {
-		return name
-	}
-	return id
+		return out, nil
+	})
+	return cmp.Or(realms[id], id)
 }
 
 // actorName reads the name of a user or client of a realm once per run ("" when it cannot).
@@ -94,23 +94,13 @@ func (c *Client) actorName(ctx context.Context, kind, realm, id string, name fun
 	if id == "" {
 		return ""
 	}
-	key := kind + "/" + realm + "/" + id
-	c.actors.mu.Lock()
-	if c.actors.names == nil {
-		c.actors.names = map[string]string{}
-	}
-	v, ok := c.actors.names[key]
-	c.actors.mu.Unlock()
-	if ok {
-		return v
-	}
-	var raw json.RawMessage
-	if err := c.getJSON(ctx, c.adminURL(realm, kind, id), nil, &raw); err == nil {
-		v = name(raw)
-	}
-	c.actors.mu.Lock()
-	c.actors.names[key] = v
-	c.actors.mu.Unlock()
+	v, _ := c.actors.names.Get(kind+"/"+realm+"/"+id, func() (string, error) {
+		var raw json.RawMessage
+		if c.getJSON(ctx, c.adminURL(realm, kind, id), nil, &raw) == nil {
+			return name(raw), nil
+		}
+		return "", nil // unreadable to this account: named by its ID
+	})
 	return v
 }
 
@@ -118,14 +108,14 @@ func (c *Client) actorName(ctx context.Context, kind, realm, id string, name fun
 // realm and client it is configured with, and the user from its access token's
 // sub claim or, when the token has none (Keycloak 26's admin-cli tokens carry
 // no sub), looked up by username (password login) or as the client's service
-// account (client credentials). nil when the user cannot be found.
+// account (client credentials). nil when the user cannot be found (and the
+// next call looks again).
 func (c *Client) selfLogin(ctx context.Context) *selfLogin {
-	c.actors.mu.Lock()
-	self := c.actors.self
-	c.actors.mu.Unlock()
-	if self != nil {
-		return self
-	}
+	self, _ := c.actors.self.Get("", func() (*selfLogin, error) { return c.findSelf(ctx) })
+	return self
+}
+
+func (c *Client) findSelf(ctx context.Context) (*selfLogin, error) {
 	id := c.tokenSubject(ctx)
 	switch {
 	case id != "":
@@ -146,13 +136,9 @@ func (c *Client) selfLogin(ctx context.Context) *selfLogin {
 		}
 	}
 	if id == "" {
-		return nil
+		return nil, errNotFound // not kept for the run
 	}
-	self = &selfLogin{realm: c.cfg.AdminRealm, userID: id, client: c.cfg.AdminClientID}
-	c.actors.mu.Lock()
-	c.actors.self = self
-	c.actors.mu.Unlock()
-	return self
+	return &selfLogin{realm: c.cfg.AdminRealm, userID: id, client: c.cfg.AdminClientID}, nil
 }
 
 // tokenSubject is the sub claim of the provider's access token ("" when it has none).

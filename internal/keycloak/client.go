@@ -82,7 +82,7 @@ func New(cfg Config) *Client {
 	gc.RestyClient().SetTimeout(0)
 	c := &Client{cfg: cfg, gc: gc, holders: runcache.New[*Holders](), exports: runcache.New[*realmExport](),
 		clientUUIDs: runcache.New[string](), roles: runcache.New[*gocloak.Role](),
-		membershipIndex: runcache.New[*MembershipIndex](), adminEvents: runcache.New[*AdminEvents]()}
+		membershipIndex: runcache.New[*MembershipIndex](), adminEvents: runcache.New[*AdminEvents](), actors: newActorNames()}
 	if c.cfg.PageSize <= 0 {
 		c.cfg.PageSize = DefaultPageSize
 	}
