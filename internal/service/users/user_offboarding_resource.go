@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/plotly-community/terraform-provider-dashenterprise/internal/framework"
@@ -227,23 +228,23 @@ func sameSettings(a, b userOffboardingModel) bool {
 }
 
 func (r *userOffboardingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan userOffboardingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	framework.SetIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": plan.Username.ValueString()})
-	if resp.Diagnostics.HasError() || !r.clients.PlatformReady(ctx, &resp.Diagnostics) {
-		return
-	}
-	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.applyPlan(ctx, req.Plan, resp.Identity, &resp.State, &resp.Diagnostics)
 }
 
+// Update completes what the plan shows left to do (an offboarding an earlier
+// apply left unfinished, or one imported), exactly as Create does.
 func (r *userOffboardingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.applyPlan(ctx, req.Plan, resp.Identity, &resp.State, &resp.Diagnostics)
+}
+
+func (r *userOffboardingResource) applyPlan(ctx context.Context, p tfsdk.Plan, identity *tfsdk.ResourceIdentity, state *tfsdk.State, diags *diag.Diagnostics) {
 	var plan userOffboardingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	framework.SetIdentity(ctx, resp.Identity, &resp.Diagnostics, map[string]string{"username": plan.Username.ValueString()})
-	if resp.Diagnostics.HasError() || !r.clients.PlatformReady(ctx, &resp.Diagnostics) {
+	diags.Append(p.Get(ctx, &plan)...)
+	framework.SetIdentity(ctx, identity, diags, map[string]string{"username": plan.Username.ValueString()})
+	if diags.HasError() || !r.clients.PlatformReady(ctx, diags) {
 		return
 	}
-	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, &plan, state, diags)
 }
 
 // stateSetter is the part of the framework's tfsdk.State the apply needs.
